@@ -1,0 +1,54 @@
+// Where things live, on the host and inside the containers. Every renderer and script takes
+// its paths from here, so a path is spelled once.
+
+/** Paths on the EC2 host. */
+export const HOST = {
+    /** Mount point of the data volume: database, artifacts, certificates, backups. */
+    dataMount: "/srv/mlflow-data",
+    configDir: "/etc/mlflow",
+    composeFile: "/etc/mlflow/compose.yaml",
+    nginxConf: "/etc/mlflow/nginx.conf",
+    /** Settings of the host scripts, as KEY=value lines (no secrets). */
+    hostEnv: "/etc/mlflow/host.env",
+    caCert: "/etc/mlflow/tls/ca.pem",
+    fallbackCert: "/etc/mlflow/tls/fallback-fullchain.pem",
+    /** Filled by mlflow-certificate: the Let's Encrypt certificate when there is one, else the fallback. */
+    activeTlsDir: "/etc/mlflow/tls/active",
+    secretsDir: "/etc/mlflow/secrets",
+    htpasswd: "/etc/mlflow/secrets/htpasswd",
+    fallbackKey: "/etc/mlflow/secrets/fallback-privkey.pem",
+    dockerDaemonConfig: "/etc/docker/daemon.json",
+    scriptDir: "/usr/local/sbin",
+    systemdDir: "/etc/systemd/system",
+} as const;
+
+/** Directories on the data volume. */
+export const DATA = {
+    mlflow: `${HOST.dataMount}/mlflow`,
+    letsencrypt: `${HOST.dataMount}/letsencrypt`,
+    acmeWebroot: `${HOST.dataMount}/acme-webroot`,
+    backups: `${HOST.dataMount}/backups`,
+} as const;
+
+/** Paths inside the nginx container. */
+export const NGINX = {
+    conf: "/etc/nginx/nginx.conf",
+    htpasswd: "/etc/nginx/auth/htpasswd",
+    tlsDir: "/etc/nginx/tls",
+    certificate: "/etc/nginx/tls/fullchain.pem",
+    certificateKey: "/etc/nginx/tls/privkey.pem",
+    acmeWebroot: "/var/www/acme",
+    /** nginx's temporary files; the configuration keeps them unused, and tests check that they stay empty. */
+    clientBodyTemp: "/var/cache/nginx/client_temp",
+    proxyTemp: "/var/cache/nginx/proxy_temp",
+    /** The nginx user of the official image; the htpasswd file is group-readable by it. */
+    uid: 101,
+    gid: 101,
+} as const;
+
+/** The MLflow container. */
+export const MLFLOW = {
+    service: "mlflow",
+    port: 5000,
+    dataDir: "/mlflow",
+} as const;

@@ -1,0 +1,201 @@
+// nginx.conf for the proxy in front of MLflow, built from small named pieces. Each piece can be
+// read next to its reference: the TLS piece next to Mozilla's "intermediate" profile, the proxy
+// piece next to MLflow's notes on large artifacts, the auth piece next to FACTS.md's measurements.
+import { MLFLOW, NGINX } from "./layout";
+
+export interface NginxInput {
+    /** Host names the server answers to: the public IP and, when set, the domain. The first is canonical. */
+    serverNames: string[];
+    /** Port clients use for https (443 on AWS); redirects from http point there. */
+    httpsPort: number;
+    /** client_max_body_size, nginx syntax. */
+    maxUploadSize: string;
+    /** Docker's embedded DNS, which resolves the MLflow service name and follows it across restarts. */
+    resolver: string;
+}
+
+const indent = (text: string, depth = 1) =>
+    text.split("\n").map(line => (line ? "    ".repeat(depth) + line : line)).join("\n");
+
+const block = (head: string, ...body: string[]) => `${head} {\n${indent(body.join("\n"))}\n}`;
+
+/** Worker model: one worker per core, enough connections for UI bursts and long artifact transfers. */
+export function mainContext(): string {
+    return [
+        "user nginx;",
+        "worker_processes auto;",
+        "worker_rlimit_nofile 16384;",
+        "pid /run/nginx.pid;",
+        "error_log /var/log/nginx/error.log notice;",
+        "",
+        block("events", "worker_connections 4096;"),
+    ].join("\n");
+}
+
+/** Plain HTTP settings shared by every server. */
+export function httpBasics(): string {
+    return [
+        "include /etc/nginx/mime.types;",
+        "default_type application/octet-stream;",
+        "server_tokens off;",
+        `log_format main '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent '`,
+        `                '"$http_referer" "$http_user_agent" rt=$request_time';`,
+        "access_log /var/log/nginx/access.log main;",
+        "sendfile on;",
+        "tcp_nopush on;",
+        "keepalive_timeout 75s;",
+        "keepalive_requests 10000;",
+        `client_body_temp_path ${NGINX.clientBodyTemp};`,
+        `proxy_temp_path ${NGINX.proxyTemp};`,
+    ].join("\n");
+}
+
+/**
+ * Mozilla intermediate (TLS 1.2 and 1.3, ECDHE with AES-GCM or ChaCha20-Poly1305).
+ * No OCSP stapling: Let's Encrypt no longer runs OCSP, and the private CA never did.
+ */
+export function tlsIntermediate(): string {
+    return [
+        "ssl_protocols TLSv1.2 TLSv1.3;",
+        "ssl_ecdh_curve X25519:prime256v1:secp384r1;",
+        "ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:" +
+            "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:" +
+            "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;",
+        "ssl_prefer_server_ciphers off;",
+        "ssl_session_timeout 1d;",
+        "ssl_session_cache shared:TLS:10m;",
+        "ssl_session_tickets off;",
+        `ssl_certificate ${NGINX.certificate};`,
+        `ssl_certificate_key ${NGINX.certificateKey};`,
+    ].join("\n");
+}
+
+/**
+ * MLflow by its compose service name, re-resolved through Docker's DNS so that a recreated
+ * container (new address) is followed; idle connections are kept for the next request.
+ */
+export function mlflowUpstream(input: NginxInput): string {
+    return [
+        `resolver ${input.resolver} valid=10s ipv6=off;`,
+        block("upstream mlflow",
+            "zone mlflow 64k;",
+            `server ${MLFLOW.service}:${MLFLOW.port} resolve;`,
+            "keepalive 32;"),
+    ].join("\n");
+}
+
+/**
+ * Only failed logins are rate limited (see authFailureLocation): a signed-in user's UI, which
+ * fires dozens of requests per page, never meets the limit; a password guesser gets one try a
+ * second after a short burst.
+ */
+export function authFailureZone(): string {
+    return [
+        "limit_req_zone $binary_remote_addr zone=auth_failures:10m rate=1r/s;",
+        "limit_req_status 429;",
+    ].join("\n");
+}
+
+/**
+ * Request and response bodies stream straight through: no request buffering and no temporary
+ * files, so a multi-GB artifact neither fills the disk nor waits to be spooled. The timeouts
+ * bound the silence between two reads or writes, not a whole transfer.
+ */
+export function proxyToMlflow(input: NginxInput): string {
+    return [
+        "proxy_http_version 1.1;",
+        `proxy_set_header Connection "";`,
+        "proxy_set_header Host $host;",
+        "proxy_set_header X-Real-IP $remote_addr;",
+        "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+        "proxy_set_header X-Forwarded-Proto $scheme;",
+        "proxy_set_header X-Forwarded-Host $host;",
+        `client_max_body_size ${input.maxUploadSize};`,
+        "proxy_request_buffering off;",
+        "proxy_max_temp_file_size 0;",
+        "proxy_buffers 16 64k;",
+        "proxy_busy_buffers_size 128k;",
+        "proxy_connect_timeout 10s;",
+        "proxy_send_timeout 600s;",
+        "proxy_read_timeout 600s;",
+        "client_body_timeout 600s;",
+        "send_timeout 600s;",
+    ].join("\n");
+}
+
+/**
+ * The generated passwords are 40 random characters, so a slow hash adds nothing but CPU on
+ * every request: the htpasswd file uses {SSHA}, which nginx checks itself (FACTS.md).
+ */
+export function basicAuth(): string {
+    return [
+        `auth_basic "MLflow";`,
+        `auth_basic_user_file ${NGINX.htpasswd};`,
+    ].join("\n");
+}
+
+/**
+ * A failed login is answered from here: the request is counted against the per-client zone,
+ * then authenticated again, which fails and sends the usual 401 with its challenge.
+ */
+export function authFailureLocation(): string {
+    return block("location @auth_failed", "limit_req zone=auth_failures burst=20 nodelay;", basicAuth());
+}
+
+/** Names nobody configured (scanners, DNS rebinding) get the connection closed, not MLflow. */
+export function defaultServers(): string {
+    return [
+        block("server", "listen 80 default_server;", "return 444;"),
+        "",
+        block("server", "listen 443 ssl default_server;", "http2 on;", "return 444;"),
+    ].join("\n");
+}
+
+/** Port 80: the ACME challenge and /health; everything else goes to https before any password is asked. */
+export function httpServer(input: NginxInput): string {
+    const httpsAuthority = input.httpsPort === 443 ? "$host" : `$host:${input.httpsPort}`;
+    return block("server",
+        "listen 80;",
+        `server_name ${input.serverNames.join(" ")};`,
+        "",
+        block("location /.well-known/acme-challenge/", `root ${NGINX.acmeWebroot};`, "default_type text/plain;"),
+        block("location = /health", "proxy_pass http://mlflow;"),
+        block("location /", `return 301 https://${httpsAuthority}$request_uri;`));
+}
+
+/** Port 443: HSTS, basic auth on everything but /health, and MLflow behind it. */
+export function httpsServer(input: NginxInput): string {
+    return block("server",
+        "listen 443 ssl;",
+        "http2 on;",
+        `server_name ${input.serverNames.join(" ")};`,
+        "",
+        `add_header Strict-Transport-Security "max-age=63072000" always;`,
+        "add_header X-Content-Type-Options nosniff always;",
+        basicAuth(),
+        "error_page 401 = @auth_failed;",
+        "",
+        block("location = /health", "auth_basic off;", "proxy_pass http://mlflow;"),
+        block("location /", "proxy_pass http://mlflow;"),
+        authFailureLocation());
+}
+
+export function renderNginxConf(input: NginxInput): string {
+    const http = block("http",
+        httpBasics(),
+        "",
+        tlsIntermediate(),
+        "",
+        mlflowUpstream(input),
+        "",
+        authFailureZone(),
+        "",
+        proxyToMlflow(input),
+        "",
+        defaultServers(),
+        "",
+        httpServer(input),
+        "",
+        httpsServer(input));
+    return `# Rendered by mlflow-on-aws; changes here are replaced on the next deployment.\n${mainContext()}\n\n${http}\n`;
+}

@@ -1,0 +1,274 @@
+// Stack configuration -> validated settings, in one pass, before any resource exists.
+// Every problem is collected so that a user fixes a stack file once, not once per run.
+import * as net from "net";
+
+export type Target = "aws" | "local";
+export type Architecture = "arm64" | "x86_64";
+
+export interface Settings {
+    /** Where the stack runs: an EC2 host ("aws") or the local Docker engine ("local"). */
+    target: Target;
+    /** Public DNS name of the server; without it the server is reached by its Elastic IP. */
+    domain?: string;
+    /** Route 53 hosted zone in which to create the `domain` A record. */
+    route53ZoneId?: string;
+    /** Contact address given to Let's Encrypt. */
+    acmeEmail?: string;
+    /** EC2 instance type; its CPU architecture picks the AMI. */
+    instanceType: string;
+    architecture: Architecture;
+    /** Who may reach ports 80 and 443 (IPv4 and IPv6 CIDR blocks). */
+    allowedCidrs: string[];
+    /** An existing public subnet to use instead of a VPC of the stack's own. */
+    subnetId?: string;
+    /** MLflow release, as in the image tag ghcr.io/mlflow/mlflow:v<version>. */
+    mlflowVersion: string;
+    /** nginx release, as in the image tag nginx:<version>-alpine. */
+    nginxVersion: string;
+    /** Size of the data volume that holds the database, artifacts and certificates. */
+    dataVolumeGiB: number;
+    /** Snapshot to create the data volume from (restoring a backup). */
+    dataSnapshotId?: string;
+    /** Basic-auth user names; each gets a generated password. */
+    users: string[];
+    /** Largest request body nginx passes to MLflow, in nginx's size syntax; "0" means no limit. */
+    maxUploadSize: string;
+    /** Keep the data volume and its snapshots when the stack is destroyed. */
+    protectData: boolean;
+    /** How many daily snapshots of the data volume to keep. */
+    backupRetentionDays: number;
+    /** Address that receives health and disk alarms (an SNS e-mail subscription). */
+    alarmEmail?: string;
+    /** Loopback ports of the local target. */
+    localHttpsPort: number;
+    localHttpPort: number;
+}
+
+/** What a key may hold when the stack file leaves it out; Pulumi.yaml declares the same (a test holds them equal). */
+export const DEFAULTS = {
+    target: "aws",
+    domain: "",
+    route53ZoneId: "",
+    acmeEmail: "",
+    // Graviton: the cheapest 2 GiB instance, and MLflow's four uvicorn workers need that much.
+    instanceType: "t4g.small",
+    allowedCidrs: ["0.0.0.0/0", "::/0"],
+    subnetId: "",
+    mlflowVersion: "3.17.0",
+    // Every nginx up to 1.30.0 has CVE-2026-42945; 1.30.6 is the newest patch release.
+    nginxVersion: "1.30.6",
+    dataVolumeGiB: 20,
+    dataSnapshotId: "",
+    users: ["admin"],
+    maxUploadSize: "5g",
+    protectData: false,
+    backupRetentionDays: 14,
+    alarmEmail: "",
+    localHttpsPort: 8443,
+    localHttpPort: 8080,
+} as const;
+
+export type SettingKey = keyof typeof DEFAULTS;
+
+/** Raw stack configuration as Pulumi hands it over: strings, with arrays and numbers as JSON text. */
+export type RawConfig = Partial<Record<SettingKey, string>>;
+
+export class SettingsError extends Error {
+    constructor(readonly problems: string[]) {
+        super(`Invalid stack configuration (fix it with \`pulumi config set <key> <value>\` or in Pulumi.<stack>.yaml):\n` +
+            problems.map(p => `  - ${p}`).join("\n"));
+        this.name = "SettingsError";
+    }
+}
+
+const FQDN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const SEMVER = /^(\d+)\.(\d+)\.(\d+)$/;
+const USER_NAME = /^[a-z][a-z0-9._-]{0,31}$/;
+const NGINX_SIZE = /^(0|[1-9][0-9]*[kmg]?)$/;
+const INSTANCE_TYPE = /^([a-z]+)([0-9]+)([a-z-]*)\.([a-z0-9]+)$/;
+
+/**
+ * Graviton families carry a "g" right after the generation number (t4g, m7g, c7gn, r8gd, g5g);
+ * a1 is the first Graviton. Everything else EC2 offers on Linux is x86_64.
+ */
+export function architectureOf(instanceType: string): Architecture | undefined {
+    const match = INSTANCE_TYPE.exec(instanceType);
+    if (!match) return undefined;
+    const [, series, , attributes] = match;
+    if (series === "mac") return undefined;
+    if (series === "a" && match[2] === "1") return "arm64";
+    return attributes.startsWith("g") ? "arm64" : "x86_64";
+}
+
+function compareVersions(a: string, b: string): number {
+    const pa = a.split(".").map(Number);
+    const pb = b.split(".").map(Number);
+    for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
+    return 0;
+}
+
+/** A CIDR block in canonical form (no bits set past the prefix), or why not. */
+export function cidrProblem(cidr: string): string | undefined {
+    const [address, prefixText, extra] = cidr.split("/");
+    const family = net.isIPv4(address) ? 4 : net.isIPv6(address) ? 6 : 0;
+    if (family === 0 || extra !== undefined || !/^\d{1,3}$/.test(prefixText ?? "")) {
+        return "is not a CIDR block such as 203.0.113.0/24 or 2001:db8::/32";
+    }
+    const bits = family === 4 ? 32 : 128;
+    const prefix = Number(prefixText);
+    if (prefix > bits) return `has a prefix longer than ${bits} bits`;
+    const value = family === 4 ? ipv4ToBigInt(address) : ipv6ToBigInt(address);
+    const hostMask = (1n << BigInt(bits - prefix)) - 1n;
+    if ((value & hostMask) !== 0n) return "has bits set past its prefix length (AWS wants the network address)";
+    return undefined;
+}
+
+function ipv4ToBigInt(address: string): bigint {
+    return address.split(".").reduce((acc, octet) => (acc << 8n) + BigInt(Number(octet)), 0n);
+}
+
+function ipv6ToBigInt(address: string): bigint {
+    let text = address;
+    const v4Tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+    if (v4Tail) {
+        const v4 = ipv4ToBigInt(v4Tail[1]);
+        text = text.slice(0, -v4Tail[1].length) + `${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
+    }
+    const [head, tail] = text.split("::");
+    const headGroups = head ? head.split(":") : [];
+    const tailGroups = tail !== undefined && tail !== "" ? tail.split(":") : [];
+    const missing = 8 - headGroups.length - tailGroups.length;
+    const groups = tail === undefined ? headGroups : [...headGroups, ...Array(missing).fill("0"), ...tailGroups];
+    return groups.reduce((acc, group) => (acc << 16n) + BigInt(parseInt(group, 16)), 0n);
+}
+
+/** Validates the raw configuration; throws a SettingsError that lists every problem. */
+export function validateSettings(raw: RawConfig): Settings {
+    const problems: string[] = [];
+    const given = (key: SettingKey): string | undefined => {
+        const value = raw[key];
+        return value === undefined || value === "" ? undefined : value;
+    };
+    const report = (key: SettingKey, value: unknown, accepted: string) =>
+        problems.push(`${key} = ${JSON.stringify(value)}: ${accepted}`);
+
+    const text = (key: SettingKey, pattern: RegExp, accepted: string): string | undefined => {
+        const value = given(key);
+        if (value !== undefined && !pattern.test(value)) report(key, value, accepted);
+        return value;
+    };
+    const integer = (key: SettingKey, min: number, max: number, fallback: number): number => {
+        const value = given(key);
+        if (value === undefined) return fallback;
+        const parsed = Number(value);
+        if (!/^-?\d+$/.test(value.trim()) || parsed < min || parsed > max) {
+            report(key, value, `accepted: a whole number from ${min} to ${max}`);
+            return fallback;
+        }
+        return parsed;
+    };
+    const boolean = (key: SettingKey, fallback: boolean): boolean => {
+        const value = given(key);
+        if (value === undefined) return fallback;
+        if (value !== "true" && value !== "false") {
+            report(key, value, "accepted: true or false");
+            return fallback;
+        }
+        return value === "true";
+    };
+    const stringList = (key: SettingKey, fallback: readonly string[]): string[] => {
+        const value = given(key);
+        if (value === undefined) return [...fallback];
+        let parsed: unknown;
+        try {
+            parsed = JSON.parse(value);
+        } catch {
+            parsed = undefined;
+        }
+        if (!Array.isArray(parsed) || parsed.some(item => typeof item !== "string")) {
+            report(key, value, `accepted: a list of strings, e.g. \`pulumi config set --path '${key}[0]' <value>\``);
+            return [...fallback];
+        }
+        return parsed as string[];
+    };
+
+    const target = given("target") ?? DEFAULTS.target;
+    if (target !== "aws" && target !== "local") report("target", target, "accepted: aws or local");
+
+    const domain = text("domain", FQDN, "accepted: a lower-case fully qualified domain name such as mlflow.example.com, or nothing");
+    const route53ZoneId = text("route53ZoneId", /^Z[A-Z0-9]{1,32}$/, "accepted: a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ, or nothing");
+    if (route53ZoneId !== undefined && domain === undefined) {
+        report("route53ZoneId", route53ZoneId, "needs `domain`: the record it creates is for that name");
+    }
+    const acmeEmail = text("acmeEmail", EMAIL, "accepted: an e-mail address, or nothing");
+    if (acmeEmail !== undefined && domain === undefined) {
+        report("acmeEmail", acmeEmail, "needs `domain`: without a domain the server uses the private CA and never asks Let's Encrypt");
+    }
+
+    const instanceType = given("instanceType") ?? DEFAULTS.instanceType;
+    const architecture = architectureOf(instanceType);
+    if (!architecture) {
+        report("instanceType", instanceType, "accepted: an EC2 instance type such as t4g.small, m7g.large or t3.medium (not mac*)");
+    }
+
+    const allowedCidrs = stringList("allowedCidrs", DEFAULTS.allowedCidrs);
+    if (allowedCidrs.length === 0) {
+        report("allowedCidrs", allowedCidrs, "accepted: at least one CIDR block; nobody could reach an empty list");
+    }
+    for (const cidr of allowedCidrs) {
+        const problem = cidrProblem(cidr);
+        if (problem) report("allowedCidrs", cidr, `${problem}`);
+    }
+
+    const subnetId = text("subnetId", /^subnet-[0-9a-f]{8,17}$/, "accepted: a subnet id such as subnet-0123456789abcdef0, or nothing");
+
+    const mlflowVersion = given("mlflowVersion") ?? DEFAULTS.mlflowVersion;
+    if (!SEMVER.test(mlflowVersion) || compareVersions(mlflowVersion, "3.0.0") < 0) {
+        report("mlflowVersion", mlflowVersion, "accepted: an MLflow release 3.0.0 or later, written X.Y.Z (image tag v<version>)");
+    }
+    const nginxVersion = given("nginxVersion") ?? DEFAULTS.nginxVersion;
+    if (!SEMVER.test(nginxVersion) || compareVersions(nginxVersion, "1.30.1") < 0) {
+        report("nginxVersion", nginxVersion,
+            "accepted: an nginx release 1.30.1 or later, written X.Y.Z (earlier releases have CVE-2026-42945)");
+    }
+
+    const dataVolumeGiB = integer("dataVolumeGiB", 1, 16384, DEFAULTS.dataVolumeGiB);
+    const dataSnapshotId = text("dataSnapshotId", /^snap-[0-9a-f]{8,17}$/, "accepted: a snapshot id such as snap-0123456789abcdef0, or nothing");
+
+    const users = stringList("users", DEFAULTS.users);
+    if (users.length === 0 || users.length > 50) report("users", users, "accepted: 1 to 50 user names");
+    for (const user of users) {
+        if (!USER_NAME.test(user)) {
+            report("users", user, "accepted: names of 1-32 characters from a-z, 0-9, '.', '_' and '-', starting with a letter");
+        }
+    }
+    const duplicates = users.filter((user, index) => users.indexOf(user) !== index);
+    if (duplicates.length > 0) report("users", duplicates, "accepted: each name once");
+
+    const maxUploadSize = (given("maxUploadSize") ?? DEFAULTS.maxUploadSize).toLowerCase();
+    if (!NGINX_SIZE.test(maxUploadSize)) {
+        report("maxUploadSize", raw.maxUploadSize, "accepted: a size in nginx syntax such as 500m, 5g or 1024k, or 0 for no limit");
+    }
+
+    const protectData = boolean("protectData", DEFAULTS.protectData);
+    const backupRetentionDays = integer("backupRetentionDays", 1, 1000, DEFAULTS.backupRetentionDays);
+    const alarmEmail = text("alarmEmail", EMAIL, "accepted: an e-mail address, or nothing");
+    const localHttpsPort = integer("localHttpsPort", 1, 65535, DEFAULTS.localHttpsPort);
+    const localHttpPort = integer("localHttpPort", 1, 65535, DEFAULTS.localHttpPort);
+    if (localHttpPort === localHttpsPort) {
+        report("localHttpPort", localHttpPort, "accepted: a port other than localHttpsPort");
+    }
+
+    if (problems.length > 0) throw new SettingsError(problems);
+    return {
+        target: target as Target,
+        domain, route53ZoneId, acmeEmail,
+        instanceType, architecture: architecture!,
+        allowedCidrs, subnetId,
+        mlflowVersion, nginxVersion,
+        dataVolumeGiB, dataSnapshotId,
+        users, maxUploadSize, protectData, backupRetentionDays, alarmEmail,
+        localHttpsPort, localHttpPort,
+    };
+}

@@ -1,0 +1,30 @@
+#!/bin/bash
+# Builds the root filesystem the proxy tests and the benchmark run nginx from: Debian sid's
+# nginx 1.30 (Debian stable's 1.22 is too old for the rendered configuration), plus what the
+# nginx image provides that Debian does not (the nginx user, /var/cache/nginx).
+# Usage: build-nginx-root.sh [DIR]   (default: $NGINX_ROOT or /var/cache/mlflow-on-aws/nginx-root)
+set -euo pipefail
+root="${1:-${NGINX_ROOT:-/var/cache/mlflow-on-aws/nginx-root}}"
+want="1.30"
+
+if [ -x "$root/usr/sbin/nginx" ] && chroot "$root" nginx -v 2>&1 | grep -q "nginx/$want\."; then
+    echo "nginx root at $root is ready: $(chroot "$root" nginx -v 2>&1)"
+    exit 0
+fi
+rm -rf "$root.partial"
+mkdir -p "$(dirname "$root")"
+debootstrap --variant=minbase --include=nginx,openssl,ca-certificates sid "$root.partial" http://deb.debian.org/debian
+chroot "$root.partial" sh -c '
+    getent group nginx >/dev/null || echo "nginx:x:101:" >>/etc/group
+    getent passwd nginx >/dev/null || echo "nginx:x:101:101:nginx:/nonexistent:/usr/sbin/nologin" >>/etc/passwd
+    mkdir -p /var/cache/nginx /etc/nginx/auth /etc/nginx/tls /var/www/acme
+    touch /etc/nginx/auth/htpasswd /etc/nginx/tls/fullchain.pem /etc/nginx/tls/privkey.pem
+'
+version=$(chroot "$root.partial" nginx -v 2>&1)
+case "$version" in
+    *"nginx/$want."*) ;;
+    *) echo "expected nginx $want.x in Debian sid, found: $version" >&2; exit 1 ;;
+esac
+rm -rf "$root"
+mv "$root.partial" "$root"
+echo "nginx root at $root: $version"
