@@ -17,6 +17,8 @@ export interface Settings {
     /** EC2 instance type; its CPU architecture picks the AMI. */
     instanceType: string;
     architecture: Architecture;
+    /** A fixed AMI; without it the newest Ubuntu 24.04 image at the host's creation is used and kept. */
+    amiId?: string;
     /** Who may reach ports 80 and 443 (IPv4 and IPv6 CIDR blocks). */
     allowedCidrs: string[];
     /** An existing public subnet to use instead of a VPC of the stack's own. */
@@ -52,6 +54,7 @@ export const DEFAULTS = {
     acmeEmail: "",
     // Graviton: the cheapest 2 GiB instance, and MLflow's four uvicorn workers need that much.
     instanceType: "t4g.small",
+    amiId: "",
     allowedCidrs: ["0.0.0.0/0", "::/0"],
     subnetId: "",
     mlflowVersion: "3.17.0",
@@ -212,6 +215,8 @@ export function validateSettings(raw: RawConfig): Settings {
         report("instanceType", instanceType, "accepted: an EC2 instance type such as t4g.small, m7g.large or t3.medium (not mac*)");
     }
 
+    const amiId = text("amiId", /^ami-[0-9a-f]{8,17}$/, "accepted: an AMI id such as ami-0123456789abcdef0 (Ubuntu 24.04 for the instance's architecture), or nothing");
+
     const allowedCidrs = stringList("allowedCidrs", DEFAULTS.allowedCidrs);
     if (allowedCidrs.length === 0) {
         report("allowedCidrs", allowedCidrs, "accepted: at least one CIDR block; nobody could reach an empty list");
@@ -264,7 +269,7 @@ export function validateSettings(raw: RawConfig): Settings {
     return {
         target: target as Target,
         domain, route53ZoneId, acmeEmail,
-        instanceType, architecture: architecture!,
+        instanceType, architecture: architecture!, amiId,
         allowedCidrs, subnetId,
         mlflowVersion, nginxVersion,
         dataVolumeGiB, dataSnapshotId,

@@ -1,0 +1,35 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { PASSWORD_LENGTH } from "../lib/credentials";
+import { renderHtpasswd } from "../lib/render/htpasswd";
+
+export interface CredentialsArgs {
+    /** Basic-auth user names; each gets a generated password. */
+    users: string[];
+}
+
+/** One generated password per user, and the htpasswd file nginx checks them against. */
+export class Credentials extends pulumi.ComponentResource {
+    /** User name to password. Secret. */
+    readonly passwords: pulumi.Output<Record<string, string>>;
+    /** The htpasswd file ({SSHA} entries). Secret. */
+    readonly htpasswd: pulumi.Output<string>;
+
+    constructor(name: string, args: CredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mlflow-on-aws:index:Credentials", name, {}, opts);
+        const entries = args.users.map(user => {
+            const password = new random.RandomPassword(`${name}-${user}`, {
+                length: PASSWORD_LENGTH,
+                special: false,
+                minUpper: 4,
+                minLower: 4,
+                minNumeric: 4,
+            }, { parent: this });
+            return pulumi.all([user, password.result]);
+        });
+        // The engine marks RandomPassword.result secret; saying so here keeps it secret under mocks too.
+        this.passwords = pulumi.secret(pulumi.all(entries).apply(pairs => Object.fromEntries(pairs)));
+        this.htpasswd = pulumi.secret(this.passwords.apply(renderHtpasswd));
+        this.registerOutputs({ passwords: this.passwords, htpasswd: this.htpasswd });
+    }
+}

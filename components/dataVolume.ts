@@ -1,0 +1,79 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface DataVolumeArgs {
+    availabilityZone: pulumi.Input<string>;
+    sizeGiB: number;
+    /** Create the volume from this snapshot (a restore). */
+    snapshotId?: string;
+    /** Keep the volume in AWS when the stack is destroyed or the volume replaced. */
+    protectData: boolean;
+    /** How many daily snapshots Data Lifecycle Manager keeps. */
+    backupRetentionDays: number;
+    tags?: Record<string, string>;
+}
+
+/** The tag Data Lifecycle Manager selects volumes by. */
+export const BACKUP_TAG = "mlflow-on-aws:backup";
+/** Daily snapshot time (UTC); the host copies the database half an hour earlier (mlflow-backup.timer). */
+export const SNAPSHOT_TIME_UTC = "03:00";
+
+/**
+ * The encrypted EBS volume that holds MLflow's database, its artifacts and the issued
+ * certificates, and its daily snapshots. It outlives every host: the instance is replaced around it.
+ */
+export class DataVolume extends pulumi.ComponentResource {
+    readonly volumeId: pulumi.Output<string>;
+    readonly volumeArn: pulumi.Output<string>;
+
+    constructor(name: string, args: DataVolumeArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mlflow-on-aws:index:DataVolume", name, {}, opts);
+        const { availabilityZone, sizeGiB, snapshotId, protectData, backupRetentionDays, tags } = { tags: {}, ...args };
+        const parent = { parent: this };
+        const backupSelector = `${pulumi.getProject()}-${pulumi.getStack()}`;
+
+        const volume = new aws.ebs.Volume(name, {
+            availabilityZone,
+            size: sizeGiB,
+            type: "gp3",
+            encrypted: true,
+            snapshotId,
+            tags: { ...tags, Name: name, [BACKUP_TAG]: backupSelector },
+        }, {
+            ...parent,
+            // retainOnDelete: with protectData, `pulumi destroy` (and a replacement) leaves the
+            // volume in AWS instead of deleting it.
+            retainOnDelete: protectData,
+        });
+
+        const role = new aws.iam.Role(`${name}-dlm`, {
+            assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "dlm.amazonaws.com" }),
+            tags,
+        }, parent);
+        new aws.iam.RolePolicyAttachment(`${name}-dlm`, {
+            role: role.name,
+            policyArn: "arn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole",
+        }, parent);
+        new aws.dlm.LifecyclePolicy(`${name}-daily`, {
+            description: `Daily snapshots of the MLflow data volume (${backupSelector})`,
+            executionRoleArn: role.arn,
+            state: "ENABLED",
+            policyDetails: {
+                resourceTypes: ["VOLUME"],
+                targetTags: { [BACKUP_TAG]: backupSelector },
+                schedules: [{
+                    name: "daily",
+                    createRule: { interval: 24, intervalUnit: "HOURS", times: SNAPSHOT_TIME_UTC },
+                    retainRule: { count: backupRetentionDays },
+                    copyTags: true,
+                    tagsToAdd: { [BACKUP_TAG]: backupSelector },
+                }],
+            },
+            tags,
+        }, parent);
+
+        this.volumeId = volume.id;
+        this.volumeArn = volume.arn;
+        this.registerOutputs({ volumeId: this.volumeId, volumeArn: this.volumeArn });
+    }
+}

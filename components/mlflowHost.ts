@@ -1,0 +1,141 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { HostFacts, renderCloudConfig, secretParameterNames, userDataBase64 } from "../lib/render/hostBundle";
+import { Settings } from "../lib/settings";
+
+export interface MlflowHostArgs {
+    settings: Settings;
+    subnetId: pulumi.Input<string>;
+    securityGroupId: pulumi.Input<string>;
+    dataVolumeId: pulumi.Input<string>;
+    /** The Elastic IP the host answers on; its address goes into the certificate and MLflow's allowed hosts. */
+    eipAllocationId: pulumi.Input<string>;
+    publicIp: pulumi.Input<string>;
+    /** Secret. */
+    htpasswd: pulumi.Input<string>;
+    caCertPem: pulumi.Input<string>;
+    serverChainPem: pulumi.Input<string>;
+    /** Secret. */
+    serverKeyPem: pulumi.Input<string>;
+    /** Size of the encrypted root volume (OS, Docker images and logs). */
+    rootVolumeGiB?: number;
+    tags?: Record<string, string>;
+}
+
+const ubuntuAmiParameter = (architecture: string) =>
+    `/aws/service/canonical/ubuntu/server/24.04/stable/current/${architecture === "arm64" ? "arm64" : "amd64"}/hvm/ebs-gp3/ami-id`;
+
+/**
+ * The EC2 instance and what it needs to boot into a running MLflow: an instance profile that
+ * reads exactly its two secrets and allows Session Manager, the secrets in SSM Parameter Store,
+ * the cloud-init user data, and the attachment of the data volume.
+ */
+export class MlflowHost extends pulumi.ComponentResource {
+    readonly instanceId: pulumi.Output<string>;
+    readonly roleName: pulumi.Output<string>;
+
+    constructor(name: string, args: MlflowHostArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mlflow-on-aws:index:MlflowHost", name, {}, opts);
+        const { settings, rootVolumeGiB, tags } = { rootVolumeGiB: 30, tags: {}, ...args };
+        const parent = { parent: this };
+        const stack = pulumi.getStack();
+        const names = secretParameterNames(pulumi.getProject(), stack);
+
+        const htpasswd = new aws.ssm.Parameter(`${name}-htpasswd`, {
+            name: names.htpasswdParameter,
+            type: "SecureString",
+            value: pulumi.secret(args.htpasswd),
+            description: "nginx htpasswd file of the MLflow server",
+            tags,
+        }, parent);
+        const tlsKey = new aws.ssm.Parameter(`${name}-tls-fallback-key`, {
+            name: names.tlsKeyParameter,
+            type: "SecureString",
+            value: pulumi.secret(args.serverKeyPem),
+            description: "Private key of the MLflow server's private-CA certificate",
+            tags,
+        }, parent);
+
+        const role = new aws.iam.Role(name, {
+            assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "ec2.amazonaws.com" }),
+            tags,
+        }, parent);
+        new aws.iam.RolePolicyAttachment(`${name}-ssm-core`, {
+            role: role.name,
+            policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+        }, parent);
+        new aws.iam.RolePolicy(`${name}-secrets-and-metrics`, {
+            role: role.name,
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [
+                    { Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [htpasswd.arn, tlsKey.arn] },
+                    {
+                        Effect: "Allow",
+                        Action: ["cloudwatch:PutMetricData"],
+                        Resource: "*",
+                        Condition: { StringEquals: { "cloudwatch:namespace": "MLflowOnAws" } },
+                    },
+                ],
+            }),
+        }, parent);
+        const profile = new aws.iam.InstanceProfile(name, { role: role.name, tags }, parent);
+
+        const region = aws.getRegionOutput({}, parent).region;
+        const facts: pulumi.Output<HostFacts> = pulumi.all([
+            region, args.publicIp, args.dataVolumeId, htpasswd.version, tlsKey.version, args.caCertPem, args.serverChainPem,
+        ]).apply(([regionName, publicIp, dataVolumeId, htpasswdVersion, tlsKeyVersion, caCertPem, fallbackChainPem]) => ({
+            stack,
+            region: regionName,
+            publicIp,
+            dataVolumeId,
+            ...names,
+            secretVersions: `htpasswd:${htpasswdVersion},tls-fallback-key:${tlsKeyVersion}`,
+            caCertPem,
+            fallbackChainPem,
+        }));
+        const userData = facts.apply(f => userDataBase64(renderCloudConfig(settings, f)));
+
+        const ami = settings.amiId ?? aws.ssm.getParameterOutput({ name: ubuntuAmiParameter(settings.architecture) }, parent).insecureValue;
+        // The architecture is part of the name: moving between Graviton and x86 creates a host from
+        // the matching image, where an in-place change would keep the old image.
+        const instance = new aws.ec2.Instance(`${name}-${settings.architecture}`, {
+            ami,
+            instanceType: settings.instanceType,
+            subnetId: args.subnetId,
+            vpcSecurityGroupIds: [args.securityGroupId],
+            iamInstanceProfile: profile.name,
+            userDataBase64: userData,
+            // New user data means new configuration or versions: build a fresh host around the data volume.
+            userDataReplaceOnChange: true,
+            metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
+            rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: rootVolumeGiB, deleteOnTermination: true },
+            maintenanceOptions: { autoRecovery: "default" },
+            monitoring: false,
+            tags: { ...tags, Name: name },
+        }, {
+            ...parent,
+            // Without a fixed amiId, a newly published Ubuntu image must not replace a running host.
+            ignoreChanges: settings.amiId ? [] : ["ami"],
+        });
+
+        // deleteBeforeReplace: an EBS volume attaches to one instance at a time, so the old
+        // attachment goes first; stopInstanceBeforeDetaching stops the old host (flushing and
+        // unmounting the filesystem) before the volume leaves it.
+        new aws.ec2.VolumeAttachment(`${name}-data`, {
+            instanceId: instance.id,
+            volumeId: args.dataVolumeId,
+            deviceName: "/dev/sdf",
+            stopInstanceBeforeDetaching: true,
+        }, { ...parent, deleteBeforeReplace: true });
+
+        // deleteBeforeReplace: a new association moves the address to the new host; deleting the
+        // old one afterwards would then take the address away again.
+        new aws.ec2.EipAssociation(name, { allocationId: args.eipAllocationId, instanceId: instance.id },
+            { ...parent, deleteBeforeReplace: true });
+
+        this.instanceId = instance.id;
+        this.roleName = role.name;
+        this.registerOutputs({ instanceId: this.instanceId, roleName: this.roleName });
+    }
+}

@@ -1,0 +1,120 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { renderTrackingEnv } from "../lib/render/clientEnv";
+import { serverNames } from "../lib/render/hostBundle";
+import { Settings } from "../lib/settings";
+import { Credentials } from "./credentials";
+import { DataVolume } from "./dataVolume";
+import { MlflowHost } from "./mlflowHost";
+import { Monitoring } from "./monitoring";
+import { Network } from "./network";
+import { PrivateCa } from "./privateCa";
+
+export interface MlflowOnAwsArgs {
+    /** Validated stack settings (lib/settings.ts). */
+    settings: Settings;
+}
+
+/** Where a client keeps the private CA certificate, as trackingEnv tells it. */
+export const CA_CERT_FILE = "mlflow-ca.pem";
+
+/**
+ * The whole AWS deployment: network, Elastic IP, credentials, certificates, data volume with
+ * backups, the host, DNS and alarms, and the outputs a team needs to connect.
+ */
+export class MlflowOnAws extends pulumi.ComponentResource {
+    readonly url: pulumi.Output<string>;
+    readonly healthUrl: pulumi.Output<string>;
+    readonly users: string[];
+    /** Secret. */
+    readonly passwords: pulumi.Output<Record<string, string>>;
+    /** Secret. */
+    readonly trackingEnv: pulumi.Output<string>;
+    readonly caCertPem?: pulumi.Output<string>;
+    readonly publicIp: pulumi.Output<string>;
+    readonly instanceId: pulumi.Output<string>;
+    readonly sessionCommand: pulumi.Output<string>;
+    readonly dataVolumeId: pulumi.Output<string>;
+
+    constructor(name: string, args: MlflowOnAwsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mlflow-on-aws:index:MlflowOnAws", name, {}, opts);
+        const { settings } = args;
+        const parent = { parent: this };
+        const tags = { "mlflow-on-aws:stack": `${pulumi.getProject()}-${pulumi.getStack()}` };
+
+        const network = new Network(name, {
+            allowedCidrs: settings.allowedCidrs,
+            subnetId: settings.subnetId,
+            instanceType: settings.instanceType,
+            tags,
+        }, parent);
+        // The address outlives every host: clients, DNS and the certificate keep pointing at it.
+        const eip = new aws.ec2.Eip(name, { domain: "vpc", tags: { ...tags, Name: name } }, parent);
+        const names = eip.publicIp.apply(ip => serverNames(settings, ip));
+
+        const credentials = new Credentials(name, { users: settings.users }, parent);
+        const ca = new PrivateCa(name, { serverNames: names }, parent);
+        const data = new DataVolume(`${name}-data`, {
+            availabilityZone: network.availabilityZone,
+            sizeGiB: settings.dataVolumeGiB,
+            snapshotId: settings.dataSnapshotId,
+            protectData: settings.protectData,
+            backupRetentionDays: settings.backupRetentionDays,
+            tags,
+        }, parent);
+        const host = new MlflowHost(name, {
+            settings,
+            subnetId: network.subnetId,
+            securityGroupId: network.securityGroupId,
+            dataVolumeId: data.volumeId,
+            eipAllocationId: eip.allocationId,
+            publicIp: eip.publicIp,
+            htpasswd: credentials.htpasswd,
+            caCertPem: ca.caCertPem,
+            serverChainPem: ca.serverChainPem,
+            serverKeyPem: ca.serverKeyPem,
+            tags,
+        }, parent);
+        new Monitoring(name, { instanceId: host.instanceId, alarmEmail: settings.alarmEmail, tags }, parent);
+
+        if (settings.domain && settings.route53ZoneId) {
+            new aws.route53.Record(name, {
+                zoneId: settings.route53ZoneId,
+                name: settings.domain,
+                type: "A",
+                ttl: 300,
+                records: [eip.publicIp],
+            }, parent);
+        }
+
+        this.url = names.apply(n => `https://${n[0]}`);
+        this.healthUrl = pulumi.interpolate`${this.url}/health`;
+        this.users = settings.users;
+        this.passwords = credentials.passwords;
+        const firstUser = settings.users[0];
+        this.trackingEnv = pulumi.secret(pulumi.all([this.url, credentials.passwords]).apply(([url, passwords]) => renderTrackingEnv({
+            url,
+            user: firstUser,
+            password: passwords[firstUser],
+            caCertFile: settings.domain ? undefined : CA_CERT_FILE,
+        })));
+        this.caCertPem = settings.domain ? undefined : ca.caCertPem;
+        this.publicIp = eip.publicIp;
+        this.instanceId = host.instanceId;
+        const region = aws.getRegionOutput({}, parent).region;
+        this.sessionCommand = pulumi.interpolate`aws ssm start-session --region ${region} --target ${host.instanceId}`;
+        this.dataVolumeId = data.volumeId;
+        this.registerOutputs({
+            url: this.url,
+            healthUrl: this.healthUrl,
+            users: this.users,
+            passwords: this.passwords,
+            trackingEnv: this.trackingEnv,
+            caCertPem: this.caCertPem,
+            publicIp: this.publicIp,
+            instanceId: this.instanceId,
+            sessionCommand: this.sessionCommand,
+            dataVolumeId: this.dataVolumeId,
+        });
+    }
+}

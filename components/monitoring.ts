@@ -1,0 +1,85 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface MonitoringArgs {
+    instanceId: pulumi.Input<string>;
+    /** Receives the alarms by e-mail (the subscription must be confirmed once); without it only automatic recovery is set up. */
+    alarmEmail?: string;
+    /** Percentage of the data volume at which the disk alarm fires. */
+    diskAlarmPercent?: number;
+    tags?: Record<string, string>;
+}
+
+/** Namespace of the metrics the host publishes (mlflow-monitor). */
+export const METRIC_NAMESPACE = "MLflowOnAws";
+
+/**
+ * Self-healing and alarms: EC2 recovers the instance onto healthy hardware when AWS's system
+ * check fails; with an e-mail address, alarms fire when /health fails or the data volume fills.
+ */
+export class Monitoring extends pulumi.ComponentResource {
+    readonly topicArn?: pulumi.Output<string>;
+
+    constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mlflow-on-aws:index:Monitoring", name, {}, opts);
+        const { instanceId, alarmEmail, diskAlarmPercent, tags } = { diskAlarmPercent: 85, tags: {}, ...args };
+        const parent = { parent: this };
+        const stack = pulumi.getStack();
+        const region = aws.getRegionOutput({}, parent).region;
+
+        let notify: pulumi.Output<string>[] = [];
+        if (alarmEmail) {
+            const topic = new aws.sns.Topic(`${name}-alarms`, { tags }, parent);
+            new aws.sns.TopicSubscription(`${name}-alarms-email`, { topic: topic.arn, protocol: "email", endpoint: alarmEmail }, parent);
+            this.topicArn = topic.arn;
+            notify = [topic.arn];
+        }
+
+        new aws.cloudwatch.MetricAlarm(`${name}-recover`, {
+            alarmDescription: "EC2 system status check failed: recover the MLflow host onto healthy hardware",
+            namespace: "AWS/EC2",
+            metricName: "StatusCheckFailed_System",
+            dimensions: { InstanceId: instanceId },
+            statistic: "Maximum",
+            period: 60,
+            evaluationPeriods: 2,
+            threshold: 1,
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+            alarmActions: [pulumi.interpolate`arn:aws:automate:${region}:ec2:recover`, ...notify],
+            tags,
+        }, parent);
+
+        if (alarmEmail) {
+            new aws.cloudwatch.MetricAlarm(`${name}-health`, {
+                alarmDescription: "MLflow's /health through nginx has failed for 15 minutes (or the host stopped reporting)",
+                namespace: METRIC_NAMESPACE,
+                metricName: "HealthCheckOk",
+                dimensions: { Stack: stack },
+                statistic: "Minimum",
+                period: 300,
+                evaluationPeriods: 3,
+                threshold: 1,
+                comparisonOperator: "LessThanThreshold",
+                treatMissingData: "breaching",
+                alarmActions: notify,
+                okActions: notify,
+                tags,
+            }, parent);
+            new aws.cloudwatch.MetricAlarm(`${name}-disk`, {
+                alarmDescription: `The MLflow data volume is over ${diskAlarmPercent}% full: raise dataVolumeGiB and run pulumi up`,
+                namespace: METRIC_NAMESPACE,
+                metricName: "DataVolumeUsedPercent",
+                dimensions: { Stack: stack },
+                statistic: "Maximum",
+                period: 300,
+                evaluationPeriods: 2,
+                threshold: diskAlarmPercent,
+                comparisonOperator: "GreaterThanOrEqualToThreshold",
+                alarmActions: notify,
+                okActions: notify,
+                tags,
+            }, parent);
+        }
+        this.registerOutputs({ topicArn: this.topicArn });
+    }
+}

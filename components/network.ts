@@ -1,0 +1,113 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface NetworkArgs {
+    /** CIDR blocks (IPv4 or IPv6) that may reach ports 80 and 443; nothing else is allowed in. */
+    allowedCidrs: string[];
+    /** An existing public subnet (with a route to an internet gateway); when absent a VPC of the stack's own is created. */
+    subnetId?: string;
+    /** The instance type the subnet must offer; the created subnet goes into an availability zone that has it. */
+    instanceType: string;
+    /** Address range of the VPC this component creates. */
+    vpcCidr?: string;
+    tags?: Record<string, string>;
+}
+
+/** Ports the security group opens: 80 for the ACME challenge and the redirect, 443 for everything else. */
+export const PUBLIC_PORTS = [80, 443] as const;
+
+/**
+ * Where the host lives and who reaches it: a VPC with one public subnet (no dependency on the
+ * account's default VPC), or an existing subnet, and a security group open on 80 and 443 only.
+ */
+export class Network extends pulumi.ComponentResource {
+    readonly vpcId: pulumi.Output<string>;
+    readonly subnetId: pulumi.Output<string>;
+    readonly availabilityZone: pulumi.Output<string>;
+    readonly securityGroupId: pulumi.Output<string>;
+
+    constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mlflow-on-aws:index:Network", name, {}, opts);
+        const { allowedCidrs, subnetId, instanceType, vpcCidr, tags } = { vpcCidr: "10.80.0.0/16", tags: {}, ...args };
+        const parent = { parent: this };
+
+        if (subnetId) {
+            const subnet = aws.ec2.getSubnetOutput({ id: subnetId }, parent);
+            this.vpcId = subnet.vpcId;
+            this.subnetId = pulumi.output(subnetId);
+            this.availabilityZone = subnet.availabilityZone;
+        } else {
+            const vpc = new aws.ec2.Vpc(name, {
+                cidrBlock: vpcCidr,
+                enableDnsHostnames: true,
+                enableDnsSupport: true,
+                tags: { ...tags, Name: name },
+            }, parent);
+            const gateway = new aws.ec2.InternetGateway(name, { vpcId: vpc.id, tags: { ...tags, Name: name } }, parent);
+            const zones = aws.ec2.getInstanceTypeOfferingsOutput({
+                locationType: "availability-zone",
+                filters: [{ name: "instance-type", values: [instanceType] }],
+            }, parent);
+            const zone = zones.locations.apply(locations => {
+                if (locations.length === 0) {
+                    throw new Error(`instanceType ${instanceType} is not offered in any availability zone of this region; choose another type or region`);
+                }
+                return [...locations].sort()[0];
+            });
+            const subnet = new aws.ec2.Subnet(`${name}-public`, {
+                vpcId: vpc.id,
+                cidrBlock: vpc.cidrBlock.apply(block => block.replace(/\.\d+\.\d+\/\d+$/, ".1.0/24")),
+                availabilityZone: zone,
+                mapPublicIpOnLaunch: false,
+                tags: { ...tags, Name: `${name}-public` },
+            }, parent);
+            const routes = new aws.ec2.RouteTable(`${name}-public`, {
+                vpcId: vpc.id,
+                routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: gateway.id }],
+                tags: { ...tags, Name: `${name}-public` },
+            }, parent);
+            new aws.ec2.RouteTableAssociation(`${name}-public`, { subnetId: subnet.id, routeTableId: routes.id }, parent);
+            this.vpcId = vpc.id;
+            this.subnetId = subnet.id;
+            this.availabilityZone = subnet.availabilityZone;
+        }
+
+        const group = new aws.ec2.SecurityGroup(name, {
+            vpcId: this.vpcId,
+            description: "MLflow server: HTTP and HTTPS in, anything out",
+            tags: { ...tags, Name: name },
+        }, parent);
+        allowedCidrs.forEach((cidr, index) => {
+            const source = cidr.includes(":") ? { cidrIpv6: cidr } : { cidrIpv4: cidr };
+            for (const port of PUBLIC_PORTS) {
+                new aws.vpc.SecurityGroupIngressRule(`${name}-in-${port}-${index}`, {
+                    securityGroupId: group.id,
+                    ipProtocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    ...source,
+                    description: `port ${port} from ${cidr}`,
+                    tags,
+                }, parent);
+            }
+        });
+        // Out: package mirrors, Docker's registry and apt repository, SSM, Let's Encrypt.
+        for (const [suffix, destination] of [["ipv4", { cidrIpv4: "0.0.0.0/0" }], ["ipv6", { cidrIpv6: "::/0" }]] as const) {
+            new aws.vpc.SecurityGroupEgressRule(`${name}-out-${suffix}`, {
+                securityGroupId: group.id,
+                ipProtocol: "-1",
+                ...destination,
+                description: "all outbound",
+                tags,
+            }, parent);
+        }
+        this.securityGroupId = group.id;
+
+        this.registerOutputs({
+            vpcId: this.vpcId,
+            subnetId: this.subnetId,
+            availabilityZone: this.availabilityZone,
+            securityGroupId: this.securityGroupId,
+        });
+    }
+}

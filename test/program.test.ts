@@ -1,0 +1,248 @@
+// The Pulumi program under mocks: the resource graph, resource options, outputs and secrets.
+import assert from "node:assert/strict";
+import { gunzipSync } from "node:zlib";
+import { before, describe, test } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { MOCK_AMI, MOCK_PUBLIC_IP, ProgramRun, runProgram } from "./support/pulumiProgram";
+
+const cloudConfigOf = (run: ProgramRun) => {
+    const userData = run.one("aws:ec2/instance:Instance").inputs.userDataBase64 as string;
+    return gunzipSync(Buffer.from(userData, "base64")).toString("utf8");
+};
+
+describe("default stack (no domain)", () => {
+    let run: ProgramRun;
+    before(async () => { run = await runProgram({}); });
+
+    test("the security group lets in TCP 80 and 443 from the allowed CIDRs, and nothing else", () => {
+        const group = run.one("aws:ec2/securityGroup:SecurityGroup");
+        assert.equal(group.inputs.ingress, undefined, "no inline rules");
+        const ingress = run.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map(r => r.inputs);
+        const seen = ingress.map(r => `${r.ipProtocol} ${r.fromPort}-${r.toPort} ${r.cidrIpv4 ?? r.cidrIpv6}`).sort();
+        assert.deepEqual(seen, ["tcp 443-443 0.0.0.0/0", "tcp 443-443 ::/0", "tcp 80-80 0.0.0.0/0", "tcp 80-80 ::/0"]);
+        const egress = run.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map(r => r.inputs.cidrIpv4 ?? r.inputs.cidrIpv6);
+        assert.deepEqual(egress.sort(), ["0.0.0.0/0", "::/0"]);
+    });
+
+    test("its own VPC with a public subnet in a zone that offers the instance type", () => {
+        const subnet = run.one("aws:ec2/subnet:Subnet");
+        assert.equal(subnet.inputs.availabilityZone, "eu-central-1a", "first zone, sorted, that offers t4g.small");
+        const offerings = run.invokes.find(i => i.token === "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings")!;
+        assert.deepEqual(offerings.inputs.filters, [{ name: "instance-type", values: ["t4g.small"] }]);
+        const routes = run.one("aws:ec2/routeTable:RouteTable");
+        assert.equal(routes.inputs.routes[0].cidrBlock, "0.0.0.0/0");
+        assert.equal(run.ofType("aws:ec2/vpc:Vpc").length, 1);
+    });
+
+    test("the instance: Ubuntu AMI of its architecture, IMDSv2 only, encrypted root, no key pair, Session Manager", () => {
+        const instance = run.one("aws:ec2/instance:Instance");
+        assert.equal(instance.name, "mlflow-arm64");
+        assert.equal(instance.inputs.ami, MOCK_AMI);
+        const ami = run.invokes.find(i => i.token === "aws:ssm/getParameter:getParameter")!;
+        assert.match(ami.inputs.name, /^\/aws\/service\/canonical\/ubuntu\/server\/24\.04\/stable\/current\/arm64\//);
+        assert.deepEqual(instance.options.ignoreChanges, ["ami"], "a newly published AMI must not replace the host");
+        assert.equal(instance.inputs.metadataOptions.httpTokens, "required");
+        assert.equal(instance.inputs.metadataOptions.httpPutResponseHopLimit, 1);
+        assert.equal(instance.inputs.rootBlockDevice.encrypted, true);
+        assert.equal(instance.inputs.keyName, undefined);
+        assert.equal(instance.inputs.userDataReplaceOnChange, true);
+        assert.equal(instance.inputs.maintenanceOptions.autoRecovery, "default");
+        const policies = run.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").map(r => r.inputs.policyArn);
+        assert.ok(policies.includes("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"));
+        assert.ok(instance.inputs.iamInstanceProfile, "instance profile set");
+    });
+
+    test("the data volume: encrypted gp3 in the subnet's zone, attached so that a replaced host gets it", () => {
+        const volume = run.one("aws:ebs/volume:Volume");
+        assert.equal(volume.inputs.encrypted, true);
+        assert.equal(volume.inputs.type, "gp3");
+        assert.equal(volume.inputs.size, 20);
+        assert.equal(volume.inputs.availabilityZone, run.one("aws:ec2/subnet:Subnet").inputs.availabilityZone);
+        assert.equal(volume.options.retainOnDelete, false, "dev stack: destroy deletes the volume");
+        const attachment = run.one("aws:ec2/volumeAttachment:VolumeAttachment");
+        assert.equal(attachment.options.deleteBeforeReplace, true);
+        assert.equal(attachment.inputs.stopInstanceBeforeDetaching, true);
+        assert.equal(attachment.inputs.volumeId, "mlflow-data-id");
+        assert.equal(attachment.inputs.instanceId, "mlflow-arm64-id");
+        assert.equal(run.one("aws:ec2/eipAssociation:EipAssociation").options.deleteBeforeReplace, true);
+        assert.equal(run.one("aws:ec2/eip:Eip").inputs.domain, "vpc");
+    });
+
+    test("daily snapshots of exactly that volume, kept for backupRetentionDays", () => {
+        const volume = run.one("aws:ebs/volume:Volume");
+        const policy = run.one("aws:dlm/lifecyclePolicy:LifecyclePolicy").inputs.policyDetails;
+        assert.deepEqual(policy.resourceTypes, ["VOLUME"]);
+        for (const [key, value] of Object.entries(policy.targetTags)) assert.equal(volume.inputs.tags[key], value);
+        assert.equal(policy.schedules[0].retainRule.count, 14);
+        assert.equal(policy.schedules[0].createRule.interval, 24);
+    });
+
+    test("secrets go to SSM SecureString parameters that only the host role reads", () => {
+        const parameters = run.ofType("aws:ssm/parameter:Parameter");
+        assert.deepEqual(parameters.map(p => p.inputs.name).sort(), ["/mlflow-on-aws/test/htpasswd", "/mlflow-on-aws/test/tls-fallback-key"]);
+        for (const parameter of parameters) {
+            assert.equal(parameter.inputs.type, "SecureString");
+            assert.ok(run.secretInputs.includes(`${parameter.name}.value`), `${parameter.name}.value is sent as a secret`);
+        }
+        const htpasswd = parameters.find(p => p.inputs.name.endsWith("htpasswd"))!.inputs.value as string;
+        assert.match(htpasswd, /^admin:\{SSHA\}[A-Za-z0-9+/]{38}==\n$/);
+        const policy = JSON.parse(run.one("aws:iam/rolePolicy:RolePolicy").inputs.policy);
+        const read = policy.Statement.find((s: { Action: string[] }) => s.Action.includes("ssm:GetParameter"));
+        assert.equal(read.Resource.length, 2);
+        for (const arn of read.Resource) assert.match(arn, /^arn:aws:ssm:eu-central-1:123456789012:parameter\/mlflow-on-aws\/test\//);
+    });
+
+    test("outputs: URL on the Elastic IP, CA certificate, session command; passwords and trackingEnv secret", () => {
+        const { outputs } = run;
+        assert.equal(outputs.url.value, `https://${MOCK_PUBLIC_IP}`);
+        assert.equal(outputs.healthUrl.value, `https://${MOCK_PUBLIC_IP}/health`);
+        assert.deepEqual(outputs.users.value, ["admin"]);
+        assert.match(outputs.caCertPem.value, /BEGIN CERTIFICATE/);
+        assert.equal(outputs.publicIp.value, MOCK_PUBLIC_IP);
+        assert.match(outputs.sessionCommand.value, /^aws ssm start-session --region eu-central-1 --target mlflow-arm64-id$/);
+        assert.equal(outputs.dataVolumeId.value, "mlflow-data-id");
+        assert.equal(outputs.passwords.secret, true);
+        assert.equal(outputs.trackingEnv.secret, true);
+        const password = outputs.passwords.value.admin as string;
+        assert.equal(password.length, 40);
+        const env = outputs.trackingEnv.value as string;
+        assert.ok(env.includes(`export MLFLOW_TRACKING_URI='https://${MOCK_PUBLIC_IP}'`));
+        assert.ok(env.includes(`export MLFLOW_TRACKING_USERNAME='admin'`));
+        assert.ok(env.includes(`export MLFLOW_TRACKING_PASSWORD='${password}'`));
+        assert.match(env, /MLFLOW_TRACKING_SERVER_CERT_PATH='mlflow-ca.pem'/);
+        for (const [key, output] of Object.entries(outputs)) {
+            if (!output.secret) assert.ok(!JSON.stringify(output.value).includes(password), `${key} leaks the password`);
+        }
+    });
+
+    test("user data: a gzip'd cloud-config under 16 KiB, without any secret", () => {
+        const userData = run.one("aws:ec2/instance:Instance").inputs.userDataBase64 as string;
+        assert.ok(Buffer.from(userData, "base64").length < 16384);
+        const cloudConfig = cloudConfigOf(run);
+        assert.match(cloudConfig, /^#cloud-config\n/);
+        const password = run.outputs.passwords.value.admin as string;
+        const htpasswd = run.ofType("aws:ssm/parameter:Parameter").find(p => p.inputs.name.endsWith("htpasswd"))!.inputs.value as string;
+        const key = run.ofType("aws:ssm/parameter:Parameter").find(p => p.inputs.name.endsWith("key"))!.inputs.value as string;
+        assert.ok(!cloudConfig.includes(password));
+        assert.ok(!cloudConfig.includes(htpasswd.trim().split(":")[1]));
+        assert.ok(!cloudConfig.includes("PRIVATE KEY"));
+        assert.ok(key.includes("PRIVATE KEY"));
+        const config = parse(cloudConfig) as { write_files: { path: string; content: string }[] };
+        const env = config.write_files.find(f => f.path === "/etc/mlflow/host.env")!.content;
+        assert.match(env, /^DATA_VOLUME_ID=mlflow-data-id$/m);
+        assert.match(env, /^HTPASSWD_PARAMETER=\/mlflow-on-aws\/test\/htpasswd$/m);
+        assert.match(env, /^SECRET_VERSIONS=htpasswd:1,tls-fallback-key:1$/m);
+        const compose = config.write_files.find(f => f.path === "/etc/mlflow/compose.yaml")!.content;
+        assert.ok(compose.includes(`MLFLOW_SERVER_ALLOWED_HOSTS: ${MOCK_PUBLIC_IP}`));
+    });
+});
+
+describe("stack with a domain, Route 53, alarms and protected data", () => {
+    let run: ProgramRun;
+    before(async () => {
+        run = await runProgram({
+            domain: "mlflow.example.com",
+            route53ZoneId: "Z0123456789ABCDEFGHIJ",
+            acmeEmail: "ops@example.com",
+            instanceType: "t3.medium",
+            protectData: true,
+            backupRetentionDays: 30,
+            alarmEmail: "ops@example.com",
+            users: ["admin", "ci"],
+            allowedCidrs: ["192.0.2.0/24"],
+        });
+    });
+
+    test("the A record points the domain at the Elastic IP, and the URL uses the domain", () => {
+        const record = run.one("aws:route53/record:Record");
+        assert.equal(record.inputs.name, "mlflow.example.com");
+        assert.equal(record.inputs.type, "A");
+        assert.deepEqual(record.inputs.records, [MOCK_PUBLIC_IP]);
+        assert.equal(run.outputs.url.value, "https://mlflow.example.com");
+        assert.equal(run.outputs.caCertPem.value, undefined, "a public certificate needs no CA output");
+        assert.doesNotMatch(run.outputs.trackingEnv.value, /SERVER_CERT_PATH/);
+    });
+
+    test("the fallback certificate names the domain and the address", () => {
+        const request = run.one("tls:index/certRequest:CertRequest").inputs;
+        assert.deepEqual(request.dnsNames, ["mlflow.example.com"]);
+        assert.deepEqual(request.ipAddresses, [MOCK_PUBLIC_IP]);
+        for (const key of run.ofType("tls:index/privateKey:PrivateKey")) {
+            assert.equal(key.inputs.algorithm, "ECDSA");
+            assert.equal(key.inputs.ecdsaCurve, "P256");
+        }
+    });
+
+    test("x86 instance types get the amd64 image", () => {
+        assert.equal(run.one("aws:ec2/instance:Instance").name, "mlflow-x86_64");
+        const ami = run.invokes.find(i => i.token === "aws:ssm/getParameter:getParameter")!;
+        assert.match(ami.inputs.name, /\/amd64\//);
+        assert.match(cloudConfigOf(run), /deb \[arch=amd64 /);
+    });
+
+    test("protectData keeps the volume on destroy; retention follows the setting", () => {
+        assert.equal(run.one("aws:ebs/volume:Volume").options.retainOnDelete, true);
+        assert.equal(run.one("aws:dlm/lifecyclePolicy:LifecyclePolicy").inputs.policyDetails.schedules[0].retainRule.count, 30);
+    });
+
+    test("alarms: recovery, health and disk, mailed to alarmEmail", () => {
+        const alarms = run.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+        assert.deepEqual(alarms.map(a => a.inputs.metricName).sort(), ["DataVolumeUsedPercent", "HealthCheckOk", "StatusCheckFailed_System"]);
+        assert.equal(run.one("aws:sns/topicSubscription:TopicSubscription").inputs.endpoint, "ops@example.com");
+        const recover = alarms.find(a => a.inputs.metricName === "StatusCheckFailed_System")!;
+        assert.ok(recover.inputs.alarmActions.includes("arn:aws:automate:eu-central-1:ec2:recover"));
+        assert.equal(alarms.find(a => a.inputs.metricName === "HealthCheckOk")!.inputs.treatMissingData, "breaching");
+    });
+
+    test("one password per user; only the allowed CIDR gets in", () => {
+        assert.deepEqual(Object.keys(run.outputs.passwords.value).sort(), ["admin", "ci"]);
+        const htpasswd = run.ofType("aws:ssm/parameter:Parameter").find(p => p.inputs.name.endsWith("htpasswd"))!.inputs.value as string;
+        assert.deepEqual(htpasswd.trim().split("\n").map(line => line.split(":")[0]), ["admin", "ci"]);
+        const sources = run.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map(r => r.inputs.cidrIpv4);
+        assert.deepEqual(sources, ["192.0.2.0/24", "192.0.2.0/24"]);
+    });
+});
+
+describe("existing subnet and a fixed AMI", () => {
+    test("uses the subnet's VPC and zone, creates no VPC, and lets a new amiId replace the host", async () => {
+        const run = await runProgram({ subnetId: "subnet-0123456789abcdef0", amiId: "ami-0123456789abcdef0" });
+        assert.equal(run.ofType("aws:ec2/vpc:Vpc").length, 0);
+        assert.equal(run.ofType("aws:ec2/subnet:Subnet").length, 0);
+        assert.equal(run.one("aws:ec2/securityGroup:SecurityGroup").inputs.vpcId, "vpc-0existing000000000");
+        assert.equal(run.one("aws:ebs/volume:Volume").inputs.availabilityZone, "eu-central-1c");
+        const instance = run.one("aws:ec2/instance:Instance");
+        assert.equal(instance.inputs.ami, "ami-0123456789abcdef0");
+        assert.equal(instance.inputs.subnetId, "subnet-0123456789abcdef0");
+        assert.deepEqual(instance.options.ignoreChanges, []);
+        assert.equal(run.invokes.filter(i => i.token === "aws:ssm/getParameter:getParameter").length, 0);
+    });
+});
+
+describe("no surprise replacements", () => {
+    test("the same settings give the same user data and instance inputs on every run", async () => {
+        const settings = { domain: "mlflow.example.com", users: ["admin", "ci"] };
+        const first = await runProgram(settings);
+        const second = await runProgram(settings);
+        const instanceInputs = (run: ProgramRun) => JSON.stringify(run.one("aws:ec2/instance:Instance").inputs);
+        assert.equal(instanceInputs(first), instanceInputs(second));
+        assert.equal(cloudConfigOf(first), cloudConfigOf(second));
+    });
+});
+
+describe("bad configuration", () => {
+    test("fails before any resource is created, naming each bad key", async () => {
+        await assert.rejects(runProgram({ instanceType: "huge", users: ["Bad Name"], nginxVersion: "1.27.0" }), (error: Error & { resourcesBeforeError: unknown[] }) => {
+            assert.ok(pulumi.RunError.isInstance(error), "a RunError: Pulumi prints the message without a stack trace");
+            assert.deepEqual(error.resourcesBeforeError, []);
+            assert.match(error.message, /instanceType = "huge"/);
+            assert.match(error.message, /users = "Bad Name"/);
+            assert.match(error.message, /nginxVersion = "1.27.0".*CVE-2026-42945/);
+            return true;
+        });
+    });
+
+    test("an unknown key is reported, not ignored", async () => {
+        await assert.rejects(runProgram({ instancetype: "t3.small" }), /mlflow-on-aws:instancetype .* is not a setting/);
+    });
+});

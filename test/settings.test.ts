@@ -1,0 +1,136 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { describe, test } from "node:test";
+import { parse } from "yaml";
+import { projectRoot } from "../lib/projectRoot";
+import { architectureOf, cidrProblem, DEFAULTS, SettingKey, SettingsError, validateSettings } from "../lib/settings";
+import { readStackFile, toRawConfig } from "../lib/stackConfig";
+
+const root = projectRoot();
+
+function problemsOf(raw: Record<string, string>): string[] {
+    try {
+        validateSettings(raw);
+    } catch (error) {
+        assert.ok(error instanceof SettingsError, `expected a SettingsError, got ${error}`);
+        return error.problems;
+    }
+    assert.fail(`expected ${JSON.stringify(raw)} to be rejected`);
+}
+
+describe("settings", () => {
+    test("defaults give a Graviton host, one admin, everyone allowed, current versions", () => {
+        const settings = validateSettings({});
+        assert.equal(settings.target, "aws");
+        assert.equal(settings.instanceType, "t4g.small");
+        assert.equal(settings.architecture, "arm64");
+        assert.deepEqual(settings.users, ["admin"]);
+        assert.deepEqual(settings.allowedCidrs, ["0.0.0.0/0", "::/0"]);
+        assert.equal(settings.mlflowVersion, "3.17.0");
+        assert.equal(settings.nginxVersion, "1.30.6");
+        assert.equal(settings.protectData, false);
+        assert.equal(settings.domain, undefined);
+    });
+
+    // Each bad value: the error names the key, repeats the value and says what is accepted.
+    const cases: Array<[SettingKey, string, RegExp, Record<string, string>?]> = [
+        ["target", "kubernetes", /accepted: aws or local/],
+        ["domain", "Not A Domain", /fully qualified domain name/],
+        ["domain", "mlflow.example.com.", /fully qualified domain name/],
+        ["route53ZoneId", "zone-1", /hosted zone id/, { domain: "mlflow.example.com" }],
+        ["acmeEmail", "not-an-email", /e-mail address/, { domain: "mlflow.example.com" }],
+        ["instanceType", "small", /EC2 instance type/],
+        ["instanceType", "mac2.metal", /not mac/],
+        ["amiId", "ubuntu", /AMI id/],
+        ["allowedCidrs", "10.0.0.0/8", /list of strings/],
+        ["allowedCidrs", JSON.stringify(["10.0.0.1/8"]), /bits set past its prefix/],
+        ["allowedCidrs", JSON.stringify(["300.1.1.0/24"]), /not a CIDR block/],
+        ["allowedCidrs", JSON.stringify(["2001:db8::/129"]), /prefix longer than 128/],
+        ["allowedCidrs", JSON.stringify([]), /at least one CIDR/],
+        ["subnetId", "subnet-xyz", /subnet id/],
+        ["mlflowVersion", "latest", /MLflow release 3.0.0 or later/],
+        ["mlflowVersion", "2.22.0", /MLflow release 3.0.0 or later/],
+        ["nginxVersion", "1.27.5", /CVE-2026-42945/],
+        ["nginxVersion", "1.30.0", /1.30.1 or later/],
+        ["dataVolumeGiB", "0", /whole number from 1 to 16384/],
+        ["dataVolumeGiB", "20.5", /whole number/],
+        ["dataSnapshotId", "vol-0123456789abcdef0", /snapshot id/],
+        ["users", JSON.stringify(["Admin"]), /starting with a letter/],
+        ["users", JSON.stringify(["ci", "ci"]), /each name once/],
+        ["users", JSON.stringify([]), /1 to 50 user names/],
+        ["maxUploadSize", "5 GB", /nginx syntax/],
+        ["protectData", "yes", /true or false/],
+        ["backupRetentionDays", "0", /from 1 to 1000/],
+        ["alarmEmail", "ops", /e-mail address/],
+        ["localHttpsPort", "70000", /from 1 to 65535/],
+    ];
+    for (const [key, value, accepted, context] of cases) {
+        test(`${key} = ${value} is rejected with a message naming key, value and what is accepted`, () => {
+            const problems = problemsOf({ ...context, [key]: value });
+            assert.equal(problems.length, 1, problems.join("\n"));
+            assert.match(problems[0], new RegExp(`^${key} = `));
+            // The value as given, or the offending list item.
+            const offending = value.startsWith("[") ? (JSON.parse(value) as string[])[0] ?? "[]" : value;
+            assert.ok(problems[0].includes(offending), `${problems[0]} should repeat ${offending}`);
+            assert.match(problems[0], accepted);
+        });
+    }
+
+    test("settings that only make sense together are checked together", () => {
+        assert.match(problemsOf({ route53ZoneId: "Z123ABC" })[0], /needs `domain`/);
+        assert.match(problemsOf({ acmeEmail: "ops@example.com" })[0], /needs `domain`/);
+        assert.match(problemsOf({ localHttpPort: "9000", localHttpsPort: "9000" })[0], /other than localHttpsPort/);
+    });
+
+    test("every problem is reported in one pass", () => {
+        const problems = problemsOf({ instanceType: "x", users: JSON.stringify(["A"]), dataVolumeGiB: "-1" });
+        assert.deepEqual(problems.map(p => p.split(" ")[0]).sort(), ["dataVolumeGiB", "instanceType", "users"]);
+        const error = new SettingsError(problems);
+        assert.match(error.message, /pulumi config set/);
+    });
+
+    test("the instance type decides the architecture", () => {
+        for (const type of ["t4g.small", "m7g.large", "c7gn.xlarge", "r8gd.2xlarge", "g5g.xlarge", "a1.medium", "m6gd.large"]) {
+            assert.equal(architectureOf(type), "arm64", type);
+        }
+        for (const type of ["t3.small", "t3a.medium", "m7i.large", "c6in.xlarge", "g5.xlarge", "m5zn.large", "inf2.xlarge"]) {
+            assert.equal(architectureOf(type), "x86_64", type);
+        }
+        assert.equal(architectureOf("mac2.metal"), undefined);
+    });
+
+    test("CIDR blocks are checked for both families", () => {
+        assert.equal(cidrProblem("0.0.0.0/0"), undefined);
+        assert.equal(cidrProblem("::/0"), undefined);
+        assert.equal(cidrProblem("2001:db8::/32"), undefined);
+        assert.equal(cidrProblem("192.0.2.0/24"), undefined);
+        assert.match(cidrProblem("2001:db8::1/64")!, /bits set/);
+        assert.match(cidrProblem("192.0.2.0")!, /not a CIDR/);
+    });
+
+    test("Pulumi.yaml declares every setting with a description and the same default", () => {
+        const declared = (parse(readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { config: Record<string, { default: unknown; description: string; type: string }> }).config;
+        assert.deepEqual(Object.keys(declared).sort(), Object.keys(DEFAULTS).sort());
+        for (const [key, declaration] of Object.entries(declared)) {
+            assert.ok(declaration.description.length > 20, `${key} needs a description`);
+            assert.deepEqual(declaration.default, DEFAULTS[key as SettingKey], `default of ${key}`);
+        }
+    });
+
+    test("the shipped stack files are valid, and prod protects its data", () => {
+        const dev = validateSettings(readStackFile("dev").raw);
+        assert.equal(dev.domain, undefined);
+        const prod = validateSettings(readStackFile("prod").raw);
+        assert.equal(prod.domain, "mlflow.example.com");
+        assert.equal(prod.protectData, true);
+        assert.notEqual(prod.instanceType, dev.instanceType);
+    });
+
+    test("an unknown key in the project's namespace is an error, other namespaces are ignored", () => {
+        assert.throws(() => toRawConfig("mlflow-on-aws", { "mlflow-on-aws:instancetype": "t3.small" }, "Pulumi.x.yaml"),
+            /mlflow-on-aws:instancetype \(in Pulumi.x.yaml\) is not a setting/);
+        assert.deepEqual(toRawConfig("mlflow-on-aws", { "aws:region": "eu-west-1", "mlflow-on-aws:users": ["a", "b"] }, "x"),
+            { users: '["a","b"]' });
+    });
+});
