@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { renderTrackingEnv } from "../lib/render/clientEnv";
-import { serverNames } from "../lib/render/hostBundle";
+import { endpointUrl, publicEndpoint } from "../lib/render/endpoint";
 import { Settings } from "../lib/settings";
 import { Credentials } from "./credentials";
 import { DataVolume } from "./dataVolume";
@@ -50,7 +50,8 @@ export class MlflowOnAws extends pulumi.ComponentResource {
         }, parent);
         // The address outlives every host: clients, DNS and the certificate keep pointing at it.
         const eip = new aws.ec2.Eip(name, { domain: "vpc", tags: { ...tags, Name: name } }, parent);
-        const names = eip.publicIp.apply(ip => serverNames(settings, ip));
+        const endpoint = eip.publicIp.apply(ip => publicEndpoint(settings, ip));
+        const names = endpoint.names;
 
         const credentials = new Credentials(name, { users: settings.users }, parent);
         const ca = new PrivateCa(name, { serverNames: names }, parent);
@@ -87,7 +88,7 @@ export class MlflowOnAws extends pulumi.ComponentResource {
             }, parent);
         }
 
-        this.url = names.apply(n => `https://${n[0]}`);
+        this.url = endpoint.apply(endpointUrl);
         this.healthUrl = pulumi.interpolate`${this.url}/health`;
         this.users = settings.users;
         this.passwords = credentials.passwords;

@@ -9,7 +9,8 @@ import * as os from "os";
 import * as path from "path";
 import { renderHtpasswd } from "../lib/render/htpasswd";
 import { HOST } from "../lib/render/layout";
-import { HostFacts, hostFiles, renderCloudConfig, secretFiles, secretParameterNames, serverNames } from "../lib/render/hostBundle";
+import { publicEndpoint } from "../lib/render/endpoint";
+import { HostFacts, hostFiles, renderCloudConfig, secretFiles, secretParameterNames } from "../lib/render/hostBundle";
 import { validateSettings } from "../lib/settings";
 import { readStackFile } from "../lib/stackConfig";
 import { PASSWORD_ALPHABET, PASSWORD_LENGTH } from "../lib/credentials";
@@ -67,8 +68,7 @@ export function render(options: RenderOptions): void {
     const settings = validateSettings(stackFile.raw);
     const publicIp = options.publicIp ?? SAMPLE_PUBLIC_IP;
     if (!net.isIP(publicIp)) throw new Error(`--public-ip ${publicIp}: not an IP address`);
-    const names = serverNames(settings, publicIp);
-    const tls = sampleTls(names);
+    const tls = sampleTls(publicEndpoint(settings, publicIp).names);
     const passwords = Object.fromEntries(settings.users.map(user => [user, samplePassword()]));
     const facts: HostFacts = {
         stack: options.stack,

@@ -8,9 +8,8 @@ import { stringify } from "yaml";
 import { projectRoot } from "../projectRoot";
 import { Settings } from "../settings";
 import { renderCompose } from "./compose";
-import { ContainerInput } from "./containers";
+import { containerInput, publicEndpoint, renderProxyConf } from "./endpoint";
 import { DATA, HOST, MLFLOW, NGINX } from "./layout";
-import { renderNginxConf } from "./nginx";
 
 /** What only a deployment knows; `npm run render` supplies sample values. */
 export interface HostFacts {
@@ -65,21 +64,6 @@ export const ENABLED_UNITS = ["mlflow.service", "mlflow-certificate.timer", "mlf
 export const HOST_SOURCE_DIR = path.join(projectRoot(), "host");
 const hostSource = (name: string) => readFileSync(path.join(HOST_SOURCE_DIR, name), "utf8");
 
-/** The names a client may use, the canonical one first. */
-export function serverNames(settings: Pick<Settings, "domain">, publicIp: string): string[] {
-    return settings.domain ? [settings.domain, publicIp] : [publicIp];
-}
-
-export function containerInput(settings: Settings, names: string[], httpsPort = 443): ContainerInput {
-    const port = httpsPort === 443 ? "" : `:${httpsPort}`;
-    return {
-        mlflowVersion: settings.mlflowVersion,
-        nginxVersion: settings.nginxVersion,
-        serverNames: names,
-        origins: names.map(name => `https://${name}${port}`),
-    };
-}
-
 /** Settings of the host scripts. Paths come from layout.ts so that each is spelled once. */
 export function renderHostEnv(settings: Settings, facts: HostFacts): string {
     const values: Record<string, string> = {
@@ -117,18 +101,13 @@ function shellQuote(value: string): string {
 
 /** Files cloud-init writes: configuration, certificates (public parts), scripts and units. */
 export function hostFiles(settings: Settings, facts: HostFacts): HostFile[] {
-    const names = serverNames(settings, facts.publicIp);
+    const endpoint = publicEndpoint(settings, facts.publicIp);
     const file = (filePath: string, content: string, mode = "0644"): HostFile =>
         ({ path: filePath, content, mode, delivery: "user-data" });
     return [
         file(HOST.hostEnv, renderHostEnv(settings, facts)),
-        file(HOST.composeFile, renderCompose(containerInput(settings, names))),
-        file(HOST.nginxConf, renderNginxConf({
-            serverNames: names,
-            httpsPort: 443,
-            maxUploadSize: settings.maxUploadSize,
-            resolver: "127.0.0.11",
-        })),
+        file(HOST.composeFile, renderCompose(containerInput(settings, endpoint))),
+        file(HOST.nginxConf, renderProxyConf(settings, endpoint)),
         file(HOST.caCert, facts.caCertPem),
         file(HOST.fallbackCert, facts.fallbackChainPem),
         file(HOST.dockerDaemonConfig, JSON.stringify({
