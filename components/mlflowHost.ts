@@ -36,7 +36,7 @@ export class MlflowHost extends pulumi.ComponentResource {
 
     constructor(name: string, args: MlflowHostArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mlflow-on-aws:index:MlflowHost", name, {}, opts);
-        const { settings, rootVolumeGiB, tags } = { rootVolumeGiB: 30, tags: {}, ...args };
+        const { settings, rootVolumeGiB, tags } = { rootVolumeGiB: 16, tags: {}, ...args };
         const parent = { parent: this };
         const stack = pulumi.getStack();
         const names = secretParameterNames(pulumi.getProject(), stack);

@@ -118,6 +118,16 @@ describe("settings", () => {
         }
     });
 
+    test("README's settings table lists every setting with its default", () => {
+        const readme = readFileSync(path.join(root, "README.md"), "utf8");
+        const rows = new Map([...readme.matchAll(/^\| `(\w+)` \| ([^|]+) \|/gm)].map(m => [m[1], m[2].trim()]));
+        for (const [key, value] of Object.entries(DEFAULTS)) {
+            assert.ok(rows.has(key), `README lacks a row for ${key}`);
+            const expected = value === "" ? "(none)" : `\`${typeof value === "object" ? JSON.stringify(value).replace(/,/g, ", ") : value}\``;
+            assert.equal(rows.get(key), expected, `README default of ${key}`);
+        }
+    });
+
     test("the shipped stack files are valid, and prod protects its data", () => {
         const dev = validateSettings(readStackFile("dev").raw);
         assert.equal(dev.domain, undefined);
