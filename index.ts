@@ -1,6 +1,8 @@
 // Wiring only: stack configuration -> validated settings -> the deployment -> stack outputs.
 import * as pulumi from "@pulumi/pulumi";
+import { Deployment } from "./components/deployment";
 import { MlflowOnAws } from "./components/mlflowOnAws";
+import { MlflowOnDocker } from "./components/mlflowOnDocker";
 import { Settings, SettingsError, validateSettings } from "./lib/settings";
 import { toRawConfig } from "./lib/stackConfig";
 
@@ -16,7 +18,9 @@ function loadSettings(): Settings {
 }
 
 const settings = loadSettings();
-const deployment = new MlflowOnAws("mlflow", { settings });
+const deployment: Deployment = settings.target === "local"
+    ? new MlflowOnDocker("mlflow", { settings })
+    : new MlflowOnAws("mlflow", { settings });
 
 export const url = deployment.url;
 export const healthUrl = deployment.healthUrl;
