@@ -1,0 +1,318 @@
+// What the EC2 host receives, checked with the programs that read it on the host: cloud-init
+// (schema, gzip decoding, its write_files module), shellcheck, systemd-analyze.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { gunzipSync } from "node:zlib";
+import { after, before, describe, test } from "node:test";
+import { parse } from "yaml";
+import { projectRoot } from "../lib/projectRoot";
+import { userDataBase64 } from "../lib/render/hostBundle";
+import { validateSettings } from "../lib/settings";
+import { readStackFile } from "../lib/stackConfig";
+import { HOST_DIR, Sandbox } from "./support/hostScripts";
+import { RenderedStack, renderedStack } from "./support/renderOnce";
+
+/** EC2's limit on user data, before base64. */
+const USER_DATA_LIMIT = 16384;
+/** Docker's apt signing key, as docs.docker.com/engine/install/ubuntu publishes it. */
+const DOCKER_KEY_FINGERPRINT = "9DC858229FC7DD38854AE2D88D81803C0EBFCD88";
+const SECRETS_DIR = "/etc/mlflow/secrets";
+const SCRIPT_DIR = "/usr/local/sbin";
+const UNIT_DIR = "/etc/systemd/system";
+
+interface WriteFile { path: string; permissions: string; owner: string; content: string; encoding?: string }
+interface CloudConfig {
+    apt: { sources: Record<string, { source: string; keyid?: string; key?: string }> };
+    packages: Array<string | [string, string]>;
+    write_files: WriteFile[];
+    runcmd: string[][];
+}
+
+function run(command: string, args: string[], options: { input?: Buffer | string; env?: NodeJS.ProcessEnv } = {}) {
+    const result = spawnSync(command, args, { encoding: "utf8", timeout: 60_000, maxBuffer: 64 * 1024 * 1024, ...options });
+    if (result.error) throw result.error;
+    return result;
+}
+
+/** The interpreter cloud-init runs on, which has its Python package. */
+function cloudInitPython(): string {
+    const which = run("sh", ["-c", "command -v cloud-init"]).stdout.trim();
+    const shebang = readFileSync(which, "utf8").split("\n")[0];
+    assert.match(shebang, /^#!\S+python3/, `cloud-init's shebang: ${shebang}`);
+    return shebang.slice(2).trim().split(/\s+/)[0];
+}
+
+const octal = (mode: number) => mode.toString(8).padStart(4, "0");
+
+/** The user-data files of a render: everything under files/ except what comes from SSM. */
+const userDataFiles = (rendered: RenderedStack) => [...rendered.files.values()].filter(f => !f.hostPath.startsWith(`${SECRETS_DIR}/`));
+
+for (const stack of ["dev", "prod"]) {
+    describe(`user data of the ${stack} stack`, () => {
+        let rendered: RenderedStack;
+        let config: CloudConfig;
+        let sandbox: Sandbox;
+        const settings = validateSettings(readStackFile(stack).raw);
+
+        before(() => {
+            rendered = renderedStack(stack);
+            config = parse(rendered.userData) as CloudConfig;
+            sandbox = new Sandbox(`host-bundle-${stack}`);
+        });
+        after(() => sandbox.remove());
+
+        test("cloud-init's schema accepts it", () => {
+            assert.ok(rendered.userData.startsWith("#cloud-config\n"));
+            const result = run("cloud-init", ["schema", "--config-file", path.join(rendered.dir, "user-data")]);
+            assert.equal(result.status, 0, `cloud-init schema:\n${result.stdout}${result.stderr}`);
+            assert.match(result.stdout, /Valid cloud-config/);
+        });
+
+        test("gzip-compressed as sent, it fits EC2's 16 KiB and cloud-init unpacks the same text", t => {
+            const sent = Buffer.from(userDataBase64(rendered.userData), "base64");
+            t.diagnostic(`${rendered.userData.length} bytes of cloud-config, ${sent.length} bytes gzip-compressed`);
+            assert.ok(sent.length < USER_DATA_LIMIT, `${sent.length} bytes of user data; EC2 takes at most ${USER_DATA_LIMIT}`);
+            assert.equal(gunzipSync(sent).toString("utf8"), rendered.userData);
+
+            const sentFile = sandbox.path("user-data.gz");
+            writeFileSync(sentFile, sent);
+            const root = sandbox.mkdir("root");
+            const result = run(cloudInitPython(), [path.join(projectRoot(), "test", "support", "cloudInitWriteFiles.py"), sentFile, root]);
+            assert.equal(result.status, 0, result.stderr);
+            const decoded = JSON.parse(result.stdout) as { contentTypes: string[]; cloudConfig: string; written: string[] };
+            assert.deepEqual(decoded.contentTypes, ["text/cloud-config"]);
+            assert.equal(decoded.cloudConfig, rendered.userData);
+        });
+
+        test("write_files is exactly the rendered files not fetched from SSM: same bytes, same modes", () => {
+            const expected = userDataFiles(rendered);
+            const entries = new Map(config.write_files.map(entry => [entry.path, entry]));
+            assert.equal(entries.size, config.write_files.length, "a path is written twice");
+            assert.deepEqual([...entries.keys()].sort(), expected.map(f => f.hostPath).sort());
+            for (const file of expected) {
+                const entry = entries.get(file.hostPath)!;
+                assert.equal(entry.encoding, undefined, `${file.hostPath}: unexpected encoding`);
+                assert.equal(entry.content, file.content.toString("utf8"), `${file.hostPath}: content differs`);
+                assert.equal(entry.permissions, octal(file.mode), `${file.hostPath}: mode differs`);
+                assert.equal(entry.owner, "root:root");
+            }
+        });
+
+        test("cloud-init's write_files module writes those exact files", () => {
+            const sentFile = sandbox.path("user-data-for-write.gz");
+            writeFileSync(sentFile, Buffer.from(userDataBase64(rendered.userData), "base64"));
+            const root = sandbox.mkdir("written");
+            const result = run(cloudInitPython(), [path.join(projectRoot(), "test", "support", "cloudInitWriteFiles.py"), sentFile, root]);
+            assert.equal(result.status, 0, result.stderr);
+            const expected = userDataFiles(rendered);
+            const written = (JSON.parse(result.stdout) as { written: string[] }).written;
+            assert.deepEqual([...written].sort(), expected.map(f => f.hostPath).sort());
+            for (const file of expected) {
+                const local = path.join(root, file.hostPath);
+                assert.ok(readFileSync(local).equals(file.content), `${file.hostPath}: cloud-init wrote different bytes`);
+                const stat = statSync(local);
+                assert.equal(octal(stat.mode & 0o7777), octal(file.mode), `${file.hostPath}: cloud-init set another mode`);
+                if (process.getuid?.() === 0) assert.equal(stat.uid, 0);
+            }
+        });
+
+        test("no secret is in the user data", () => {
+            const secrets = [...rendered.files.values()].filter(f => f.hostPath.startsWith(`${SECRETS_DIR}/`));
+            assert.deepEqual(secrets.map(f => f.hostPath).sort(), [`${SECRETS_DIR}/fallback-privkey.pem`, `${SECRETS_DIR}/htpasswd`]);
+            assert.ok(!config.write_files.some(entry => entry.path.startsWith(`${SECRETS_DIR}/`)));
+            const userData = rendered.userData;
+            const gunzipped = gunzipSync(Buffer.from(userDataBase64(userData), "base64")).toString("utf8");
+            assert.equal(gunzipped, userData);
+
+            const htpasswd = secrets.find(f => f.hostPath.endsWith("/htpasswd"))!.content.toString("utf8");
+            const lines = htpasswd.split("\n").filter(Boolean);
+            assert.equal(lines.length, settings.users.length);
+            for (const line of lines) {
+                const [user, hash] = [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 1)];
+                assert.ok(settings.users.includes(user));
+                assert.ok(hash.length >= 16, `hash of ${user} is suspiciously short`);
+                assert.ok(!userData.includes(line), `the htpasswd line of ${user} is in the user data`);
+                assert.ok(!userData.includes(hash), `the password hash of ${user} is in the user data`);
+            }
+            const key = secrets.find(f => f.hostPath.endsWith("/fallback-privkey.pem"))!.content.toString("utf8");
+            assert.match(key, /-----BEGIN (EC )?PRIVATE KEY-----/);
+            assert.doesNotMatch(userData, /PRIVATE KEY/);
+            const body = key.split("\n").filter(l => l && !l.startsWith("-----")).join("");
+            assert.ok(!userData.replace(/\s+/g, "").includes(body), "the private key is in the user data");
+            // The key file also holds the public key, which the certificate in the user data carries too:
+            // only lines that the public certificate does not contain are secret.
+            const publicCert = rendered.text("/etc/mlflow/tls/fallback-fullchain.pem");
+            for (const line of key.split("\n").filter(l => l.length >= 16 && !l.startsWith("-----") && !publicCert.includes(l))) {
+                assert.ok(!userData.includes(line), "a line of the private key is in the user data");
+            }
+            const scalar = privateScalar(secrets.find(f => f.hostPath.endsWith("/fallback-privkey.pem"))!.localPath);
+            assert.ok(scalar.length >= 30 && scalar.length <= 33, `a P-256 private key has 32 bytes, not ${scalar.length}`);
+            for (const form of [scalar.toString("hex"), scalar.toString("base64").slice(0, 40)]) {
+                assert.ok(!userData.includes(form), "the private scalar of the key is in the user data");
+            }
+            const passwords = Object.values(rendered.sample.users);
+            assert.deepEqual(Object.keys(rendered.sample.users).sort(), [...settings.users].sort());
+            for (const password of passwords) {
+                assert.ok(password.length >= 16);
+                assert.ok(!userData.includes(password), "a sample password is in the user data");
+            }
+            // The host learns where to fetch them, not what they are.
+            assert.match(rendered.hostEnv.HTPASSWD_PARAMETER, new RegExp(`^/[^/]+/${stack}/htpasswd$`));
+            assert.match(rendered.hostEnv.TLS_KEY_PARAMETER, new RegExp(`^/[^/]+/${stack}/`));
+        });
+
+        test("Docker comes from its apt repository, signed by its pinned key, in exact versions", () => {
+            const sources = Object.values(config.apt.sources);
+            const docker = sources.filter(source => source.source.includes("download.docker.com"));
+            assert.equal(docker.length, 1);
+            const [source] = docker;
+            assert.match(source.keyid ?? "", /^[0-9A-F]{40}$/, "keyid must be the full 40-hex fingerprint, not a short id");
+            assert.equal(source.keyid, DOCKER_KEY_FINGERPRINT);
+            const arch = settings.architecture === "arm64" ? "arm64" : "amd64";
+            assert.equal(source.source, `deb [arch=${arch} signed-by=$KEY_FILE] https://download.docker.com/linux/ubuntu $RELEASE stable`);
+
+            const pinned = new Map(config.packages.filter((p): p is [string, string] => Array.isArray(p)));
+            const names = config.packages.map(p => (Array.isArray(p) ? p[0] : p));
+            for (const name of ["docker-ce", "docker-ce-cli", "docker-compose-plugin"]) {
+                assert.ok(pinned.has(name), `${name} has no pinned version`);
+                assert.match(pinned.get(name)!, /^(\d+:)?\d+\.\d+\.\d+-\d+~ubuntu\.\d+\.\d+~[a-z]+$/, `${name} version ${pinned.get(name)}`);
+                assert.equal(names.filter(n => n === name).length, 1);
+            }
+            assert.equal(pinned.get("docker-ce"), pinned.get("docker-ce-cli"), "engine and CLI come from the same release");
+            assert.ok(!names.some(name => /^(docker\.io|docker-compose|containerd)$/.test(name)), "no Docker from the distribution as well");
+            assert.equal(names.includes("certbot"), Boolean(settings.domain), "certbot only where there is a domain");
+            for (const name of ["awscli", "sqlite3"]) assert.ok(names.includes(name), `${name} is needed by the host scripts`);
+        });
+
+        test("the enabled units exist, and every command a unit runs is delivered", () => {
+            const units = [...rendered.files.keys()].filter(p => p.startsWith(`${UNIT_DIR}/`)).map(p => path.basename(p));
+            const runcmd = config.runcmd;
+            assert.deepEqual(runcmd[0], ["systemctl", "daemon-reload"]);
+            const enable = runcmd.find(command => command[0] === "systemctl" && command[1] === "enable");
+            assert.ok(enable, `no systemctl enable in ${JSON.stringify(runcmd)}`);
+            assert.equal(enable[2], "--now");
+            const enabled = enable.slice(3);
+            assert.ok(enabled.length > 0);
+            for (const unit of enabled) assert.ok(units.includes(unit), `${unit} is enabled but not delivered`);
+
+            const parsed = new Map(units.map(unit => [unit, parseUnit(rendered.text(`${UNIT_DIR}/${unit}`))]));
+            for (const [unit, sections] of parsed) {
+                if (enabled.includes(unit)) assert.ok(sections.Install?.WantedBy?.length, `${unit} is enabled but has no WantedBy`);
+                if (unit.endsWith(".timer")) {
+                    const service = sections.Timer?.Unit?.[0] ?? unit.replace(/\.timer$/, ".service");
+                    assert.ok(units.includes(service), `${unit} triggers ${service}, which is not delivered`);
+                    assert.ok(enabled.includes(unit), `${unit} is delivered but never enabled`);
+                }
+                for (const key of ["ExecStartPre", "ExecStart", "ExecStartPost", "ExecStop", "ExecReload"]) {
+                    for (const line of sections.Service?.[key] ?? []) {
+                        const program = line.replace(/^[-@:+!]+/, "").split(/\s+/)[0];
+                        if (program === "/usr/bin/docker") continue;
+                        const file = rendered.files.get(program);
+                        assert.ok(file, `${unit} ${key}=${program}: not delivered`);
+                        assert.equal(file.mode & 0o111, 0o111, `${program} is not executable`);
+                    }
+                }
+                for (const mountPath of sections.Unit?.RequiresMountsFor ?? []) {
+                    assert.equal(mountPath, rendered.hostEnv.DATA_MOUNT, `${unit} waits for another mount than DATA_MOUNT`);
+                }
+            }
+            const main = parsed.get("mlflow.service")!;
+            assert.deepEqual(main.Service.ExecStartPre, ["mlflow-prepare-data", "mlflow-fetch-secrets", "mlflow-certificate", "mlflow-db-upgrade"]
+                .map(name => `${SCRIPT_DIR}/${name}`), "data volume, secrets, certificate, then migrations, before compose starts");
+            for (const line of [...main.Service.ExecStart, ...main.Service.ExecStop]) {
+                assert.ok(line.includes(` -f ${rendered.hostEnv.COMPOSE_FILE} `), `${line} uses another compose file than COMPOSE_FILE`);
+            }
+            // Every script is run by some unit.
+            const commands = [...parsed.values()].flatMap(s => Object.values(s.Service ?? {}).flat());
+            for (const script of [...rendered.files.keys()].filter(p => p.startsWith(`${SCRIPT_DIR}/`))) {
+                assert.ok(commands.some(line => line.startsWith(script)), `${script} is delivered but no unit runs it`);
+            }
+        });
+
+        test("systemd-analyze verify accepts the units", t => {
+            if (run("sh", ["-c", "command -v systemd-analyze"]).status !== 0) {
+                t.skip("systemd-analyze is not installed (the unit checks above still ran)");
+                return;
+            }
+            // A root with the rendered files, systemd's own units, and stand-ins for what Docker's packages install.
+            const root = sandbox.mkdir("systemd-root");
+            for (const file of userDataFiles(rendered)) {
+                const target = path.join(root, file.hostPath);
+                mkdirSync(path.dirname(target), { recursive: true });
+                writeFileSync(target, file.content);
+                chmodSync(target, file.mode);
+            }
+            for (const dir of ["/usr/lib/systemd/system", "/lib/systemd/system"]) {
+                if (existsSync(dir)) {
+                    cpSync(dir, path.join(root, "usr/lib/systemd/system"), { recursive: true, dereference: false, verbatimSymlinks: true });
+                    break;
+                }
+            }
+            mkdirSync(path.join(root, "usr/bin"), { recursive: true });
+            writeFileSync(path.join(root, "usr/bin/docker"), "#!/bin/sh\n", { mode: 0o755 });
+            writeFileSync(path.join(root, "usr/lib/systemd/system/docker.service"),
+                "[Unit]\nDescription=Docker Engine (stand-in)\n[Service]\nExecStart=/usr/bin/docker\n");
+            const units = readdirSync(path.join(root, UNIT_DIR)).sort();
+            const result = run("systemd-analyze", ["verify", `--root=${root}`, ...units]);
+            if (result.status !== 0 && /Failed to (initialize|setup)|Operation not permitted|not supported/i.test(result.stderr)
+                && !/\.(service|timer)/.test(result.stderr)) {
+                t.skip(`systemd-analyze verify cannot run here: ${result.stderr.trim()}`);
+                return;
+            }
+            assert.equal(result.status, 0, `systemd-analyze verify:\n${result.stderr}`);
+            assert.equal(result.stderr.trim(), "", `systemd-analyze verify warns:\n${result.stderr}`);
+        });
+    });
+}
+
+describe("scripts the host receives or runs", () => {
+    test("are the files in host/, byte for byte, mode 0755, and pass shellcheck", () => {
+        const rendered = renderedStack("dev");
+        const scripts = [...rendered.files.values()].filter(f => f.hostPath.startsWith(`${SCRIPT_DIR}/`));
+        assert.equal(scripts.length, 6);
+        for (const script of scripts) {
+            assert.ok(script.content.equals(readFileSync(path.join(HOST_DIR, path.basename(script.hostPath)))),
+                `${script.hostPath} differs from host/${path.basename(script.hostPath)}`);
+            assert.equal(octal(script.mode), "0755");
+            assert.ok(script.content.toString("utf8").startsWith("#!/bin/bash\n"), `${script.hostPath} has no bash shebang`);
+        }
+        const supportDir = path.join(projectRoot(), "test", "support");
+        const others = [
+            ...readdirSync(supportDir).filter(name => name.endsWith(".sh")).map(name => path.join(supportDir, name)),
+            path.join(projectRoot(), ".ci", "run"),
+        ];
+        const files = [...scripts.map(s => s.localPath), ...others];
+        const result = run("shellcheck", ["--norc", "--format=gcc", ...files]);
+        assert.equal(result.status, 0, `shellcheck:\n${result.stdout}${result.stderr}`);
+    });
+});
+
+/** The secret number of an EC private key, as openssl reads it. */
+function privateScalar(keyFile: string): Buffer {
+    const text = run("openssl", ["pkey", "-in", keyFile, "-noout", "-text"]).stdout;
+    const match = /priv:\s*\n((?:\s+[0-9a-f:]+\n)+)/.exec(text);
+    assert.ok(match, `openssl shows no private part:\n${text}`);
+    return Buffer.from(match[1].replace(/[\s:]/g, ""), "hex");
+}
+
+/** Sections of a systemd unit file: key -> values in order. */
+function parseUnit(text: string): Record<string, Record<string, string[]>> {
+    const sections: Record<string, Record<string, string[]>> = {};
+    let current: Record<string, string[]> | undefined;
+    for (const raw of text.split("\n")) {
+        const line = raw.trim();
+        if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
+        const header = /^\[(.+)\]$/.exec(line);
+        if (header) {
+            current = sections[header[1]] ??= {};
+            continue;
+        }
+        const eq = line.indexOf("=");
+        assert.ok(current && eq > 0, `not a unit file line: ${raw}`);
+        const key = line.slice(0, eq).trim();
+        (current[key] ??= []).push(line.slice(eq + 1).trim());
+    }
+    return sections;
+}

@@ -1,0 +1,488 @@
+// The host scripts, run for real (bash, sqlite3, install, df, ...) against temporary directories,
+// with recording stand-ins for docker, aws and certbot. Settings come from the rendered host.env;
+// only paths are pointed into the sandbox.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { describeRun, HOST_DIR, quote, runCommand, runCommandAsync, runHostScript, Sandbox, sqlite } from "./support/hostScripts";
+import { renderedStack } from "./support/renderOnce";
+import { WRITER_SCHEMA } from "./support/sqliteWriter";
+
+const prod = renderedStack("prod");
+const dev = renderedStack("dev");
+const isRoot = process.getuid?.() === 0;
+
+const modeOf = (file: string) => statSync(file).mode & 0o7777;
+const octal = (mode: number) => mode.toString(8).padStart(4, "0");
+
+describe("mlflow-db-upgrade", () => {
+    const version = prod.hostEnv.MLFLOW_VERSION;
+    const composeFile = prod.hostEnv.COMPOSE_FILE;
+    const dbUri = prod.hostEnv.MLFLOW_CONTAINER_DB_URI;
+    let sandbox: Sandbox;
+    let dataDir: string;
+    let backupDir: string;
+    let env: NodeJS.ProcessEnv;
+    let db: string;
+    let marker: string;
+
+    before(() => {
+        assert.match(version, /^\d+\.\d+\.\d+$/);
+        assert.equal(dbUri, "sqlite:////mlflow/mlflow.db");
+        sandbox = new Sandbox("db-upgrade");
+        dataDir = sandbox.mkdir("data", "mlflow");
+        backupDir = sandbox.path("data", "backups");
+        db = path.join(dataDir, "mlflow.db");
+        marker = path.join(dataDir, ".schema-version");
+        // The stand-in records which copies existed when it ran: the copy must come first.
+        sandbox.fake("docker", `ls -1 ${quote(backupDir)} >>${quote(sandbox.path("calls", "backups-seen-by-docker"))} 2>/dev/null || true`);
+        env = sandbox.env(sandbox.envFile(prod.hostEnvText, { MLFLOW_DATA_DIR: dataDir, BACKUP_DIR: backupDir }));
+    });
+    after(() => sandbox.remove());
+
+    const copies = () => (existsSync(backupDir) ? readdirSync(backupDir).filter(name => name.startsWith("mlflow.db.before-")) : []);
+
+    test("(a) no database yet: exit 0, no docker call, the marker names the version", () => {
+        const run = runHostScript("mlflow-db-upgrade", env);
+        assert.equal(run.status, 0, describeRun(run));
+        assert.deepEqual(sandbox.callsOf("docker"), []);
+        assert.equal(readFileSync(marker, "utf8"), `${version}\n`);
+        assert.deepEqual(copies(), []);
+    });
+
+    test("(b) database present, same version: no copy, no docker call", () => {
+        sqlite(db, "CREATE TABLE experiments(id INTEGER PRIMARY KEY, name TEXT)",
+            "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 500) INSERT INTO experiments(name) SELECT 'exp-' || i FROM s");
+        const run = runHostScript("mlflow-db-upgrade", env);
+        assert.equal(run.status, 0, describeRun(run));
+        assert.deepEqual(sandbox.callsOf("docker"), []);
+        assert.deepEqual(copies(), []);
+        assert.equal(readFileSync(marker, "utf8"), `${version}\n`);
+    });
+
+    test("(c) new version, migration succeeds: consistent copy first, then `mlflow db upgrade`, marker updated", () => {
+        writeFileSync(marker, "3.0.0\n");
+        sandbox.fakeExit("docker", 0);
+        const run = runHostScript("mlflow-db-upgrade", env);
+        assert.equal(run.status, 0, describeRun(run));
+        assert.deepEqual(sandbox.callsOf("docker"), [
+            ["compose", "-f", composeFile, "run", "--rm", "--no-deps", "--entrypoint", "mlflow", "mlflow", "db", "upgrade", dbUri],
+        ]);
+        const made = copies();
+        assert.equal(made.length, 1, `one copy expected in ${backupDir}: ${made.join(", ")}`);
+        assert.match(made[0], new RegExp(`^mlflow\\.db\\.before-${version.replace(/\./g, "\\.")}\\.\\d{8}T\\d{6}Z$`));
+        assert.ok(readFileSync(sandbox.path("calls", "backups-seen-by-docker"), "utf8").split("\n").includes(made[0]),
+            "the copy must exist before the migration runs");
+        const copy = path.join(backupDir, made[0]);
+        assert.deepEqual(sqlite(copy, "PRAGMA integrity_check"), ["ok"]);
+        assert.deepEqual(sqlite(copy, "SELECT count(*), sum(length(name)) FROM experiments"),
+            sqlite(db, "SELECT count(*), sum(length(name)) FROM experiments"));
+        assert.equal(readFileSync(marker, "utf8"), `${version}\n`);
+        assert.match(run.stderr, /database migrated from MLflow 3\.0\.0 to /);
+    });
+
+    test("(d) migration fails: exit != 0, the copy stays, marker not updated, stderr names the copy", () => {
+        sandbox.clearCalls("docker");
+        // A backup directory of its own: copies are named to the second, and (c) ran just now.
+        backupDir = sandbox.path("data", "backups-d");
+        env = sandbox.env(sandbox.envFile(prod.hostEnvText, { MLFLOW_DATA_DIR: dataDir, BACKUP_DIR: backupDir }, "d.env"));
+        writeFileSync(marker, "3.1.0\n");
+        sandbox.fakeExit("docker", 1);
+        const run = runHostScript("mlflow-db-upgrade", env);
+        assert.notEqual(run.status, 0, describeRun(run));
+        assert.equal(sandbox.callsOf("docker").length, 1);
+        const made = copies();
+        assert.equal(made.length, 1, `one copy expected: ${made.join(", ")}`);
+        const copy = path.join(backupDir, made[0]);
+        assert.deepEqual(sqlite(copy, "PRAGMA integrity_check"), ["ok"]);
+        assert.equal(readFileSync(marker, "utf8"), "3.1.0\n", "a failed migration must leave the marker alone");
+        const line = run.stderr.split("\n").find(l => l.includes("MIGRATION FAILED"));
+        assert.ok(line, `no clear failure line in stderr:\n${run.stderr}`);
+        assert.ok(line.includes(copy), `the failure line must name the copy ${copy}: ${line}`);
+    });
+});
+
+describe("mlflow-backup", () => {
+    let sandbox: Sandbox;
+    let dataDir: string;
+    let backupDir: string;
+    let env: NodeJS.ProcessEnv;
+
+    before(() => {
+        sandbox = new Sandbox("backup");
+        dataDir = sandbox.mkdir("data", "mlflow");
+        backupDir = sandbox.path("data", "backups");
+        env = sandbox.env(sandbox.envFile(prod.hostEnvText, { MLFLOW_DATA_DIR: dataDir, BACKUP_DIR: backupDir }));
+    });
+    after(() => sandbox.remove());
+
+    test("no database: exit 0 and nothing written", () => {
+        const run = runHostScript("mlflow-backup", env);
+        assert.equal(run.status, 0, describeRun(run));
+        assert.match(run.stderr, /no database yet/);
+        assert.equal(existsSync(path.join(backupDir, "mlflow.db")), false);
+    });
+
+    test("a database being written: the copy is consistent and taken while the writes go on", async () => {
+        const db = path.join(dataDir, "mlflow.db");
+        sqlite(db, WRITER_SCHEMA,
+            "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 20000) INSERT INTO t(v) SELECT randomblob(200) FROM s",
+            "UPDATE c SET n = (SELECT count(*) FROM t)");
+        // Left over by an interrupted run: must not stop this one.
+        mkdirSync(backupDir, { recursive: true });
+        writeFileSync(path.join(backupDir, "mlflow.db.partial"), "garbage from an interrupted run");
+        const initial = Number(sqlite(db, "SELECT count(*) FROM t")[0]);
+
+        const writerSeconds = 4;
+        const writer = runCommandAsync(process.execPath,
+            ["--no-warnings", path.join(__dirname, "support", "sqliteWriter.js"), db, String(writerSeconds)], process.env, 30_000);
+        const started = Date.now();
+        while (Number(sqlite(db, ".timeout 5000", "SELECT count(*) FROM t")[0]) <= initial) {
+            assert.ok(Date.now() - started < 3000, "the writer did not start writing");
+            await new Promise(resolve => setTimeout(resolve, 20));
+        }
+        const run = await runCommandAsync(path.join(HOST_DIR, "mlflow-backup"), [], env, 30_000);
+        const written = await writer;
+        assert.equal(written.status, 0, `writer: ${describeRun(written)}`);
+        assert.equal(run.status, 0, describeRun(run));
+
+        const copy = path.join(backupDir, "mlflow.db");
+        assert.deepEqual(sqlite(copy, "PRAGMA integrity_check"), ["ok"]);
+        const [rows, counted] = sqlite(copy, "SELECT count(*) || ' ' || (SELECT n FROM c) FROM t")[0].split(" ").map(Number);
+        assert.equal(rows, counted, "the copy holds a transaction half-applied");
+        const final = Number(sqlite(db, "SELECT count(*) FROM t")[0]);
+        assert.ok(rows > initial && rows < final,
+            `the copy (${rows} rows) should be a snapshot taken while the writer went from ${initial} to ${final} rows ` +
+            `(the backup took ${run.ms} ms; a copy that waits for the writes to stop never finishes on a busy server)`);
+        assert.equal(existsSync(path.join(backupDir, "mlflow.db.partial")), false);
+    });
+});
+
+describe("mlflow-certificate", () => {
+    const domain = prod.hostEnv.DOMAIN;
+    const composeFile = prod.hostEnv.COMPOSE_FILE;
+    const reload = ["compose", "-f", composeFile, "exec", "-T", "nginx", "nginx", "-s", "reload"];
+    let sandbox: Sandbox;
+
+    before(() => {
+        assert.equal(domain, "mlflow.example.com");
+        sandbox = new Sandbox("certificate");
+    });
+    after(() => sandbox.remove());
+
+    /** A sandbox layout of a host: fallback certificate and key as render writes them, empty data dirs. */
+    function host(name: string, overrides: Record<string, string> = {}, stack = prod) {
+        const root = sandbox.mkdir(name);
+        const paths = {
+            active: path.join(root, "tls", "active"),
+            fallbackCert: path.join(root, "tls", "fallback-fullchain.pem"),
+            fallbackKey: path.join(root, "secrets", "fallback-privkey.pem"),
+            letsencrypt: path.join(root, "data", "letsencrypt"),
+            webroot: path.join(root, "data", "acme-webroot"),
+        };
+        for (const dir of [path.dirname(paths.fallbackCert), path.dirname(paths.fallbackKey), paths.letsencrypt, paths.webroot]) {
+            mkdirSync(dir, { recursive: true });
+        }
+        copyFileSync(stack.local("/etc/mlflow/tls/fallback-fullchain.pem"), paths.fallbackCert);
+        copyFileSync(stack.local("/etc/mlflow/secrets/fallback-privkey.pem"), paths.fallbackKey);
+        const envFile = sandbox.envFile(stack.hostEnvText, {
+            ACTIVE_TLS_DIR: paths.active,
+            FALLBACK_CERT: paths.fallbackCert,
+            FALLBACK_KEY: paths.fallbackKey,
+            LETSENCRYPT_DIR: paths.letsencrypt,
+            ACME_WEBROOT: paths.webroot,
+            ...overrides,
+        }, `${name}.env`);
+        return { ...paths, env: sandbox.env(envFile) };
+    }
+
+    /** A certificate and key in certbot's layout: live/<domain>/*.pem are links into archive/. */
+    function issue(letsencrypt: string, serial: number): { cert: string; key: string } {
+        const archive = path.join(letsencrypt, "archive", domain);
+        const live = path.join(letsencrypt, "live", domain);
+        mkdirSync(archive, { recursive: true });
+        mkdirSync(live, { recursive: true });
+        const key = path.join(archive, `privkey${serial}.pem`);
+        const cert = path.join(archive, `fullchain${serial}.pem`);
+        execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", key, "-out", cert, "-days", "1", "-subj", `/CN=${domain}`], { stdio: "ignore" });
+        for (const name of ["fullchain", "privkey"]) {
+            const link = path.join(live, `${name}.pem`);
+            if (existsSync(link)) unlinkSync(link);
+            symlinkSync(path.join("..", "..", "archive", domain, `${name}${serial}.pem`), link);
+        }
+        return { cert: readFileSync(cert, "utf8"), key: readFileSync(key, "utf8") };
+    }
+
+    function assertActive(active: string, cert: string, key: string) {
+        for (const [name, content, mode] of [["fullchain.pem", cert, 0o644], ["privkey.pem", key, 0o600]] as const) {
+            const file = path.join(active, name);
+            assert.ok(lstatSync(file).isFile(), `${file} must be a regular file (nginx's container cannot follow links into the data volume)`);
+            assert.equal(readFileSync(file, "utf8"), content, `${file} holds the wrong certificate or key`);
+            assert.equal(octal(modeOf(file)), octal(mode), `mode of ${file}`);
+        }
+        assert.deepEqual(readdirSync(active).sort(), ["fullchain.pem", "privkey.pem"], "no half-written files may stay behind");
+    }
+
+    test("selection: fallback first, Let's Encrypt once it exists, reload only on a change", () => {
+        sandbox.fake("docker");
+        const h = host("select");
+        const fallbackCert = readFileSync(h.fallbackCert, "utf8");
+        const fallbackKey = readFileSync(h.fallbackKey, "utf8");
+
+        // First boot: nginx is not running yet, so the reload fails; that is fine.
+        sandbox.fakeExit("docker", 1);
+        let run = runHostScript("mlflow-certificate", h.env);
+        assert.equal(run.status, 0, describeRun(run));
+        assertActive(h.active, fallbackCert, fallbackKey);
+        assert.match(run.stderr, /private CA/);
+        assert.match(run.stderr, /not running/);
+        assert.deepEqual(sandbox.callsOf("docker"), [reload]);
+
+        sandbox.fakeExit("docker", 0);
+        sandbox.clearCalls("docker");
+        run = runHostScript("mlflow-certificate", h.env);
+        assert.equal(run.status, 0, describeRun(run));
+        assert.deepEqual(sandbox.callsOf("docker"), [], "unchanged files must not reload nginx");
+
+        const first = issue(h.letsencrypt, 1);
+        run = runHostScript("mlflow-certificate", h.env);
+        assert.equal(run.status, 0, describeRun(run));
+        assertActive(h.active, first.cert, first.key);
+        assert.match(run.stderr, /Let's Encrypt/);
+        assert.deepEqual(sandbox.callsOf("docker"), [reload]);
+
+        sandbox.clearCalls("docker");
+        run = runHostScript("mlflow-certificate", h.env);
+        assert.equal(run.status, 0, describeRun(run));
+        assert.deepEqual(sandbox.callsOf("docker"), [], "unchanged files must not reload nginx");
+
+        const renewed = issue(h.letsencrypt, 2);
+        run = runHostScript("mlflow-certificate", h.env);
+        assert.equal(run.status, 0, describeRun(run));
+        assertActive(h.active, renewed.cert, renewed.key);
+        assert.deepEqual(sandbox.callsOf("docker"), [reload]);
+    });
+
+    const argAfter = (args: string[], flag: string) => {
+        const index = args.indexOf(flag);
+        return index >= 0 ? args[index + 1] : undefined;
+    };
+
+    test("--renew with a failing certbot: a clear log line, the fallback stays, exit 0", () => {
+        sandbox.fake("docker");
+        sandbox.fakeExit("docker", 0);
+        sandbox.fake("certbot");
+        sandbox.fakeExit("certbot", 1);
+        sandbox.clearCalls("certbot");
+        const h = host("renew-fails");
+        const run = runHostScript("mlflow-certificate", h.env, ["--renew"]);
+        assert.equal(run.status, 0, describeRun(run));
+        assert.match(run.stderr, new RegExp(`could not issue a certificate for ${domain.replace(/\./g, "\\.")}`));
+        assertActive(h.active, readFileSync(h.fallbackCert, "utf8"), readFileSync(h.fallbackKey, "utf8"));
+
+        const calls = sandbox.callsOf("certbot");
+        assert.equal(calls.length, 1);
+        const args = calls[0];
+        assert.equal(args[0], "certonly");
+        for (const flag of ["--non-interactive", "--agree-tos", "--webroot", "--keep-until-expiring"]) {
+            assert.ok(args.includes(flag), `certbot lacks ${flag}: ${args.join(" ")}`);
+        }
+        assert.equal(argAfter(args, "--webroot-path"), h.webroot);
+        assert.equal(argAfter(args, "--config-dir"), h.letsencrypt);
+        assert.equal(argAfter(args, "--domain"), domain);
+        assert.equal(argAfter(args, "--email"), prod.hostEnv.ACME_EMAIL);
+        assert.ok(!args.includes("--register-unsafely-without-email"));
+    });
+
+    test("--renew without ACME_EMAIL registers without an address", () => {
+        sandbox.fake("certbot");
+        sandbox.fakeExit("certbot", 1);
+        sandbox.clearCalls("certbot");
+        const h = host("renew-no-email", { ACME_EMAIL: "" });
+        const run = runHostScript("mlflow-certificate", h.env, ["--renew"]);
+        assert.equal(run.status, 0, describeRun(run));
+        const [args] = sandbox.callsOf("certbot");
+        assert.ok(args.includes("--register-unsafely-without-email"), args.join(" "));
+        assert.ok(!args.includes("--email"), args.join(" "));
+        assert.equal(argAfter(args, "--domain"), domain);
+    });
+
+    test("--renew with a certbot that issues: the new certificate is served and nginx reloaded", () => {
+        const cert = sandbox.path("issued-fullchain.pem");
+        const key = sandbox.path("issued-privkey.pem");
+        execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", key, "-out", cert, "-days", "1", "-subj", `/CN=${domain}`], { stdio: "ignore" });
+        sandbox.fake("certbot", [
+            'while [ $# -gt 0 ]; do case "$1" in --config-dir) dir=$2; shift ;; --domain) name=$2; shift ;; esac; shift; done',
+            'mkdir -p "$dir/live/$name"',
+            `cp ${quote(cert)} "$dir/live/$name/fullchain.pem"`,
+            `cp ${quote(key)} "$dir/live/$name/privkey.pem"`,
+        ].join("\n"));
+        sandbox.fakeExit("certbot", 0);
+        sandbox.fake("docker");
+        sandbox.clearCalls("docker");
+        const h = host("renew-issues");
+        const run = runHostScript("mlflow-certificate", h.env, ["--renew"]);
+        assert.equal(run.status, 0, describeRun(run));
+        assertActive(h.active, readFileSync(cert, "utf8"), readFileSync(key, "utf8"));
+        assert.deepEqual(sandbox.callsOf("docker"), [reload]);
+    });
+
+    test("without a domain (dev), --renew never calls certbot and serves the fallback", () => {
+        assert.equal(dev.hostEnv.DOMAIN, "");
+        sandbox.fake("certbot");
+        sandbox.clearCalls("certbot");
+        const h = host("dev", {}, dev);
+        const run = runHostScript("mlflow-certificate", h.env, ["--renew"]);
+        assert.equal(run.status, 0, describeRun(run));
+        assert.deepEqual(sandbox.callsOf("certbot"), []);
+        assertActive(h.active, readFileSync(h.fallbackCert, "utf8"), readFileSync(h.fallbackKey, "utf8"));
+    });
+});
+
+describe("mlflow-fetch-secrets", { skip: !isRoot && "chown to root:<gid> needs root" }, () => {
+    const region = prod.hostEnv.AWS_REGION;
+    const htpasswdParameter = prod.hostEnv.HTPASSWD_PARAMETER;
+    const keyParameter = prod.hostEnv.TLS_KEY_PARAMETER;
+    const nginxGid = Number(prod.hostEnv.NGINX_GID);
+    let sandbox: Sandbox;
+    let ssm: string;
+
+    before(() => {
+        assert.equal(nginxGid, 101);
+        sandbox = new Sandbox("fetch-secrets");
+        ssm = sandbox.mkdir("ssm");
+        // Answers like `aws ssm get-parameter ... --output text`: the value and a newline, or an error.
+        sandbox.fake("aws", [
+            'prev=""; for arg; do [ "$prev" = --name ] && name=$arg; prev=$arg; done',
+            `file=${quote(ssm)}"$name"`,
+            'if [ -f "$file" ]; then cat "$file"; echo; exit 0; fi',
+            'echo "An error occurred (ParameterNotFound) when calling the GetParameter operation: Parameter $name not found." >&2',
+            "exit 254",
+        ].join("\n"));
+    });
+    after(() => sandbox.remove());
+
+    function store(parameter: string, value: string) {
+        mkdirSync(path.dirname(path.join(ssm, parameter)), { recursive: true });
+        writeFileSync(path.join(ssm, parameter), value);
+    }
+
+    test("writes htpasswd 0640 root:NGINX_GID and the key 0600 root:root, with the parameters' values", () => {
+        const htpasswd = prod.text("/etc/mlflow/secrets/htpasswd").replace(/\n+$/, "");
+        const key = prod.text("/etc/mlflow/secrets/fallback-privkey.pem").replace(/\n+$/, "");
+        store(htpasswdParameter, htpasswd);
+        store(keyParameter, key);
+        const secrets = sandbox.path("secrets-ok");
+        const env = sandbox.env(sandbox.envFile(prod.hostEnvText, { SECRETS_DIR: secrets }, "ok.env"));
+        const run = runHostScript("mlflow-fetch-secrets", env);
+        assert.equal(run.status, 0, describeRun(run));
+
+        const expected: Array<[string, string, number, number]> = [
+            ["htpasswd", htpasswd, 0o640, nginxGid],
+            ["fallback-privkey.pem", key, 0o600, 0],
+        ];
+        for (const [name, value, mode, gid] of expected) {
+            const file = path.join(secrets, name);
+            const stat = statSync(file);
+            assert.equal(readFileSync(file, "utf8"), `${value}\n`, `${name} differs from the parameter's value`);
+            assert.equal(octal(stat.mode & 0o7777), octal(mode), `mode of ${name}`);
+            assert.equal(stat.uid, 0, `owner of ${name}`);
+            assert.equal(stat.gid, gid, `group of ${name}`);
+        }
+        assert.equal(octal(modeOf(secrets)), "0750");
+        assert.deepEqual(readdirSync(secrets).sort(), ["fallback-privkey.pem", "htpasswd"], "no temporary files may stay behind");
+        const expectedCall = (name: string) =>
+            ["ssm", "get-parameter", "--region", region, "--name", name, "--with-decryption", "--query", "Parameter.Value", "--output", "text"];
+        assert.deepEqual(sandbox.callsOf("aws"), [expectedCall(htpasswdParameter), expectedCall(keyParameter)]);
+    });
+
+    test("retries a parameter that is not readable yet", () => {
+        sandbox.clearCalls("aws");
+        const counter = sandbox.path("aws-failures-left");
+        writeFileSync(counter, "2");
+        sandbox.fake("aws", [
+            `left=$(cat ${quote(counter)})`,
+            `if [ "$left" -gt 0 ]; then echo $((left - 1)) >${quote(counter)}; echo "Unable to locate credentials" >&2; exit 253; fi`,
+            'prev=""; for arg; do [ "$prev" = --name ] && name=$arg; prev=$arg; done',
+            `cat ${quote(ssm)}"$name"; echo`,
+        ].join("\n"));
+        const secrets = sandbox.path("secrets-retry");
+        const env = sandbox.env(sandbox.envFile(prod.hostEnvText,
+            { SECRETS_DIR: secrets, FETCH_ATTEMPTS: "5", FETCH_RETRY_SECONDS: "0" }, "retry.env"));
+        const run = runHostScript("mlflow-fetch-secrets", env);
+        assert.equal(run.status, 0, describeRun(run));
+        assert.equal(sandbox.callsOf("aws").length, 4, "two failures, then one call per parameter");
+        assert.match(run.stderr, /attempt 1 of 5: cannot read SSM parameter .*Unable to locate credentials/);
+        assert.ok(existsSync(path.join(secrets, "htpasswd")) && existsSync(path.join(secrets, "fallback-privkey.pem")));
+    });
+
+    test("an unreadable parameter: exit != 0 after the bounded retries, naming the parameter", () => {
+        sandbox.fake("aws", 'echo "An error occurred (AccessDeniedException) when calling the GetParameter operation" >&2; exit 254');
+        sandbox.clearCalls("aws");
+        const secrets = sandbox.path("secrets-fail");
+        const env = sandbox.env(sandbox.envFile(prod.hostEnvText,
+            { SECRETS_DIR: secrets, FETCH_ATTEMPTS: "3", FETCH_RETRY_SECONDS: "1" }, "fail.env"));
+        const run = runHostScript("mlflow-fetch-secrets", env, [], 15_000);
+        assert.notEqual(run.status, 0, describeRun(run));
+        assert.equal(run.signal, null, describeRun(run));
+        assert.equal(sandbox.callsOf("aws").length, 3, "exactly FETCH_ATTEMPTS calls");
+        assert.ok(run.ms >= 2000 && run.ms < 10_000, `3 attempts with 1 s between them took ${run.ms} ms`);
+        const last = run.stderr.trim().split("\n").at(-1) ?? "";
+        assert.match(last, /giving up/);
+        assert.ok(last.includes(htpasswdParameter), `the last line must name ${htpasswdParameter}: ${last}`);
+        assert.match(run.stderr, /AccessDeniedException/);
+        assert.equal(existsSync(path.join(secrets, "htpasswd")), false);
+    });
+});
+
+describe("mlflow-disk-guard", { skip: !isRoot && "mounting a tmpfs needs root" }, () => {
+    let sandbox: Sandbox;
+    before(() => {
+        sandbox = new Sandbox("disk-guard");
+    });
+    after(() => sandbox.remove());
+
+    /** Runs the guard on a private 8 MiB tmpfs that is half full. */
+    function guard(overrides: Record<string, string>, name: string) {
+        const mount = sandbox.mkdir(`${name}-mount`);
+        const env = sandbox.env(sandbox.envFile(prod.hostEnvText, { DATA_MOUNT: mount, ...overrides }, `${name}.env`));
+        return runCommand("unshare", ["--mount", "--propagation", "private", "/bin/bash", "-c",
+            'set -e; mount -t tmpfs -o size=8m tmpfs "$1"; head -c 4194304 /dev/zero >"$1/fill"; exec "$2"',
+            "_", mount, path.join(HOST_DIR, "mlflow-disk-guard")], env);
+    }
+
+    const metric = (value: string) => ["cloudwatch", "put-metric-data", "--region", prod.hostEnv.AWS_REGION,
+        "--namespace", "MLflowOnAws", "--metric-name", "DataVolumeUsedPercent", "--dimensions", `Stack=${prod.hostEnv.STACK}`,
+        "--value", value, "--unit", "Percent"];
+
+    test("reports the used percentage to CloudWatch, quietly below the threshold", () => {
+        sandbox.fake("aws");
+        const run = guard({}, "below");
+        assert.equal(run.status, 0, describeRun(run));
+        assert.equal(prod.hostEnv.DISK_WARN_PERCENT, "85");
+        assert.deepEqual(sandbox.callsOf("aws"), [metric("50")]);
+        assert.doesNotMatch(run.stderr, /WARNING/);
+    });
+
+    test("warns on stderr at or above DISK_WARN_PERCENT", () => {
+        sandbox.clearCalls("aws");
+        for (const threshold of ["1", "50"]) {
+            const run = guard({ DISK_WARN_PERCENT: threshold }, `warn-${threshold}`);
+            assert.equal(run.status, 0, describeRun(run));
+            assert.match(run.stderr, /WARNING: the data volume is 50% full/);
+        }
+        assert.deepEqual(sandbox.callsOf("aws"), [metric("50"), metric("50")]);
+        const quiet = guard({ DISK_WARN_PERCENT: "51" }, "warn-51");
+        assert.doesNotMatch(quiet.stderr, /WARNING/);
+    });
+
+    test("a failed report fails the unit", () => {
+        sandbox.fakeExit("aws", 255);
+        const run = guard({}, "aws-fails");
+        assert.notEqual(run.status, 0, describeRun(run));
+    });
+});

@@ -1,0 +1,100 @@
+// Renders a stack with the real `npm run render` code into a private temporary directory, once
+// per test process, and reads back what it wrote: the files as the host holds them.
+import { spawnSync } from "child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "fs";
+import * as os from "os";
+import * as path from "path";
+import { render } from "../../scripts/render";
+
+export interface RenderedFile {
+    /** Absolute path on the host. */
+    hostPath: string;
+    /** Where render wrote it. */
+    localPath: string;
+    content: Buffer;
+    /** Permission bits, e.g. 0o644. */
+    mode: number;
+}
+
+export interface SampleValues {
+    stack: string;
+    publicIp: string;
+    domain: string | null;
+    dataVolumeId: string;
+    users: Record<string, string>;
+    caCertFile: string;
+}
+
+export interface RenderedStack {
+    stack: string;
+    dir: string;
+    userData: string;
+    /** Keyed by absolute host path. */
+    files: Map<string, RenderedFile>;
+    sample: SampleValues;
+    /** The text of /etc/mlflow/host.env. */
+    hostEnvText: string;
+    /** host.env as bash reads it. */
+    hostEnv: Record<string, string>;
+    /** Local path of a host file; throws if render did not write it. */
+    local(hostPath: string): string;
+    text(hostPath: string): string;
+}
+
+const cache = new Map<string, RenderedStack>();
+const dirs: string[] = [];
+process.on("exit", () => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function walk(root: string, dir = root): string[] {
+    return readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
+        const full = path.join(dir, entry.name);
+        return entry.isDirectory() ? walk(root, full) : [full];
+    });
+}
+
+/** Reads a KEY=value file with bash itself, the way the host scripts do (`source`). */
+export function readEnvFileWithBash(file: string): Record<string, string> {
+    const text = readFileSync(file, "utf8");
+    const keys = [...text.matchAll(/^([A-Z_][A-Z0-9_]*)=/gm)].map(match => match[1]);
+    const result = spawnSync("/bin/bash", ["-c", 'set -eu; source "$1"; shift; for key; do printf "%s\\0%s\\0" "$key" "${!key}"; done', "_", file, ...keys],
+        { encoding: "utf8", env: {} });
+    if (result.status !== 0) throw new Error(`bash could not read ${file}: ${result.stderr}`);
+    const parts = result.stdout.split("\0");
+    const values: Record<string, string> = {};
+    for (let i = 0; i + 1 < parts.length; i += 2) values[parts[i]] = parts[i + 1];
+    return values;
+}
+
+export function renderedStack(stack: string): RenderedStack {
+    const cached = cache.get(stack);
+    if (cached) return cached;
+    const dir = mkdtempSync(path.join(os.tmpdir(), `mlflow-rendered-${stack}-`));
+    dirs.push(dir);
+    render({ stack, out: dir });
+    const filesDir = path.join(dir, "files");
+    const files = new Map<string, RenderedFile>();
+    for (const localPath of walk(filesDir)) {
+        const hostPath = "/" + path.relative(filesDir, localPath).split(path.sep).join("/");
+        files.set(hostPath, { hostPath, localPath, content: readFileSync(localPath), mode: statSync(localPath).mode & 0o7777 });
+    }
+    const local = (hostPath: string) => {
+        const file = files.get(hostPath);
+        if (!file) throw new Error(`render did not write ${hostPath} for stack ${stack}`);
+        return file.localPath;
+    };
+    const rendered: RenderedStack = {
+        stack,
+        dir,
+        userData: readFileSync(path.join(dir, "user-data"), "utf8"),
+        files,
+        sample: JSON.parse(readFileSync(path.join(dir, "sample-values.json"), "utf8")) as SampleValues,
+        hostEnvText: readFileSync(local("/etc/mlflow/host.env"), "utf8"),
+        hostEnv: readEnvFileWithBash(local("/etc/mlflow/host.env")),
+        local,
+        text: (hostPath: string) => readFileSync(local(hostPath), "utf8"),
+    };
+    cache.set(stack, rendered);
+    return rendered;
+}
