@@ -66,7 +66,7 @@ export class Monitoring extends pulumi.ComponentResource {
                 tags,
             }, parent);
             new aws.cloudwatch.MetricAlarm(`${name}-disk`, {
-                alarmDescription: `The MLflow data volume is over ${diskAlarmPercent}% full: raise dataVolumeGiB and run pulumi up`,
+                alarmDescription: `The MLflow data volume is over ${diskAlarmPercent}% full: raise dataVolumeGiB, run pulumi up, then restart mlflow.service on the host (it grows the filesystem)`,
                 namespace: METRIC_NAMESPACE,
                 metricName: "DataVolumeUsedPercent",
                 dimensions: { Stack: stack },

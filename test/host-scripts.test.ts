@@ -439,50 +439,67 @@ describe("mlflow-fetch-secrets", { skip: !isRoot && "chown to root:<gid> needs r
     });
 });
 
-describe("mlflow-disk-guard", { skip: !isRoot && "mounting a tmpfs needs root" }, () => {
+describe("mlflow-monitor", { skip: !isRoot && "mounting a tmpfs needs root" }, () => {
     let sandbox: Sandbox;
     before(() => {
-        sandbox = new Sandbox("disk-guard");
+        sandbox = new Sandbox("monitor");
+        sandbox.fake("curl");
     });
     after(() => sandbox.remove());
 
-    /** Runs the guard on a private 8 MiB tmpfs that is half full. */
-    function guard(overrides: Record<string, string>, name: string) {
+    /** Runs the monitor on a private 8 MiB tmpfs that is half full. */
+    function monitor(overrides: Record<string, string>, name: string) {
         const mount = sandbox.mkdir(`${name}-mount`);
         const env = sandbox.env(sandbox.envFile(prod.hostEnvText, { DATA_MOUNT: mount, ...overrides }, `${name}.env`));
         return runCommand("unshare", ["--mount", "--propagation", "private", "/bin/bash", "-c",
             'set -e; mount -t tmpfs -o size=8m tmpfs "$1"; head -c 4194304 /dev/zero >"$1/fill"; exec "$2"',
-            "_", mount, path.join(HOST_DIR, "mlflow-disk-guard")], env);
+            "_", mount, path.join(HOST_DIR, "mlflow-monitor")], env);
     }
 
-    const metric = (value: string) => ["cloudwatch", "put-metric-data", "--region", prod.hostEnv.AWS_REGION,
-        "--namespace", "MLflowOnAws", "--metric-name", "DataVolumeUsedPercent", "--dimensions", `Stack=${prod.hostEnv.STACK}`,
-        "--value", value, "--unit", "Percent"];
+    const metric = (name: string, value: string, unit: string) => ["cloudwatch", "put-metric-data", "--region", prod.hostEnv.AWS_REGION,
+        "--namespace", "MLflowOnAws", "--metric-name", name, "--dimensions", `Stack=${prod.hostEnv.STACK}`,
+        "--value", value, "--unit", unit];
 
-    test("reports the used percentage to CloudWatch, quietly below the threshold", () => {
+    test("reports the used percentage and a healthy /health to CloudWatch, quietly below the threshold", () => {
         sandbox.fake("aws");
-        const run = guard({}, "below");
+        const run = monitor({}, "below");
         assert.equal(run.status, 0, describeRun(run));
         assert.equal(prod.hostEnv.DISK_WARN_PERCENT, "85");
-        assert.deepEqual(sandbox.callsOf("aws"), [metric("50")]);
+        assert.deepEqual(sandbox.callsOf("aws"), [metric("DataVolumeUsedPercent", "50", "Percent"), metric("HealthCheckOk", "1", "Count")]);
         assert.doesNotMatch(run.stderr, /WARNING/);
+        // /health through nginx's port 80, with the server's own name (nginx refuses unknown names).
+        const [curl] = sandbox.callsOf("curl");
+        assert.equal(prod.hostEnv.SERVER_NAME, "mlflow.example.com");
+        assert.ok(curl.includes(`Host: ${prod.hostEnv.SERVER_NAME}`), curl.join(" "));
+        assert.equal(curl.at(-1), "http://127.0.0.1/health");
+    });
+
+    test("a failing /health is reported as 0 and logged", () => {
+        sandbox.clearCalls("aws");
+        sandbox.fakeExit("curl", 22);
+        const run = monitor({}, "unhealthy");
+        sandbox.fakeExit("curl", 0);
+        assert.equal(run.status, 0, describeRun(run));
+        assert.deepEqual(sandbox.callsOf("aws")[1], metric("HealthCheckOk", "0", "Count"));
+        assert.match(run.stderr, /mlflow-monitor: \/health failed/);
     });
 
     test("warns on stderr at or above DISK_WARN_PERCENT", () => {
         sandbox.clearCalls("aws");
         for (const threshold of ["1", "50"]) {
-            const run = guard({ DISK_WARN_PERCENT: threshold }, `warn-${threshold}`);
+            const run = monitor({ DISK_WARN_PERCENT: threshold }, `warn-${threshold}`);
             assert.equal(run.status, 0, describeRun(run));
             assert.match(run.stderr, /WARNING: the data volume is 50% full/);
         }
-        assert.deepEqual(sandbox.callsOf("aws"), [metric("50"), metric("50")]);
-        const quiet = guard({ DISK_WARN_PERCENT: "51" }, "warn-51");
+        assert.deepEqual(sandbox.callsOf("aws").filter(call => call.includes("DataVolumeUsedPercent")),
+            [metric("DataVolumeUsedPercent", "50", "Percent"), metric("DataVolumeUsedPercent", "50", "Percent")]);
+        const quiet = monitor({ DISK_WARN_PERCENT: "51" }, "warn-51");
         assert.doesNotMatch(quiet.stderr, /WARNING/);
     });
 
     test("a failed report fails the unit", () => {
         sandbox.fakeExit("aws", 255);
-        const run = guard({}, "aws-fails");
+        const run = monitor({}, "aws-fails");
         assert.notEqual(run.status, 0, describeRun(run));
     });
 });

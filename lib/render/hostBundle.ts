@@ -50,15 +50,15 @@ export const DOCKER_APT = {
     composePlugin: "2.40.3-1~ubuntu.24.04~noble",
 } as const;
 
-const HOST_SCRIPTS = ["mlflow-prepare-data", "mlflow-fetch-secrets", "mlflow-certificate", "mlflow-db-upgrade", "mlflow-backup", "mlflow-disk-guard"];
+const HOST_SCRIPTS = ["mlflow-prepare-data", "mlflow-fetch-secrets", "mlflow-certificate", "mlflow-db-upgrade", "mlflow-backup", "mlflow-monitor"];
 const SYSTEMD_UNITS = [
     "mlflow.service",
     "mlflow-certificate.service", "mlflow-certificate.timer",
     "mlflow-backup.service", "mlflow-backup.timer",
-    "mlflow-disk-guard.service", "mlflow-disk-guard.timer",
+    "mlflow-monitor.service", "mlflow-monitor.timer",
 ];
 /** Started at first boot; the services they trigger follow. */
-export const ENABLED_UNITS = ["mlflow.service", "mlflow-certificate.timer", "mlflow-backup.timer", "mlflow-disk-guard.timer"];
+export const ENABLED_UNITS = ["mlflow.service", "mlflow-certificate.timer", "mlflow-backup.timer", "mlflow-monitor.timer"];
 
 /** The host scripts and units ship as files in host/, so shellcheck and systemd-analyze read them as they are. */
 export const HOST_SOURCE_DIR = path.join(projectRoot(), "host");
@@ -66,6 +66,7 @@ const hostSource = (name: string) => readFileSync(path.join(HOST_SOURCE_DIR, nam
 
 /** Settings of the host scripts. Paths come from layout.ts so that each is spelled once. */
 export function renderHostEnv(settings: Settings, facts: HostFacts): string {
+    const endpoint = publicEndpoint(settings, facts.publicIp);
     const values: Record<string, string> = {
         STACK: facts.stack,
         AWS_REGION: facts.region,
@@ -74,6 +75,8 @@ export function renderHostEnv(settings: Settings, facts: HostFacts): string {
         DATA_DIRS: Object.values(DATA).map(dir => path.relative(HOST.dataMount, dir)).join(" "),
         DATA_DEVICE_WAIT_SECONDS: "600",
         DISK_WARN_PERCENT: "85",
+        SERVER_NAME: endpoint.names[0],
+        HEALTH_CHECK_URL: "http://127.0.0.1/health",
         SECRETS_DIR: HOST.secretsDir,
         HTPASSWD_PARAMETER: facts.htpasswdParameter,
         TLS_KEY_PARAMETER: facts.tlsKeyParameter,
