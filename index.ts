@@ -32,3 +32,4 @@ export const publicIp = deployment.publicIp;
 export const instanceId = deployment.instanceId;
 export const sessionCommand = deployment.sessionCommand;
 export const dataVolumeId = deployment.dataVolumeId;
+export const dataRetention = deployment.dataRetention;

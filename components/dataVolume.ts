@@ -25,6 +25,8 @@ export const SNAPSHOT_TIME_UTC = "03:00";
 export class DataVolume extends pulumi.ComponentResource {
     readonly volumeId: pulumi.Output<string>;
     readonly volumeArn: pulumi.Output<string>;
+    /** Value of BACKUP_TAG on the volume and its snapshots. */
+    readonly backupSelector: string;
 
     constructor(name: string, args: DataVolumeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mlflow-on-aws:index:DataVolume", name, {}, opts);
@@ -72,6 +74,7 @@ export class DataVolume extends pulumi.ComponentResource {
             tags,
         }, parent);
 
+        this.backupSelector = backupSelector;
         this.volumeId = volume.id;
         this.volumeArn = volume.arn;
         this.registerOutputs({ volumeId: this.volumeId, volumeArn: this.volumeArn });

@@ -19,4 +19,5 @@ export interface Deployment {
     instanceId?: pulumi.Output<string>;
     sessionCommand?: pulumi.Output<string>;
     dataVolumeId?: pulumi.Output<string>;
+    dataRetention?: pulumi.Output<string>;
 }

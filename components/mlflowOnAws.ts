@@ -4,7 +4,7 @@ import { renderTrackingEnv } from "../lib/render/clientEnv";
 import { endpointUrl, publicEndpoint } from "../lib/render/endpoint";
 import { Settings } from "../lib/settings";
 import { Credentials } from "./credentials";
-import { DataVolume } from "./dataVolume";
+import { BACKUP_TAG, DataVolume } from "./dataVolume";
 import { MlflowHost } from "./mlflowHost";
 import { Monitoring } from "./monitoring";
 import { Network } from "./network";
@@ -35,6 +35,8 @@ export class MlflowOnAws extends pulumi.ComponentResource {
     readonly instanceId: pulumi.Output<string>;
     readonly sessionCommand: pulumi.Output<string>;
     readonly dataVolumeId: pulumi.Output<string>;
+    /** What `pulumi destroy` keeps, and the commands that delete it. */
+    readonly dataRetention: pulumi.Output<string>;
 
     constructor(name: string, args: MlflowOnAwsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mlflow-on-aws:index:MlflowOnAws", name, {}, opts);
@@ -105,6 +107,10 @@ export class MlflowOnAws extends pulumi.ComponentResource {
         const region = aws.getRegionOutput({}, parent).region;
         this.sessionCommand = pulumi.interpolate`aws ssm start-session --region ${region} --target ${host.instanceId}`;
         this.dataVolumeId = data.volumeId;
+        const snapshots = pulumi.interpolate`aws ec2 describe-snapshots --region ${region} --owner-ids self --filters Name=tag:${BACKUP_TAG},Values=${data.backupSelector}`;
+        this.dataRetention = settings.protectData
+            ? pulumi.interpolate`pulumi destroy keeps the data volume ${data.volumeId} and its daily snapshots (protectData). Delete them when no longer needed: aws ec2 delete-volume --region ${region} --volume-id ${data.volumeId}; list the snapshots with: ${snapshots}`
+            : pulumi.interpolate`pulumi destroy deletes the data volume ${data.volumeId}. Its daily snapshots stay until you delete them; list them with: ${snapshots}`;
         this.registerOutputs({
             url: this.url,
             healthUrl: this.healthUrl,
@@ -116,6 +122,7 @@ export class MlflowOnAws extends pulumi.ComponentResource {
             instanceId: this.instanceId,
             sessionCommand: this.sessionCommand,
             dataVolumeId: this.dataVolumeId,
+            dataRetention: this.dataRetention,
         });
     }
 }

@@ -102,6 +102,8 @@ describe("default stack (no domain)", () => {
         assert.equal(outputs.publicIp.value, MOCK_PUBLIC_IP);
         assert.match(outputs.sessionCommand.value, /^aws ssm start-session --region eu-central-1 --target mlflow-arm64-id$/);
         assert.equal(outputs.dataVolumeId.value, "mlflow-data-id");
+        assert.match(outputs.dataRetention.value, /^pulumi destroy deletes the data volume mlflow-data-id\. Its daily snapshots stay/);
+        assert.match(outputs.dataRetention.value, /Name=tag:mlflow-on-aws:backup,Values=mlflow-on-aws-test$/);
         assert.equal(outputs.passwords.secret, true);
         assert.equal(outputs.trackingEnv.secret, true);
         const password = outputs.passwords.value.admin as string;
@@ -181,8 +183,9 @@ describe("stack with a domain, Route 53, alarms and protected data", () => {
         assert.match(cloudConfigOf(run), /deb \[arch=amd64 /);
     });
 
-    test("protectData keeps the volume on destroy; retention follows the setting", () => {
+    test("protectData keeps the volume on destroy, says so, and retention follows the setting", () => {
         assert.equal(run.one("aws:ebs/volume:Volume").options.retainOnDelete, true);
+        assert.match(run.outputs.dataRetention.value, /^pulumi destroy keeps the data volume mlflow-data-id .*aws ec2 delete-volume --region eu-central-1 --volume-id mlflow-data-id;/);
         assert.equal(run.one("aws:dlm/lifecyclePolicy:LifecyclePolicy").inputs.policyDetails.schedules[0].retainRule.count, 30);
     });
 
