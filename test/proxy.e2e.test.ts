@@ -1,0 +1,339 @@
+// End to end: real nginx 1.30 loads the exact files `npm run render -- --stack dev` produces, in
+// front of the MLflow stand-in, inside private namespaces (see test/support/nginxSandbox.ts).
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
+import * as path from "path";
+import { render } from "../scripts/render";
+import { HOST, NGINX } from "../lib/render/layout";
+import { attempt, basicAuth, ClientResponse, freshSourceAddress, HashSink, request, RequestOptions, writeRandomFile } from "./support/httpClient";
+import { CORS_BLOCKED_MSG, INVALID_HOST_MSG, STANDIN_VERSION } from "./support/mlflowStandin";
+import { inNamespace, NginxSandbox, reexecInNamespace, scratchDir, STANDIN_ADDRESS } from "./support/nginxSandbox";
+
+const GiB = 1024 * 1024 * 1024;
+
+function defineTests(): void {
+    let sandbox: NginxSandbox;
+    let renderDir: string;
+    let ip: string;
+    let users: [string, string][];
+    let nginxConf: string;
+
+    /** HTTPS to the public address, verified against the rendered private CA. */
+    const https = (options: Partial<RequestOptions> & { path: string }): Promise<ClientResponse> =>
+        request({ address: ip, port: 443, tls: true, ca: sandbox.caCert, ...options });
+    const http = (options: Partial<RequestOptions> & { path: string }): Promise<ClientResponse> =>
+        request({ address: ip, port: 80, tls: false, ...options });
+
+    /** The paths MLflow's clients and UI use, under both API prefixes, with bodies that make sense. */
+    const protectedCalls = (): { method: string; path: string; body?: string }[] => [
+        { method: "GET", path: "/" },
+        { method: "GET", path: "/version" },
+        ...["/api", "/ajax-api"].flatMap(prefix => [
+            { method: "POST", path: `${prefix}/2.0/mlflow/experiments/create`, body: `{"name":"x"}` },
+            { method: "GET", path: `${prefix}/2.0/mlflow/experiments/search?max_results=10` },
+            { method: "POST", path: `${prefix}/2.0/mlflow/runs/create`, body: `{"experiment_id":"0"}` },
+            { method: "POST", path: `${prefix}/2.0/mlflow/runs/log-batch`, body: `{"run_id":"r"}` },
+            { method: "PUT", path: `${prefix}/2.0/mlflow-artifacts/artifacts/0/r/artifacts/model.bin`, body: "weights" },
+            { method: "GET", path: `${prefix}/2.0/mlflow-artifacts/artifacts/0/r/artifacts/model.bin` },
+            { method: "GET", path: `${prefix}/2.0/mlflow-artifacts/artifacts?path=0/r/artifacts` },
+        ]),
+    ];
+
+    const assertNoVersion = (response: ClientResponse, what: string) => {
+        assert.deepEqual(response.all("server"), ["nginx"], `${what}: Server header`);
+        assert.doesNotMatch(response.text, /nginx\/\d|1\.30/, `${what}: the body names nginx's version`);
+    };
+
+    before(async () => {
+        renderDir = path.join(scratchDir("render"), "dev");
+        render({ stack: "dev", out: renderDir });
+        sandbox = await NginxSandbox.start({ renderDir });
+        ip = sandbox.publicIp;
+        users = Object.entries(sandbox.users);
+        nginxConf = readFileSync(sandbox.hostFile(HOST.nginxConf), "utf8");
+        assert.ok(users.length > 0, "the dev render has users");
+    });
+
+    after(async () => {
+        await sandbox?.stop();
+    });
+
+    describe("nginx in front of MLflow (dev render)", () => {
+        it("nginx -t accepts the rendered configuration, which nginx reads byte for byte", async () => {
+            const result = await sandbox.nginx(["-t"]);
+            assert.equal(result.code, 0, result.stderr);
+            assert.match(result.stderr, /syntax is ok/);
+            assert.match(result.stderr, /test is successful/);
+            assert.equal(readFileSync(path.join(sandbox.root, NGINX.conf), "utf8"), nginxConf);
+        });
+
+        it("finds MLflow by its service name through the rendered resolver (Docker's DNS)", async () => {
+            const response = await https({ path: "/health" });
+            assert.equal(response.status, 200);
+            assert.equal(response.text, "OK");
+            assert.ok(sandbox.dns!.queries.some(q => q.name === "mlflow" && q.type === 1), "nginx asked 127.0.0.11 for mlflow");
+            assert.equal(sandbox.standin!.requestsTo("/health").length > 0, true, "the stand-in answered /health");
+        });
+
+        it("asks for credentials on every MLflow path: 401 without them, with a wrong password, for an unknown user", async () => {
+            const [user, password] = users[0];
+            const variants: [string, string | undefined][] = [
+                ["no credentials", undefined],
+                ["wrong password", basicAuth(user, `${password}x`)],
+                ["unknown user", basicAuth("mallory", password)],
+            ];
+            const before = sandbox.standin!.requests.length;
+            for (const call of protectedCalls()) {
+                for (const [label, auth] of variants) {
+                    // A new source address per failure keeps each client far below the failed-login burst.
+                    const response = await https({ ...call, auth, localAddress: freshSourceAddress() });
+                    assert.equal(response.status, 401, `${call.method} ${call.path} with ${label}`);
+                    assert.deepEqual(new Set(response.all("www-authenticate")), new Set([`Basic realm="MLflow"`]),
+                        `${call.method} ${call.path} with ${label}: challenge`);
+                    assertNoVersion(response, `401 for ${call.path}`);
+                }
+            }
+            assert.equal(sandbox.standin!.requests.length, before, "no unauthenticated request reached MLflow");
+        });
+
+        it("serves every MLflow path to each generated user, and MLflow sees the public Host, https and the client", async () => {
+            for (const [user, password] of users) {
+                const auth = basicAuth(user, password);
+                for (const prefix of ["/api", "/ajax-api"]) {
+                    const source = freshSourceAddress();
+                    const call = async (method: string, p: string, body?: string) => {
+                        const response = await https({ method, path: p, auth, body, localAddress: source, headers: body ? { "Content-Type": "application/json" } : {} });
+                        assert.equal(response.status, 200, `${user}: ${method} ${p} -> ${response.status} ${response.text}`);
+                        const seen = sandbox.standin!.requests.at(-1)!;
+                        assert.equal(seen.url, p, "the stand-in got this request");
+                        assert.equal(seen.headers.host, ip, "Host");
+                        assert.equal(seen.headers["x-forwarded-proto"], "https", "X-Forwarded-Proto");
+                        assert.equal(seen.headers["x-forwarded-for"], source, "X-Forwarded-For");
+                        return response;
+                    };
+                    const name = `e2e-${user}-${prefix.slice(1)}`;
+                    const experimentId = JSON.parse((await call("POST", `${prefix}/2.0/mlflow/experiments/create`, JSON.stringify({ name }))).text).experiment_id;
+                    const search = JSON.parse((await call("GET", `${prefix}/2.0/mlflow/experiments/search?max_results=100`)).text);
+                    assert.ok(search.experiments.some((e: { name: string }) => e.name === name));
+                    const run = JSON.parse((await call("POST", `${prefix}/2.0/mlflow/runs/create`, JSON.stringify({ experiment_id: experimentId }))).text).run;
+                    await call("POST", `${prefix}/2.0/mlflow/runs/log-batch`, JSON.stringify({
+                        run_id: run.info.run_id, metrics: [{ key: "loss", value: 0.5, timestamp: Date.now(), step: 1 }], params: [{ key: "lr", value: "0.1" }],
+                    }));
+                    const artifactDir = `${experimentId}/${run.info.run_id}/artifacts`;
+                    await call("PUT", `${prefix}/2.0/mlflow-artifacts/artifacts/${artifactDir}/model.txt`, `weights of ${user}`);
+                    assert.equal((await call("GET", `${prefix}/2.0/mlflow-artifacts/artifacts/${artifactDir}/model.txt`)).text, `weights of ${user}`);
+                    const listing = JSON.parse((await call("GET", `${prefix}/2.0/mlflow-artifacts/artifacts?path=${artifactDir}`)).text);
+                    assert.deepEqual(listing.files, [{ path: `${artifactDir}/model.txt`, is_dir: false, file_size: `weights of ${user}`.length }]);
+                    assert.equal((await call("GET", "/version")).text, STANDIN_VERSION);
+                    assert.match((await call("GET", "/")).text, /MLflow UI stand-in/);
+                }
+            }
+        });
+
+        it("limits failed logins per client address (429 after the burst) but never a signed-in user", async () => {
+            const [user, password] = users[0];
+            const source = "127.20.0.1";
+            const statuses: number[] = [];
+            for (let i = 0; i < 30; i++) {
+                statuses.push((await https({ path: "/api/2.0/mlflow/experiments/search", auth: basicAuth(user, "guess"), localAddress: source })).status);
+            }
+            assert.deepEqual(statuses.slice(0, 20), Array(20).fill(401), `the first 20 failures are plain 401s: ${statuses}`);
+            assert.deepEqual(statuses.slice(25), Array(5).fill(429), `rapid failures beyond the burst get 429: ${statuses}`);
+            for (let i = 0; i < 30; i++) {
+                const response = await https({ path: "/api/2.0/mlflow/experiments/search", auth: basicAuth(user, password), localAddress: source });
+                assert.equal(response.status, 200, "a signed-in user from the limited address is served");
+            }
+            assert.equal((await https({ path: "/version", localAddress: source })).status, 429, "the address is still limited for failures");
+            assert.equal((await https({ path: "/version", localAddress: freshSourceAddress() })).status, 401, "other addresses are not");
+        });
+
+        it("answers /health without credentials on 443 and on port 80", async () => {
+            for (const response of [await https({ path: "/health", localAddress: freshSourceAddress() }), await http({ path: "/health" })]) {
+                assert.equal(response.status, 200);
+                assert.equal(response.text, "OK");
+            }
+            assert.equal(sandbox.standin!.requestsTo("/health").at(-1)!.headers["x-forwarded-proto"], "http");
+        });
+
+        it("serves the ACME challenge from the bound webroot on port 80 without credentials", async () => {
+            const token = "e2e-Token_0123456789-abcdefghijklmnopqrstuv";
+            const dir = path.join(sandbox.dirs.acmeWebroot, ".well-known", "acme-challenge");
+            mkdirSync(dir, { recursive: true, mode: 0o755 });
+            writeFileSync(path.join(dir, token), `${token}.thumbprint`, { mode: 0o644 });
+            const response = await http({ path: `/.well-known/acme-challenge/${token}` });
+            assert.equal(response.status, 200);
+            assert.equal(response.text, `${token}.thumbprint`);
+            assert.match(String(response.headers["content-type"]), /^text\/plain/);
+            const missing = await http({ path: "/.well-known/acme-challenge/missing" });
+            assert.equal(missing.status, 404);
+            assertNoVersion(missing, "404 from nginx");
+        });
+
+        it("redirects http to https with the same host and path, and never challenges for credentials over http", async () => {
+            for (const p of ["/", "/api/2.0/mlflow/experiments/search?max_results=5", "/ajax-api/2.0/mlflow/runs/create",
+                "/api/2.0/mlflow-artifacts/artifacts/1/2/artifacts/model.pkl", "/static-files/lib/x.js?v=1"]) {
+                for (const method of ["GET", "POST", "PUT"]) {
+                    const response = await http({ method, path: p, auth: basicAuth("admin", "wrong") });
+                    assert.equal(response.status, 301, `${method} ${p}`);
+                    assert.equal(response.headers.location, `https://${ip}${p}`);
+                    assertNoVersion(response, "301");
+                }
+            }
+            const paths = [...protectedCalls().map(c => c.path), "/health", "/.well-known/acme-challenge/missing", "/x"];
+            for (const p of paths) {
+                for (const auth of [undefined, basicAuth("admin", "wrong")]) {
+                    const response = await http({ path: p, auth });
+                    assert.equal(response.headers["www-authenticate"], undefined, `http ${p} sent WWW-Authenticate`);
+                }
+            }
+        });
+
+        it("refuses TLS 1.0 and 1.1 and accepts TLS 1.2 and 1.3 (openssl s_client and testssl.sh)", { timeout: 60_000 }, async () => {
+            const caFile = path.join(renderDir, sandbox.values.caCertFile);
+            for (const [flag, accepted] of [["-tls1", false], ["-tls1_1", false], ["-tls1_2", true], ["-tls1_3", true]] as const) {
+                const result = await sandbox.exec("openssl", ["s_client", "-connect", `${ip}:443`, flag,
+                    "-cipher", "DEFAULT@SECLEVEL=0", "-CAfile", caFile, "-verify_ip", ip, "-verify_return_error"], { timeoutMs: 15_000 });
+                const output = result.stdout + result.stderr;
+                if (accepted) {
+                    assert.equal(result.code, 0, `${flag}: ${output}`);
+                    assert.match(output, /Verify return code: 0 \(ok\)/);
+                } else {
+                    assert.notEqual(result.code, 0, `${flag} was accepted`);
+                    // The client did offer the old version; the server answered with a protocol_version alert.
+                    assert.match(output, /alert protocol version/, `${flag}: ${output}`);
+                }
+            }
+            const testssl = await sandbox.exec("testssl", ["-p", "--quiet", "--color", "0", "--nodns", "none", "--warnings", "off", `https://${ip}`], { timeoutMs: 45_000 });
+            const lines = testssl.stdout;
+            assert.match(lines, /SSLv2\s+not offered/, lines);
+            assert.match(lines, /SSLv3\s+not offered/);
+            assert.match(lines, /TLS 1\s+not offered/);
+            assert.match(lines, /TLS 1\.1\s+not offered/);
+            assert.match(lines, /TLS 1\.2\s+offered/);
+            assert.match(lines, /TLS 1\.3\s+offered/);
+        });
+
+        it("sends HSTS (max-age=63072000) on https answers, and no nginx version anywhere", async () => {
+            const [user, password] = users[0];
+            const ok = await https({ path: "/api/2.0/mlflow/experiments/search", auth: basicAuth(user, password) });
+            const denied = await https({ path: "/api/2.0/mlflow/experiments/search", localAddress: freshSourceAddress() });
+            const health = await https({ path: "/health" });
+            for (const [label, response] of [["200", ok], ["401", denied], ["/health", health]] as const) {
+                assert.deepEqual(response.all("strict-transport-security"), ["max-age=63072000"], label);
+                assertNoVersion(response, label);
+            }
+            assert.equal((await http({ path: "/health" })).headers["strict-transport-security"], undefined, "no HSTS over http");
+        });
+
+        it("closes the connection (444) for a Host it does not serve, on 80 and 443", async () => {
+            const before = sandbox.standin!.requests.length;
+            const outcomes = [
+                await attempt({ address: ip, port: 80, tls: false, path: "/health", host: "evil.example" }),
+                await attempt({ address: ip, port: 443, tls: true, ca: sandbox.caCert, path: "/health", host: "evil.example" }),
+                await attempt({ address: ip, port: 443, tls: true, ca: sandbox.caCert, path: "/api/2.0/mlflow/experiments/search", host: "evil.example", auth: basicAuth(...users[0]) }),
+                await attempt({ address: ip, port: 80, tls: false, path: "/health", host: "127.0.0.1" }),
+            ];
+            for (const [i, outcome] of outcomes.entries()) {
+                assert.equal(outcome.response, undefined, `case ${i}: got HTTP ${outcome.response?.status}`);
+                assert.match(String(outcome.error?.code ?? outcome.error?.message), /ECONNRESET|socket hang up/, `case ${i}`);
+            }
+            // SNI naming a foreign host, and HTTP/1.0 without any Host, fall to the same default servers.
+            const sni = await sandbox.exec("curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", path.join(renderDir, sandbox.values.caCertFile),
+                "-k", "--resolve", `evil.example:443:${ip}`, "https://evil.example/health"], { timeoutMs: 10_000 });
+            assert.notEqual(sni.code, 0);
+            assert.equal(sni.stdout, "000");
+            const noHost = await sandbox.exec("curl", ["-sS", "--http1.0", "-H", "Host:", "-o", "/dev/null", "-w", "%{http_code}", `http://${ip}/health`], { timeoutMs: 10_000 });
+            assert.equal(noHost.code, 52, `curl: ${noHost.stderr}`); // empty reply from server
+            assert.equal(sandbox.standin!.requests.length, before, "nothing reached MLflow");
+        });
+
+        it("passes the public Host without port to MLflow, which accepts it (MLFLOW_SERVER_ALLOWED_HOSTS)", async () => {
+            const response = await https({ path: "/api/2.0/mlflow/experiments/search", host: `${ip}:443`, auth: basicAuth(...users[0]) });
+            assert.equal(response.status, 200, response.text);
+            assert.equal(sandbox.standin!.requests.at(-1)!.headers.host, ip);
+            assert.equal(sandbox.standin!.requests.at(-1)!.headers["x-forwarded-host"], ip);
+        });
+
+        it("MLflow's allowed origins from the rendered compose file accept the https origin and refuse others", async () => {
+            const standin = sandbox.standin!;
+            assert.deepEqual(standin.security.allowedHosts, [ip], "MLFLOW_SERVER_ALLOWED_HOSTS as rendered");
+            assert.deepEqual(standin.security.allowedOrigins, [`https://${ip}`], "MLFLOW_SERVER_CORS_ALLOWED_ORIGINS as rendered");
+            const auth = basicAuth(...users[0]);
+            const create = (origin: string, name: string) => https({
+                method: "POST", path: "/ajax-api/2.0/mlflow/experiments/create", auth,
+                headers: { Origin: origin, "Content-Type": "application/json" }, body: JSON.stringify({ name }),
+            });
+            const own = await create(`https://${ip}`, "from-the-ui");
+            assert.equal(own.status, 200, own.text);
+            for (const foreign of ["https://evil.example", `http://${ip}`, `https://${ip}:8443`]) {
+                const response = await create(foreign, `from-${foreign}`);
+                assert.equal(response.status, 403, foreign);
+                assert.equal(response.text, CORS_BLOCKED_MSG);
+                assert.equal(standin.requests.at(-1)!.headers.origin, foreign, "MLflow itself refused it");
+            }
+            // The stand-in really enforces the rendered host list (checked directly, past nginx).
+            const direct = await request({ address: STANDIN_ADDRESS, port: 5000, tls: false, path: "/api/2.0/mlflow/experiments/search", host: "evil.example" });
+            assert.equal(direct.status, 403);
+            assert.equal(direct.text, INVALID_HOST_MSG);
+            const exempt = await request({ address: STANDIN_ADDRESS, port: 5000, tls: false, path: "/health", host: "evil.example" });
+            assert.equal(exempt.status, 200);
+        });
+
+        it("streams a 1 GiB artifact up and down intact, without nginx temporary files", { timeout: 240_000 }, async () => {
+            const [user, password] = users[0];
+            const auth = basicAuth(user, password);
+            const file = path.join(scratchDir("big"), "model.bin");
+            const digest = await writeRandomFile(file, GiB);
+            assert.equal(statSync(file).size, GiB);
+            for (const dir of sandbox.tempDirs()) assert.ok(existsSync(dir), `nginx created ${dir}`);
+            const seenTempFiles = new Set<string>();
+            const watcher = setInterval(() => sandbox.tempFiles().forEach(f => seenTempFiles.add(f)), 100);
+            const artifact = "/api/2.0/mlflow-artifacts/artifacts/1/big/artifacts/model.bin";
+            try {
+                const put = await https({
+                    method: "PUT", path: artifact, auth, timeoutMs: 180_000,
+                    headers: { "Content-Type": "application/octet-stream", "Content-Length": String(GiB) },
+                    body: () => createReadStream(file, { highWaterMark: 1024 * 1024 }),
+                });
+                assert.equal(put.status, 200, put.text);
+                assert.deepEqual(sandbox.standin!.artifacts.get("1/big/artifacts/model.bin"), { size: GiB, sha256: digest }, "MLflow stored it intact");
+                // The reader stalls for 2 s mid-way: nginx must stop reading from MLflow rather than spool to disk.
+                const sink = new HashSink({ afterBytes: 256 * 1024 * 1024, ms: 2000 });
+                const get = await https({ path: artifact, auth, sink: () => sink, timeoutMs: 180_000 });
+                assert.equal(get.status, 200);
+                assert.equal(get.headers["content-length"], String(GiB));
+                assert.equal(sink.bytes, GiB);
+                assert.equal(sink.digest, digest, "the download matches the upload");
+            } finally {
+                clearInterval(watcher);
+                rmSync(file, { force: true });
+            }
+            sandbox.tempFiles().forEach(f => seenTempFiles.add(f));
+            assert.deepEqual([...seenTempFiles], [], "nginx wrote temporary files");
+            assert.doesNotMatch(sandbox.errorLog(), /buffered to a temporary file/);
+        });
+
+        it("answers 413 to a body over client_max_body_size before reading it", async () => {
+            const limit = /client_max_body_size (\d+)([kKmMgG]?);/.exec(nginxConf);
+            assert.ok(limit, "the rendered configuration sets client_max_body_size");
+            const unit = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[limit[2].toLowerCase() as "" | "k" | "m" | "g"];
+            const size = Number(limit[1]) * unit + 1;
+            assert.ok(size > 1, "a limit is set (0 would mean none)");
+            const before = sandbox.standin!.requests.length;
+            const started = Date.now();
+            const response = await https({
+                method: "PUT", path: "/api/2.0/mlflow-artifacts/artifacts/1/too/big.bin", auth: basicAuth(...users[0]),
+                declaredLength: size, timeoutMs: 10_000,
+            });
+            assert.equal(response.status, 413);
+            assert.ok(Date.now() - started < 5000, "answered at once, without waiting for the body");
+            assertNoVersion(response, "413");
+            assert.equal(sandbox.standin!.requests.length, before, "MLflow never saw it");
+        });
+    });
+}
+
+// Outside: run this file again inside private namespaces. Inside: the tests.
+if (!inNamespace()) reexecInNamespace(__filename, { timeoutMs: 300_000 });
+else defineTests();
