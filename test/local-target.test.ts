@@ -99,6 +99,8 @@ describe("local target with default settings", () => {
         assert.ok(Buffer.from(uploaded, "utf8").equals(rendered));
         assert.match(uploaded, /server_name localhost 127\.0\.0\.1;/);
         assert.match(uploaded, /return 301 https:\/\/\$host:8443\$request_uri;/);
+        // Browsers apply HSTS to every port of a host: none for localhost.
+        assert.doesNotMatch(uploaded, /Strict-Transport-Security/);
     });
 
     test("htpasswd, certificate chain and key: the Credentials and PrivateCa outputs, the CA key never", () => {

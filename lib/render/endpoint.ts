@@ -37,5 +37,6 @@ export function renderProxyConf(settings: Settings, endpoint: Endpoint): string 
         maxUploadSize: settings.maxUploadSize,
         // Docker's embedded DNS, on the host's compose network and on the local target's network alike.
         resolver: "127.0.0.11",
+        strictTransportSecurity: settings.target !== "local",
     });
 }

@@ -12,6 +12,11 @@ export interface NginxInput {
     maxUploadSize: string;
     /** Docker's embedded DNS, which resolves the MLflow service name and follows it across restarts. */
     resolver: string;
+    /**
+     * Send HSTS. Browsers apply it to a host name on every port, so it stays off for localhost:
+     * it would force https onto every other local development server for two years.
+     */
+    strictTransportSecurity: boolean;
 }
 
 const indent = (text: string, depth = 1) =>
@@ -135,11 +140,14 @@ export function basicAuth(): string {
 }
 
 /**
- * A failed login is answered from here: the request is counted against the per-client zone,
- * then authenticated again, which fails and sends the usual 401 with its challenge.
+ * A failed login is answered from here: the request is counted against the per-client zone
+ * (429 past the burst), then answered 401; the challenge header set by the failed check stays.
  */
 export function authFailureLocation(): string {
-    return block("location @auth_failed", "limit_req zone=auth_failures burst=20 nodelay;", basicAuth());
+    return block("location @auth_failed",
+        "limit_req zone=auth_failures burst=20 nodelay;",
+        "auth_basic off;",
+        "try_files /.auth-failed =401;");
 }
 
 /** Names nobody configured (scanners, DNS rebinding) get the connection closed, not MLflow. */
@@ -170,7 +178,7 @@ export function httpsServer(input: NginxInput): string {
         "http2 on;",
         `server_name ${input.serverNames.join(" ")};`,
         "",
-        `add_header Strict-Transport-Security "max-age=63072000" always;`,
+        ...(input.strictTransportSecurity ? [`add_header Strict-Transport-Security "max-age=63072000" always;`] : []),
         "add_header X-Content-Type-Options nosniff always;",
         basicAuth(),
         "error_page 401 = @auth_failed;",
