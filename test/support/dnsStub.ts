@@ -98,7 +98,13 @@ export class DnsStub {
     /** The most recent queries, oldest first. */
     readonly queries: DnsQuery[] = [];
 
-    private constructor(private readonly socket: dgram.Socket, readonly address: string, readonly port: number) {}
+    private constructor(private readonly socket: dgram.Socket, readonly address: string, readonly port: number,
+        private readonly records: Record<string, string>) {}
+
+    /** Points `name` at a new address, as Docker's DNS does when a container is recreated. */
+    setRecord(name: string, ip: string): void {
+        this.records[name.toLowerCase().replace(/\.$/, "")] = ip;
+    }
 
     static async start(options: DnsStubOptions): Promise<DnsStub> {
         const records = Object.fromEntries(Object.entries(options.records).map(([name, ip]) => {
@@ -115,9 +121,9 @@ export class DnsStub {
             });
         });
         const bound = socket.address();
-        const stub = new DnsStub(socket, bound.address, bound.port);
+        const stub = new DnsStub(socket, bound.address, bound.port, records);
         socket.on("message", (message, remote) => {
-            const { reply, question } = answer(message, records, ttl);
+            const { reply, question } = answer(message, stub.records, ttl);
             if (question) {
                 stub.queries.push(question);
                 if (stub.queries.length > MAX_RECORDED) stub.queries.shift();

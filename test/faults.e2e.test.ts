@@ -1,0 +1,83 @@
+// Faults between nginx and MLflow, with real nginx 1.30 and the rendered configuration: MLflow
+// down or crash-looping, and MLflow coming back at a new address (a recreated container).
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import * as path from "path";
+import { render } from "../scripts/render";
+import { MLFLOW } from "../lib/render/layout";
+import { basicAuth, ClientResponse, freshSourceAddress, request, RequestOptions } from "./support/httpClient";
+import { MlflowStandin, securityFromCompose } from "./support/mlflowStandin";
+import { inNamespace, NginxSandbox, reexecInNamespace, scratchDir } from "./support/nginxSandbox";
+
+/** Where the "recreated container" comes back: another address than the sandbox's stand-in. */
+const NEW_MLFLOW_ADDRESS = "127.0.0.6";
+
+function defineTests(): void {
+    let sandbox: NginxSandbox;
+    let auth: string;
+    const https = (options: Partial<RequestOptions> & { path: string }): Promise<ClientResponse> =>
+        request({ address: sandbox.publicIp, port: 443, tls: true, ca: sandbox.caCert, timeoutMs: 15_000, ...options });
+    const http = (options: Partial<RequestOptions> & { path: string }): Promise<ClientResponse> =>
+        request({ address: sandbox.publicIp, port: 80, tls: false, timeoutMs: 15_000, ...options });
+    const search = "/api/2.0/mlflow/experiments/search?max_results=10";
+
+    before(async () => {
+        const renderDir = path.join(scratchDir("render"), "dev");
+        render({ stack: "dev", out: renderDir });
+        sandbox = await NginxSandbox.start({ renderDir });
+        auth = basicAuth(...Object.entries(sandbox.users)[0]);
+    });
+    after(async () => { await sandbox?.stop(); });
+
+    describe("MLflow down", () => {
+        it("answers 502 on /health (both ports) and on API calls, fast, without nginx's version", async () => {
+            assert.equal((await https({ path: search, auth })).status, 200, "healthy before");
+            await sandbox.standin!.close();
+            sandbox.standin = undefined;
+            for (const response of [await http({ path: "/health" }), await https({ path: "/health" }), await https({ path: search, auth })]) {
+                assert.equal(response.status, 502);
+                assert.deepEqual(response.all("server"), ["nginx"]);
+                assert.doesNotMatch(response.text, /nginx\/\d/);
+            }
+            const started = Date.now();
+            await https({ path: "/health" });
+            assert.ok(Date.now() - started < 2000, "a refused connection fails at once, not after a timeout");
+        });
+
+        it("still asks for credentials first: no unauthenticated caller learns that MLflow is down", async () => {
+            const response = await https({ path: search, localAddress: freshSourceAddress() });
+            assert.equal(response.status, 401);
+        });
+    });
+
+    describe("MLflow recreated at a new address", () => {
+        let replacement: MlflowStandin;
+        after(async () => { await replacement?.close(); });
+
+        it("is followed through Docker's DNS within the resolver's 10 s, without reloading nginx", async () => {
+            const workersBefore = sandbox.workerPids();
+            replacement = await MlflowStandin.start({
+                host: NEW_MLFLOW_ADDRESS,
+                port: MLFLOW.port,
+                dataDir: path.join(scratchDir("mlflow-new"), "data"),
+                ...securityFromCompose(sandbox.composeFile),
+            });
+            sandbox.dns!.setRecord(MLFLOW.service, NEW_MLFLOW_ADDRESS);
+            const started = Date.now();
+            let status = 0;
+            while (Date.now() - started < 25_000) {
+                status = (await https({ path: search, auth })).status;
+                if (status === 200) break;
+                await new Promise(resolve => setTimeout(resolve, 500));
+            }
+            assert.equal(status, 200, "requests reach the new address");
+            assert.ok(Date.now() - started <= 15_000, `took ${Date.now() - started} ms`);
+            assert.ok(replacement.requests.length > 0, "the new MLflow served it");
+            assert.deepEqual(sandbox.workerPids().sort(), workersBefore.sort(), "no reload happened");
+            assert.equal((await http({ path: "/health" })).status, 200);
+        });
+    });
+}
+
+if (!inNamespace()) reexecInNamespace(__filename, { timeoutMs: 120_000 });
+else defineTests();
