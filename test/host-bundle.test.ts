@@ -8,7 +8,7 @@ import { gunzipSync } from "node:zlib";
 import { after, before, describe, test } from "node:test";
 import { parse } from "yaml";
 import { projectRoot } from "../lib/projectRoot";
-import { userDataBase64 } from "../lib/render/hostBundle";
+import { DOCKER_APT, userDataBase64 } from "../lib/render/hostBundle";
 import { validateSettings } from "../lib/settings";
 import { readStackFile } from "../lib/stackConfig";
 import { HOST_DIR, Sandbox } from "./support/hostScripts";
@@ -168,8 +168,13 @@ for (const stack of ["dev", "prod"]) {
             const docker = sources.filter(source => source.source.includes("download.docker.com"));
             assert.equal(docker.length, 1);
             const [source] = docker;
-            assert.match(source.keyid ?? "", /^[0-9A-F]{40}$/, "keyid must be the full 40-hex fingerprint, not a short id");
-            assert.equal(source.keyid, DOCKER_KEY_FINGERPRINT);
+            // The key itself, checked by gpg against the pinned fingerprint: no keyserver at boot.
+            assert.equal(source.keyid, undefined);
+            const shown = spawnSync("gpg", ["--show-keys", "--with-colons"], { input: source.key ?? "", encoding: "utf8" });
+            assert.equal(shown.status, 0, shown.stderr);
+            const primary = shown.stdout.split("\n").find(line => line.startsWith("fpr:"))!.split(":")[9];
+            assert.equal(primary, DOCKER_KEY_FINGERPRINT);
+            assert.equal(DOCKER_APT.keyFingerprint, DOCKER_KEY_FINGERPRINT);
             const arch = settings.architecture === "arm64" ? "arm64" : "amd64";
             assert.equal(source.source, `deb [arch=${arch} signed-by=$KEY_FILE] https://download.docker.com/linux/ubuntu $RELEASE stable`);
 
