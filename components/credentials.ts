@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { PASSWORD_LENGTH } from "../lib/credentials";
+import { renderTrackingEnv } from "../lib/render/clientEnv";
 import { renderHtpasswd } from "../lib/render/htpasswd";
 
 export interface CredentialsArgs {
@@ -15,8 +16,11 @@ export class Credentials extends pulumi.ComponentResource {
     /** The htpasswd file ({SSHA} entries). Secret. */
     readonly htpasswd: pulumi.Output<string>;
 
+    private readonly firstUser: string;
+
     constructor(name: string, args: CredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mlflow-on-aws:index:Credentials", name, {}, opts);
+        this.firstUser = args.users[0];
         const entries = args.users.map(user => {
             const password = new random.RandomPassword(`${name}-${user}`, {
                 length: PASSWORD_LENGTH,
@@ -31,5 +35,15 @@ export class Credentials extends pulumi.ComponentResource {
         this.passwords = pulumi.secret(pulumi.all(entries).apply(pairs => Object.fromEntries(pairs)));
         this.htpasswd = pulumi.secret(this.passwords.apply(renderHtpasswd));
         this.registerOutputs({ passwords: this.passwords, htpasswd: this.htpasswd });
+    }
+
+    /** The shell lines that connect a client as the first user (the trackingEnv output). Secret. */
+    trackingEnv(url: pulumi.Input<string>, caCertFile?: string): pulumi.Output<string> {
+        return pulumi.secret(pulumi.all([url, this.passwords]).apply(([serverUrl, passwords]) => renderTrackingEnv({
+            url: serverUrl,
+            user: this.firstUser,
+            password: passwords[this.firstUser],
+            caCertFile,
+        })));
     }
 }

@@ -1,6 +1,5 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { renderTrackingEnv } from "../lib/render/clientEnv";
 import { endpointUrl, publicEndpoint } from "../lib/render/endpoint";
 import { Settings } from "../lib/settings";
 import { Credentials } from "./credentials";
@@ -94,13 +93,7 @@ export class MlflowOnAws extends pulumi.ComponentResource {
         this.healthUrl = pulumi.interpolate`${this.url}/health`;
         this.users = settings.users;
         this.passwords = credentials.passwords;
-        const firstUser = settings.users[0];
-        this.trackingEnv = pulumi.secret(pulumi.all([this.url, credentials.passwords]).apply(([url, passwords]) => renderTrackingEnv({
-            url,
-            user: firstUser,
-            password: passwords[firstUser],
-            caCertFile: settings.domain ? undefined : CA_CERT_FILE,
-        })));
+        this.trackingEnv = credentials.trackingEnv(this.url, settings.domain ? undefined : CA_CERT_FILE);
         this.caCertPem = settings.domain ? undefined : ca.caCertPem;
         this.publicIp = eip.publicIp;
         this.instanceId = host.instanceId;

@@ -1,6 +1,5 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { renderTrackingEnv } from "../lib/render/clientEnv";
 import { ContainerSpec, HealthCheck, mlflowContainer, nginxContainer } from "../lib/render/containers";
 import { containerInput, endpointUrl, publicEndpoint, renderProxyConf } from "../lib/render/endpoint";
 import { MLFLOW, NGINX } from "../lib/render/layout";
@@ -116,13 +115,7 @@ export class MlflowOnDocker extends pulumi.ComponentResource {
         this.healthUrl = pulumi.interpolate`${this.url}/health`;
         this.users = settings.users;
         this.passwords = credentials.passwords;
-        const firstUser = settings.users[0];
-        this.trackingEnv = pulumi.secret(credentials.passwords.apply(passwords => renderTrackingEnv({
-            url: endpointUrl(endpoint),
-            user: firstUser,
-            password: passwords[firstUser],
-            caCertFile: CA_CERT_FILE,
-        })));
+        this.trackingEnv = credentials.trackingEnv(this.url, CA_CERT_FILE);
         this.caCertPem = ca.caCertPem;
         this.registerOutputs({
             url: this.url,

@@ -1,9 +1,8 @@
 // npm run render -- --stack <name> --out <dir> [--public-ip <addr>]
 // Writes, without AWS, the exact files an EC2 host of that stack holds once booted, with sample
 // values for what only a deployment knows (listed in <dir>/sample-values.json).
-import { execFileSync } from "child_process";
 import { randomInt } from "crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
@@ -11,6 +10,7 @@ import { renderHtpasswd } from "../lib/render/htpasswd";
 import { HOST } from "../lib/render/layout";
 import { publicEndpoint } from "../lib/render/endpoint";
 import { HostFacts, hostFiles, renderCloudConfig, secretFiles, secretParameterNames } from "../lib/render/hostBundle";
+import { issueCertificate } from "../lib/sampleTls";
 import { validateSettings } from "../lib/settings";
 import { readStackFile } from "../lib/stackConfig";
 import { PASSWORD_ALPHABET, PASSWORD_LENGTH } from "../lib/credentials";
@@ -44,20 +44,9 @@ const samplePassword = () =>
 /** A throwaway private CA and server certificate with the same shape as the deployed ones (ECDSA P-256). */
 function sampleTls(names: string[]): { caCertPem: string; chainPem: string; keyPem: string } {
     const dir = mkdtempSync(path.join(os.tmpdir(), "mlflow-render-tls-"));
-    const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
     try {
-        const san = names.map(name => (net.isIP(name) ? `IP:${name}` : `DNS:${name}`)).join(",");
-        openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "ca.key");
-        openssl("req", "-x509", "-new", "-key", "ca.key", "-subj", "/CN=MLflow private CA (sample)", "-days", "3650",
-            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", "ca.pem");
-        openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "server.key");
-        openssl("req", "-new", "-key", "server.key", "-subj", `/CN=${names[0]}`, "-out", "server.csr");
-        writeFileSync(path.join(dir, "ext.cnf"),
-            `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${san}\n`);
-        openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-days", "825",
-            "-extfile", "ext.cnf", "-out", "server.pem");
-        const read = (name: string) => readFileSync(path.join(dir, name), "utf8");
-        return { caCertPem: read("ca.pem"), chainPem: read("server.pem") + read("ca.pem"), keyPem: read("server.key") };
+        const issued = issueCertificate(dir, "MLflow private CA (sample)", names, 825);
+        return { caCertPem: issued.caPem, chainPem: issued.fullchainPem, keyPem: issued.keyPem };
     } finally {
         rmSync(dir, { recursive: true, force: true });
     }
