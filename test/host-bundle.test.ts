@@ -192,7 +192,8 @@ for (const stack of ["dev", "prod"]) {
         });
 
         test("the enabled units exist, and every command a unit runs is delivered", () => {
-            const units = [...rendered.files.keys()].filter(p => p.startsWith(`${UNIT_DIR}/`)).map(p => path.basename(p));
+            // Unit files and drop-ins, relative to the unit directory (docker.service.d/…).
+            const units = [...rendered.files.keys()].filter(p => p.startsWith(`${UNIT_DIR}/`)).map(p => path.relative(UNIT_DIR, p));
             const runcmd = config.runcmd;
             assert.deepEqual(runcmd[0], ["systemctl", "daemon-reload"]);
             const enable = runcmd.find(command => command[0] === "systemctl" && command[1] === "enable");
@@ -259,8 +260,10 @@ for (const stack of ["dev", "prod"]) {
             writeFileSync(path.join(root, "usr/bin/docker"), "#!/bin/sh\n", { mode: 0o755 });
             writeFileSync(path.join(root, "usr/lib/systemd/system/docker.service"),
                 "[Unit]\nDescription=Docker Engine (stand-in)\n[Service]\nExecStart=/usr/bin/docker\n");
-            const units = readdirSync(path.join(root, UNIT_DIR)).sort();
-            const result = run("systemd-analyze", ["verify", `--root=${root}`, ...units]);
+            // The project's units, and docker.service so that the drop-in for it is read too.
+            const units = readdirSync(path.join(root, UNIT_DIR), { withFileTypes: true })
+                .filter(entry => entry.isFile()).map(entry => entry.name).sort();
+            const result = run("systemd-analyze", ["verify", `--root=${root}`, ...units, "docker.service"]);
             if (result.status !== 0 && /Failed to (initialize|setup)|Operation not permitted|not supported/i.test(result.stderr)
                 && !/\.(service|timer)/.test(result.stderr)) {
                 t.skip(`systemd-analyze verify cannot run here: ${result.stderr.trim()}`);

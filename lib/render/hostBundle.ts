@@ -61,6 +61,7 @@ const SYSTEMD_UNITS = [
     "mlflow-certificate.service", "mlflow-certificate.timer",
     "mlflow-backup.service", "mlflow-backup.timer",
     "mlflow-monitor.service", "mlflow-monitor.timer",
+    "docker.service.d/mlflow-data-volume.conf",
 ];
 /** Started at first boot; the services they trigger follow. */
 export const ENABLED_UNITS = ["mlflow.service", "mlflow-certificate.timer", "mlflow-backup.timer", "mlflow-monitor.timer"];
