@@ -189,9 +189,10 @@ export class MlflowStandin {
         mkdirSync(path.join(dataDir, "artifacts"), { recursive: true });
         mkdirSync(path.join(dataDir, "incoming"), { recursive: true });
         const server = http.createServer();
-        // Longer than nginx's upstream keepalive_timeout (60 s), so nginx never reuses a connection
-        // this side has just closed; no whole-request limit, so slow multi-GB transfers are fine.
-        server.keepAliveTimeout = 120_000;
+        // Idle connections close after 5 s, as uvicorn (MLflow's server) closes them; nginx's upstream
+        // keepalive_timeout (4 s) is shorter, so it never reuses one this side is closing. No
+        // whole-request limit, so slow multi-GB transfers are fine.
+        server.keepAliveTimeout = 5_000;
         server.headersTimeout = 130_000;
         server.requestTimeout = 0;
         const standin = new MlflowStandin(server, dataDir, ownsDataDir,
