@@ -6,7 +6,7 @@ import { execFileSync } from "child_process";
 import { chmodSync, chownSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import { HOST, MLFLOW, NGINX } from "../lib/render/layout";
-import { render } from "../scripts/render";
+import { readSampleValues, render } from "../scripts/render";
 import { freshSourceAddress, request, writeRandomFile } from "../test/support/httpClient";
 import { spawnStandinProcess, StandinProcess } from "../test/support/mlflowStandin";
 import { bringUpLoopback, NginxSandbox, scratchDir, STANDIN_ADDRESS } from "../test/support/nginxSandbox";
@@ -59,7 +59,7 @@ export class Bench {
         render({ stack: "dev", out: this.renderDir });
         const rendered = (hostPath: string) => readFileSync(path.join(this.renderDir, "files", hostPath), "utf8");
         const renderedConf = rendered(HOST.nginxConf);
-        const users = (JSON.parse(readFileSync(path.join(this.renderDir, "sample-values.json"), "utf8")) as { users: Record<string, string> }).users;
+        const users = readSampleValues(this.renderDir).users;
         const [user] = Object.keys(users);
         this.credentials = `${user}:${users[user]}`;
         this.authorization = `Basic ${Buffer.from(this.credentials).toString("base64")}`;

@@ -2,7 +2,7 @@
 // Writes, without AWS, the exact files an EC2 host of that stack holds once booted, with sample
 // values for what only a deployment knows (listed in <dir>/sample-values.json).
 import { randomInt } from "crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
@@ -17,6 +17,24 @@ import { PASSWORD_ALPHABET, PASSWORD_LENGTH } from "../lib/credentials";
 
 export const SAMPLE_PUBLIC_IP = "203.0.113.10";
 const SAMPLE_VOLUME_ID = "vol-0123456789abcdef0";
+
+/** <dir>/sample-values.json: the values used in place of what only a deployment knows. */
+export interface SampleValues {
+    stack: string;
+    publicIp: string;
+    domain: string | null;
+    dataVolumeId: string;
+    /** User name to sample password. */
+    users: Record<string, string>;
+    /** The CA certificate, relative to the render directory. */
+    caCertFile: string;
+}
+
+const SAMPLE_VALUES_FILE = "sample-values.json";
+
+export function readSampleValues(renderDir: string): SampleValues {
+    return JSON.parse(readFileSync(path.join(renderDir, SAMPLE_VALUES_FILE), "utf8")) as SampleValues;
+}
 
 export interface RenderOptions {
     stack: string;
@@ -81,14 +99,15 @@ export function render(options: RenderOptions): void {
         mkdirSync(path.dirname(target), { recursive: true });
         writeFileSync(target, file.content, { mode: parseInt(file.mode, 8) });
     }
-    writeFileSync(path.join(options.out, "sample-values.json"), JSON.stringify({
+    const sample: SampleValues = {
         stack: options.stack,
         publicIp,
         domain: settings.domain ?? null,
         dataVolumeId: SAMPLE_VOLUME_ID,
         users: passwords,
         caCertFile: path.join("files", HOST.caCert),
-    }, null, 2) + "\n");
+    };
+    writeFileSync(path.join(options.out, SAMPLE_VALUES_FILE), JSON.stringify(sample, null, 2) + "\n");
 }
 
 if (require.main === module) {

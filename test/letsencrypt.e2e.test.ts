@@ -10,7 +10,7 @@ import { X509Certificate } from "crypto";
 import { chmodSync, createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { render } from "../scripts/render";
+import { readSampleValues, render } from "../scripts/render";
 import { DATA, HOST, NGINX } from "../lib/render/layout";
 import { attempt, basicAuth, HashSink, request, RequestOptions, writeRandomFile } from "./support/httpClient";
 import { inNamespace, NginxSandbox, reexecInNamespace, resolveNginxRoot, run, RunResult, scratchDir } from "./support/nginxSandbox";
@@ -126,7 +126,7 @@ function defineTests(): void {
             MLFLOW_HOST_ENV: envFile,
             FAKE_CERTBOT_LOG: path.join(dirs.logs, "certbot"),
             FAKE_CERTBOT_ISSUE_DIR: dirs.issue,
-            FAKE_CERTBOT_SERVER: JSON.parse(readFileSync(path.join(renderDir, "sample-values.json"), "utf8")).publicIp,
+            FAKE_CERTBOT_SERVER: readSampleValues(renderDir).publicIp,
             FAKE_DOCKER_LOG: path.join(dirs.logs, "docker"),
             FAKE_DOCKER_COMPOSE_FILE: overrides.COMPOSE_FILE,
             FAKE_DOCKER_NGINX_ROOT: resolveNginxRoot(),

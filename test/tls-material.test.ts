@@ -8,7 +8,7 @@ import { createPrivateKey, X509Certificate } from "crypto";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
 import * as os from "os";
 import * as path from "path";
-import { render } from "../scripts/render";
+import { readSampleValues, render } from "../scripts/render";
 import { HOST } from "../lib/render/layout";
 import { projectRoot } from "../lib/projectRoot";
 import { pemBlocks } from "./support/tlsFixtures";
@@ -30,7 +30,7 @@ before(() => {
     for (const stack of ["dev", "prod"]) {
         const dir = path.join(workDir, stack);
         render({ stack, out: dir });
-        const values = JSON.parse(readFileSync(path.join(dir, "sample-values.json"), "utf8"));
+        const values = readSampleValues(dir);
         stacks[stack] = { dir, publicIp: values.publicIp, domain: values.domain, file: hostPath => path.join(dir, "files", hostPath) };
     }
 });

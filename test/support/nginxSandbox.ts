@@ -36,6 +36,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { DATA, HOST, MLFLOW, NGINX } from "../../lib/render/layout";
+import { readSampleValues, SampleValues } from "../../scripts/render";
 import { DnsStub } from "./dnsStub";
 import { MlflowStandin, securityFromCompose } from "./mlflowStandin";
 
@@ -224,13 +225,6 @@ export function addLoopbackAddress(address: string): void {
     if (!present.includes(` ${address}/`)) execFileSync("ip", ["addr", "add", `${address}/${prefix}`, "dev", "lo"]);
 }
 
-export interface SampleValues {
-    publicIp: string;
-    domain: string | null;
-    users: Record<string, string>;
-    caCertFile: string;
-}
-
 export interface SandboxOptions {
     /** Output of `npm run render` (render()). */
     renderDir: string;
@@ -267,7 +261,7 @@ export class NginxSandbox {
     private knownWorkers = new Set<number>();
 
     private constructor(readonly renderDir: string, root: string, workDir: string, dirs: NginxSandbox["dirs"]) {
-        this.values = JSON.parse(readFileSync(path.join(renderDir, "sample-values.json"), "utf8")) as SampleValues;
+        this.values = readSampleValues(renderDir);
         this.publicIp = this.values.publicIp;
         this.caCert = readFileSync(path.join(renderDir, this.values.caCertFile), "utf8");
         this.root = root;

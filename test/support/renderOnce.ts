@@ -4,7 +4,7 @@ import { spawnSync } from "child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "fs";
 import * as os from "os";
 import * as path from "path";
-import { render } from "../../scripts/render";
+import { readSampleValues, render, SampleValues } from "../../scripts/render";
 
 export interface RenderedFile {
     /** Absolute path on the host. */
@@ -14,15 +14,6 @@ export interface RenderedFile {
     content: Buffer;
     /** Permission bits, e.g. 0o644. */
     mode: number;
-}
-
-export interface SampleValues {
-    stack: string;
-    publicIp: string;
-    domain: string | null;
-    dataVolumeId: string;
-    users: Record<string, string>;
-    caCertFile: string;
 }
 
 export interface RenderedStack {
@@ -89,7 +80,7 @@ export function renderedStack(stack: string): RenderedStack {
         dir,
         userData: readFileSync(path.join(dir, "user-data"), "utf8"),
         files,
-        sample: JSON.parse(readFileSync(path.join(dir, "sample-values.json"), "utf8")) as SampleValues,
+        sample: readSampleValues(dir),
         hostEnvText: readFileSync(local("/etc/mlflow/host.env"), "utf8"),
         hostEnv: readEnvFileWithBash(local("/etc/mlflow/host.env")),
         local,
