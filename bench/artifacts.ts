@@ -1,5 +1,6 @@
 // Artifact transfers: one big PUT and one big GET of /api/2.0/mlflow-artifacts/artifacts/...,
-// through nginx (HTTPS, as rendered) or straight to the stand-in (plain HTTP), made by curl over
+// through nginx (HTTPS, as rendered: the PUT goes on to the stand-in, the GET is read by nginx from
+// the stand-in's store, mounted as MLflow's) or straight to the stand-in (plain HTTP), made by curl over
 // HTTP/1.1 (what MLflow's Python client, `requests`, speaks). While a transfer runs, nginx's
 // memory (RSS of master and workers, from /proc) is sampled every 50 ms and its temporary files
 // are looked for the way the proxy end-to-end test does (NginxSandbox.tempFiles(): files in the
@@ -13,11 +14,14 @@ import { cpuSeconds, nginxCpuSeconds, nginxRss } from "./nginxProcesses";
 import { median, sleep } from "./stats";
 
 export interface TransferTarget {
-    kind: "standin" | "nginx";
+    /** The stand-in directly, nginx as rendered, or nginx passing a download on from MLflow (the UI's file viewer). */
+    kind: "standin" | "nginx" | "nginx-proxied";
     /** Base URL, e.g. https://203.0.113.10 or http://127.0.0.5:5000. */
     baseUrl: string;
     /** Extra curl arguments: --cacert for nginx, a Host header for the stand-in. */
     curlArgs: string[];
+    /** Path and query of the download, when it is not the artifact API's (/get-artifact?path=...&run_uuid=...). */
+    downloadPath?: string;
 }
 
 export interface TransferResult {
@@ -128,7 +132,9 @@ export interface TransferOptions {
 
 export async function transfer(direction: TransferResult["direction"], options: TransferOptions): Promise<TransferResult> {
     const { sandbox, target } = options;
-    const url = `${target.baseUrl}/api/2.0/mlflow-artifacts/artifacts/${options.artifactPath}`;
+    const url = direction === "download" && target.downloadPath
+        ? `${target.baseUrl}${target.downloadPath}`
+        : `${target.baseUrl}/api/2.0/mlflow-artifacts/artifacts/${options.artifactPath}`;
     // Generous: a transfer slower than 5 MB/s is broken, not slow.
     const timeoutMs = 60_000 + (options.bytes / 5e6) * 1000;
     const common = [...target.curlArgs, "-H", `Authorization: ${options.authorization}`];
@@ -139,7 +145,7 @@ export async function transfer(direction: TransferResult["direction"], options: 
     if (path.relative(options.artifactRoot, options.storedFile).startsWith("..")) throw new Error(`${options.storedFile} is not in ${options.artifactRoot}`);
     if (direction === "upload") rmSync(options.storedFile, { force: true });
 
-    const throughNginx = target.kind === "nginx";
+    const throughNginx = target.kind !== "standin";
     const baseline = throughNginx ? await idleRss(sandbox) : 0;
     const watch = throughNginx ? new NginxWatch(sandbox) : undefined;
     const cpuBefore = { nginx: nginxCpuSeconds(sandbox), standin: cpuSeconds(options.standinPid) };

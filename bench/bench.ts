@@ -5,7 +5,7 @@
 import { execFileSync } from "child_process";
 import { chmodSync, chownSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import * as path from "path";
-import { HOST, MLFLOW, NGINX } from "../lib/render/layout";
+import { DATA, HOST, MLFLOW, NGINX } from "../lib/render/layout";
 import { readSampleValues, render } from "../scripts/render";
 import { freshSourceAddress, request, writeRandomFile } from "../test/support/httpClient";
 import { spawnStandinProcess, StandinProcess } from "../test/support/mlflowStandin";
@@ -15,7 +15,7 @@ import { nginxCpuSeconds, waitForNginxIdle } from "./nginxProcesses";
 import { runPageLoad } from "./pageLoad";
 import { PAGE, PAGE_CLIENTS, SMALL_REQUEST, WARMUP_SECONDS, WRK } from "./plan";
 import type { PageRound, SmallRound, TransferRound } from "./report";
-import { GiB, MiB, percentile } from "./stats";
+import { fmtMs, GiB, MiB, percentile } from "./stats";
 import { apr1Htpasswd, bcryptHtpasswd, Variant, VARIANTS, withoutBasicAuth } from "./variants";
 import { runWrk } from "./wrk";
 
@@ -94,7 +94,7 @@ export class Bench {
         });
         this.sandbox = await NginxSandbox.start({
             renderDir: this.renderDir, standin: false,
-            hostPaths: { [HOST.nginxConf]: this.confFile, [HOST.htpasswd]: this.htpasswdFile },
+            hostPaths: { [HOST.nginxConf]: this.confFile, [HOST.htpasswd]: this.htpasswdFile, [DATA.artifacts]: path.join(this.tmpfs, "standin", "artifacts") },
         });
     }
 
@@ -157,14 +157,14 @@ export class Bench {
         await runWrk({ url, headers, ...WRK, seconds: WARMUP_SECONDS });
         await waitForNginxIdle(this.sandbox);
         const cpuBefore = nginxCpuSeconds(this.sandbox);
-        const wrk = await runWrk({ url, headers, ...WRK, seconds: this.options.seconds });
+        const wrk = await runWrk({ url, headers, ...WRK, seconds: Math.max(this.options.seconds, variant.minSeconds ?? 0) });
         // nginx's CPU time per answered request, while wrk ran (for (a) nginx is idle and this is ~0).
         const nginxCpuMs = direct ? undefined : (1000 * (nginxCpuSeconds(this.sandbox) - cpuBefore)) / wrk.requests;
         if (wrk.non2xx > 0 || wrk.socketErrors > 0 || wrk.requests === 0) {
             throw new Error(`(${variant.id}) ${variant.name}: ${wrk.non2xx} non-2xx answers, ${wrk.socketErrors} socket errors in ${wrk.requests} requests:\n${wrk.raw}`);
         }
         const cpu = nginxCpuMs === undefined ? "" : `, nginx ${(1000 * nginxCpuMs).toFixed(0)} µs CPU/request`;
-        log(`  small (${variant.id}) ${variant.name}: ${Math.round(wrk.requestsPerSecond)} requests/s, p50 ${wrk.p50} ms, p99 ${wrk.p99} ms${cpu}`);
+        log(`  small (${variant.id}) ${variant.name}: ${Math.round(wrk.requestsPerSecond)} requests/s, p50 ${fmtMs(wrk.p50)} ms, p99 ${fmtMs(wrk.p99)} ms${cpu}`);
         this.reportErrorLog(variant);
         return { variant: variant.id, round, requestsPerSecond: wrk.requestsPerSecond, p50: wrk.p50, p99: wrk.p99, requests: wrk.requests, nginxCpuMs };
     }
@@ -193,21 +193,41 @@ export class Bench {
 
     /** The measured artifact, once written. */
     private artifact?: Omit<TransferOptions, "target">;
+    /** The stand-in's run the artifacts belong to. */
+    private run?: { runId: string; artifactRoot: string };
+
+    /** An experiment and a run in the stand-in, made through its API the way a client makes them. */
+    private async createRun(): Promise<{ runId: string; artifactRoot: string }> {
+        const call = async (apiPath: string, body: object) => {
+            const response = await request({
+                address: STANDIN_ADDRESS, port: MLFLOW.port, tls: false, host: this.sandbox.publicIp, method: "POST", path: apiPath,
+                body: JSON.stringify(body), headers: { "Content-Type": "application/json" }, auth: this.credentials,
+            });
+            if (response.status !== 200) throw new Error(`${apiPath}: ${response.status} ${response.text}`);
+            return JSON.parse(response.text);
+        };
+        const experimentId = (await call("/api/2.0/mlflow/experiments/create", { name: "bench" })).experiment_id;
+        const run = (await call("/api/2.0/mlflow/runs/create", { experiment_id: experimentId })).run;
+        return { runId: run.info.run_id, artifactRoot: String(run.info.artifact_uri).replace(/^mlflow-artifacts:\//, "") };
+    }
 
     /** The artifact transfers of one round, through nginx as `variant` configures it (as rendered by default). */
     async artifacts(round: number, variant: Variant = VARIANTS.find(v => v.id === "c")!): Promise<TransferRound[]> {
         await this.apply(variant);
         const tmpfs = this.tmpfs!;
         const ip = this.sandbox.publicIp;
+        // The artifacts belong to a run, so that MLflow's own download of them (the UI's file viewer) can be measured too.
+        this.run ??= await this.createRun();
+        const nginx = { baseUrl: `https://${ip}`, curlArgs: ["--cacert", path.join(this.renderDir, this.sandbox.values.caCertFile)] };
         const targets: TransferTarget[] = [
             { kind: "standin", baseUrl: `http://${STANDIN_ADDRESS}:${MLFLOW.port}`, curlArgs: ["-H", `Host: ${ip}`] },
-            { kind: "nginx", baseUrl: `https://${ip}`, curlArgs: ["--cacert", path.join(this.renderDir, this.sandbox.values.caCertFile)] },
+            { kind: "nginx", ...nginx },
         ];
         const artifactRoot = path.join(tmpfs, "standin", "artifacts");
         const options = async (name: string, bytes: number): Promise<Omit<TransferOptions, "target">> => {
             const sourceFile = path.join(tmpfs, `${name}.bin`);
             const sha256 = await writeRandomFile(sourceFile, bytes);
-            const artifactPath = `1/bench/artifacts/${name}.bin`;
+            const artifactPath = `${this.run!.artifactRoot}/${name}.bin`;
             return {
                 sandbox: this.sandbox, standinPid: this.standin!.child.pid!, authorization: this.authorization, artifactPath,
                 artifactRoot, storedFile: path.join(artifactRoot, artifactPath), sourceFile, sourceSha256: sha256, bytes,
@@ -222,9 +242,11 @@ export class Bench {
             await transfer("upload", { ...this.artifact, target: targets[0] });
         }
         const common = this.artifact;
+        const inRun = path.posix.relative(this.run.artifactRoot, common.artifactPath);
+        const proxied: TransferTarget = { kind: "nginx-proxied", ...nginx, downloadPath: `/get-artifact?path=${inRun}&run_uuid=${this.run.runId}` };
         const results: TransferRound[] = [];
         for (const direction of ["upload", "download"] as const) {
-            for (const target of rotate(targets, round)) {
+            for (const target of rotate(direction === "download" ? [...targets, proxied] : targets, round)) {
                 const logBefore = this.sandbox.errorLog().length;
                 const result: TransferRound = { ...await transfer(direction, { ...common, target }), round };
                 // nginx also says so when it spools a response to disk (as the proxy end-to-end test checks).

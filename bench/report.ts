@@ -137,17 +137,18 @@ export function evaluateTargets(results: BenchResults): Target[] {
     const rps = (id: VariantId) => smallMedians(results, id).requestsPerSecond;
     const up = { nginx: transferMedians(results, "upload", "nginx"), direct: transferMedians(results, "upload", "standin") };
     const down = { nginx: transferMedians(results, "download", "nginx"), direct: transferMedians(results, "download", "standin") };
-    const growth = Math.max(up.nginx.maxGrowthBytes ?? NaN, down.nginx.maxGrowthBytes ?? NaN);
-    const temp = [...up.nginx.tempFiles, ...down.nginx.tempFiles];
+    const proxiedDown = transferMedians(results, "download", "nginx-proxied");
+    const growth = Math.max(up.nginx.maxGrowthBytes ?? NaN, down.nginx.maxGrowthBytes ?? NaN, proxiedDown.maxGrowthBytes ?? NaN);
+    const temp = [...up.nginx.tempFiles, ...down.nginx.tempFiles, ...proxiedDown.tempFiles];
     const ratio = (a: number, b: number) => a / b;
-    const intact = [up.direct, up.nginx, down.direct, down.nginx].every(t => t.sha256Ok);
+    const intact = [up.direct, up.nginx, down.direct, down.nginx, proxiedDown].every(t => t.sha256Ok);
     const finite = (...values: (number | undefined)[]) => values.every(v => v !== undefined && Number.isFinite(v) && v > 0);
     const missing = [
         ...VARIANTS.filter(v => !finite(rps(v.id), smallMedians(results, v.id).p50, smallMedians(results, v.id).p99)).map(v => `small (${v.id})`)
             .filter(() => measured("small")),
         ...PAGE_VARIANTS.filter(id => !finite(pageMedians(results, id).requestP50, pageMedians(results, id).pageP99)).map(id => `page (${id})`)
             .filter(() => measured("pages")),
-        ...([["upload", up], ["download", down]] as const).flatMap(([name, pair]) => [
+        ...([["upload", up], ["download", down], ["download from MLflow", { direct: down.direct, nginx: proxiedDown }]] as const).flatMap(([name, pair]) => [
             ...(finite(pair.direct.mbPerSecond) ? [] : [`${name} direct`]),
             ...(finite(pair.nginx.mbPerSecond) && pair.nginx.maxGrowthBytes !== undefined ? [] : [`${name} via nginx`]),
         ]).filter(() => measured("artifacts")),
@@ -248,22 +249,32 @@ function transferTable(results: BenchResults): { table: string; notes: string[] 
     const gib = results.options.artifactBytes / GiB;
     const cpuCell = (m: ReturnType<typeof transferMedians>) =>
         [m.cpu.nginx, m.cpu.standin, m.cpu.client].map(v => (Number.isFinite(v) ? v.toFixed(2) : "—")).join(" / ");
+    const row = (label: string, m: ReturnType<typeof transferMedians>, direct: ReturnType<typeof transferMedians>) =>
+        rows.push([label, fmtInt(m.mbPerSecond), fmtRatio(m.mbPerSecond / direct.mbPerSecond), perRound(m.rounds.map(r => r.mbPerSecond), fmtInt),
+            cpuCell(m), mib(m.maxGrowthBytes), m === direct ? "—" : String(m.tempFiles.length), m.sha256Ok ? "equal" : "DIFFERENT"]);
     for (const direction of ["upload", "download"] as const) {
         const direct = transferMedians(results, direction, "standin");
         const nginx = transferMedians(results, direction, "nginx");
-        for (const [label, m] of [["directly to the stand-in (HTTP)", direct], ["through nginx (HTTPS, as rendered)", nginx]] as const) {
-            rows.push([`${direction} ${label}`, fmtInt(m.mbPerSecond), fmtRatio(m.mbPerSecond / direct.mbPerSecond), perRound(m.rounds.map(r => r.mbPerSecond), fmtInt),
-                cpuCell(m), mib(m.maxGrowthBytes), m === direct ? "—" : String(m.tempFiles.length), m.sha256Ok ? "equal" : "DIFFERENT"]);
-        }
+        row(`${direction} directly to the stand-in (HTTP)`, direct, direct);
+        row(`${direction} through nginx (HTTPS, as rendered)`, nginx, direct);
         const verb = direction === "upload" ? "An upload (PUT)" : "A download (GET)";
         const total = (m: typeof nginx) => (Number.isFinite(m.cpu.nginx) ? m.cpu.nginx : 0) + m.cpu.standin + m.cpu.client;
         notes.push(`**${direction}** ${verb} of ${size(results.options.artifactBytes)} runs at ${fmtInt(nginx.mbPerSecond)} MB/s through nginx against ` +
             `${fmtInt(direct.mbPerSecond)} MB/s straight to the stand-in (${fmtRatio(nginx.mbPerSecond / direct.mbPerSecond)} ×), ` +
             `while nginx's memory grew by ${mib(nginx.maxGrowthBytes)} MiB at most and it wrote ${nginx.tempFiles.length ? nginx.tempFiles.length + " temporary files" : "no temporary file"} ` +
-            (direction === "upload" ? "(the body streams through a fixed buffer: no request buffering). " : "(the answer streams through the proxy buffers, never to disk). ") +
+            (direction === "upload" ? "(the body streams on to the stand-in through a fixed buffer: no request buffering). " : "(nginx reads the file from MLflow's store itself, through a fixed pair of buffers; the stand-in is not involved). ") +
             `nginx used ${(nginx.cpu.nginx / gib).toFixed(2)} CPU-seconds per GiB, i.e. one core moves about ${fmtInt(roughly(results.options.artifactBytes / nginx.cpu.nginx / 1e6))} MB/s through it; ` +
             `the whole path used ${total(nginx).toFixed(1)} CPU-seconds in ${nginx.seconds.toFixed(1)} s through nginx against ${total(direct).toFixed(1)} in ${direct.seconds.toFixed(1)} s directly, ` +
             `on ${cores} cores shared by client, proxy and stand-in.`);
+        if (direction === "download") {
+            const proxied = transferMedians(results, "download", "nginx-proxied");
+            row("download from MLflow through nginx (HTTPS, `/get-artifact`, proxied)", proxied, direct);
+            notes.push(`**download from MLflow** The UI's file viewer (\`/get-artifact\`) is answered by MLflow, so there nginx passes the stand-in's stream on: ` +
+                `${fmtInt(proxied.mbPerSecond)} MB/s (${fmtRatio(proxied.mbPerSecond / direct.mbPerSecond)} × direct), nginx memory +${mib(proxied.maxGrowthBytes)} MiB at most, ` +
+                `${proxied.tempFiles.length ? proxied.tempFiles.length + " temporary files" : "no temporary file"} (the answer streams through the proxy buffers, never to disk), ` +
+                `nginx ${(proxied.cpu.nginx / gib).toFixed(2)} CPU-seconds per GiB. This is what every download cost before nginx served the artifact API's files itself; ` +
+                "no target applies to it (the clients' downloads are the row above).");
+        }
     }
     return {
         table: table(["transfer", "MB/s (median)", "× direct", "MB/s per round", "CPU s: nginx / stand-in / client", "nginx RSS growth MiB (max)", "temp files", "sha256"], rows),
@@ -360,8 +371,12 @@ ${bullets(pages.notes)}
 
 One ${size(options.artifactBytes)} file of random bytes, \`PUT\` and then \`GET\` on
 \`/api/2.0/mlflow-artifacts/artifacts/1/bench/artifacts/model.bin\` with curl (HTTP/1.1, like MLflow's
-Python client): through nginx as rendered (HTTPS, auth) or straight to the stand-in (plain HTTP). The
-source and the stand-in's storage live in a tmpfs, so the disk is not what is measured; unmeasured
+Python client): through nginx as rendered (HTTPS, auth) or straight to the stand-in (plain HTTP).
+Through nginx, as deployed, the upload streams on to the stand-in, and the download is a file nginx
+reads itself from MLflow's artifact store (the stand-in's storage directory, mounted where the compose
+file mounts MLflow's store; \`artifactDownloads()\` in lib/render/nginx.ts); directly, the stand-in
+streams the same file. The source and the stand-in's storage live in a tmpfs, so the disk is not
+what is measured; unmeasured
 128 MiB transfers each way and one full-size upload warm both paths up first. MB/s = 10^6 bytes/s
 over curl's total time.
 

@@ -106,6 +106,10 @@ export class MlflowOnDocker extends pulumi.ComponentResource {
                 { internal: 443, external: settings.localHttpsPort, ip: LOOPBACK, protocol: "tcp" },
                 { internal: 80, external: settings.localHttpPort, ip: LOOPBACK, protocol: "tcp" },
             ],
+            // Artifact downloads are read from MLflow's store (lib/render/nginx.ts). The whole
+            // volume, read-only: mounting only its artifacts/ needs Docker 26 and a directory
+            // that exists before MLflow's first upload.
+            volumes: [{ volumeName: data.name, containerPath: NGINX.mlflowDataDir, readOnly: true }],
             uploads,
             wait: true,
             waitTimeout: healthyTimeoutSeconds,

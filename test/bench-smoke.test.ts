@@ -54,6 +54,11 @@ test("npm run bench -- --smoke runs every variant and writes a row of numbers fo
             assert.match(growth, number, `${direction}: nginx memory growth ${growth}`);
             assert.equal(tempFiles, "0", `${direction}: nginx temporary files`);
         }
+        // ... and MLflow's own download (the UI's file viewer), passed on by nginx.
+        const [, proxied, , , , growth, tempFiles, sha256] = row(doc, "download from MLflow through nginx");
+        assert.match(proxied, number, `download from MLflow: ${proxied}`);
+        assert.match(growth, number, `download from MLflow: nginx memory growth ${growth}`);
+        assert.deepEqual([tempFiles, sha256], ["0", "equal"], "download from MLflow: temporary files, integrity");
         assert.match(doc, /\| every variant ran and produced numbers \| all rows filled \| PASS \|/);
         assert.match(output, /PASS {2}artifacts arrive intact/);
     } finally {

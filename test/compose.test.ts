@@ -184,5 +184,24 @@ for (const stack of ["dev", "prod"]) {
             assert.ok(sources.includes("/etc/mlflow/secrets/htpasswd"));
             assert.ok(rendered.files.has("/etc/mlflow/secrets/htpasswd"));
         });
+
+        test("nginx reads MLflow's artifact store read-only, where its configuration serves downloads from", () => {
+            // The host directory behind MLflow's --artifacts-destination ...
+            const mlflowMount = (mlflow.volumes ?? [])[0].split(":");
+            const destination = argAfter(mlflow.command ?? [], "--artifacts-destination") ?? "";
+            assert.ok(destination.startsWith(`${mlflowMount[1]}/`), `${destination} is on MLflow's data mount`);
+            const hostArtifacts = mlflowMount[0] + destination.slice(mlflowMount[1].length);
+            // ... is mounted into nginx read-only, and nothing else of MLflow's data is.
+            const nginxMounts = (nginx.volumes ?? []).map(spec => spec.split(":"));
+            const artifacts = nginxMounts.filter(([source]) => source.startsWith(rendered.hostEnv.MLFLOW_DATA_DIR));
+            assert.equal(artifacts.length, 1, `nginx mounts of MLflow's data: ${artifacts.join(" ")}`);
+            assert.deepEqual([artifacts[0][0], artifacts[0][2]], [hostArtifacts, "ro"]);
+            // ... at the path nginx.conf serves artifact files from.
+            const nginxConf = rendered.text("/etc/mlflow/nginx.conf");
+            const aliases = [...nginxConf.matchAll(/^\s*alias (\S+);$/gm)].map(match => match[1]);
+            assert.deepEqual([...new Set(aliases)], [`${artifacts[0][1]}/`]);
+            // mlflow-prepare-data creates it on the data volume before compose starts.
+            assert.ok(rendered.hostEnv.DATA_DIRS.split(" ").map(dir => `${rendered.hostEnv.DATA_MOUNT}/${dir}`).includes(hostArtifacts));
+        });
     });
 }

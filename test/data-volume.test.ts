@@ -25,7 +25,7 @@ prepare=$1 mount=$2 action=$3
 echo "status=$?"
 if mountpoint -q "$mount"; then
     echo "mounted=$(findmnt -n -o SOURCE,FSTYPE --mountpoint "$mount")"
-    echo "dirs=$(cd "$mount" && find . -mindepth 1 -maxdepth 1 -type d -printf '%f\\n' | grep -v '^lost+found$' | sort | tr '\\n' ' ')"
+    echo "dirs=$(cd "$mount" && find . -mindepth 1 -maxdepth 2 -type d -printf '%P\\n' | grep -v '^lost+found' | sort | tr '\\n' ' ')"
     echo "size=$(df -B1 --output=size "$mount" | tail -n 1 | tr -d ' ')"
     [ -f "$mount/mlflow/marker" ] && echo "marker=$(cat "$mount/mlflow/marker")"
     if [ "$action" = write-marker ]; then echo "kept across hosts" >"$mount/mlflow/marker"; fi
@@ -121,7 +121,7 @@ describe("mlflow-prepare-data", { skip: !isRoot && "loop devices and mounts need
         let env: Record<string, string>;
 
         before(() => {
-            assert.equal(dataDirs, "mlflow letsencrypt acme-webroot backups");
+            assert.equal(dataDirs, "mlflow mlflow/artifacts letsencrypt acme-webroot backups");
             image = sandbox.path("volume.img");
             device = attach(image, 64 * MiB);
             writeFileSync(fstab, "# the host's own lines\nLABEL=cloudimg-rootfs / ext4 discard,errors=remount-ro 0 1\n");

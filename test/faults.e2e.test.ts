@@ -2,6 +2,7 @@
 // down or crash-looping, and MLflow coming back at a new address (a recreated container).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { mkdirSync, writeFileSync } from "fs";
 import * as path from "path";
 import { render } from "../scripts/render";
 import { MLFLOW } from "../lib/render/layout";
@@ -47,6 +48,16 @@ function defineTests(): void {
         it("still asks for credentials first: no unauthenticated caller learns that MLflow is down", async () => {
             const response = await https({ path: search, localAddress: freshSourceAddress() });
             assert.equal(response.status, 401);
+        });
+
+        it("still serves stored artifacts (nginx reads them from the store), and refuses uploads with 502", async () => {
+            const stored = "3/run/artifacts/model.bin";
+            mkdirSync(path.dirname(path.join(sandbox.artifactsDir, stored)), { recursive: true });
+            writeFileSync(path.join(sandbox.artifactsDir, stored), "weights stored before the crash");
+            const download = await https({ path: `/api/2.0/mlflow-artifacts/artifacts/${stored}`, auth });
+            assert.equal(download.status, 200);
+            assert.equal(download.text, "weights stored before the crash");
+            assert.equal((await https({ method: "PUT", path: `/api/2.0/mlflow-artifacts/artifacts/${stored}`, auth, body: "new" })).status, 502);
         });
     });
 

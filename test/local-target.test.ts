@@ -70,6 +70,12 @@ describe("local target with default settings", () => {
         assert.deepEqual(mlflow.networksAdvanced, [{ name: `${network.name}-physical`, aliases: ["mlflow"] }]);
         assert.deepEqual(container(run, "mlflow-nginx").inputs.networksAdvanced, [{ name: `${network.name}-physical` }]);
         assert.deepEqual(mlflow.volumes, [{ volumeName: run.one(VOLUME).inputs.name, containerPath: "/mlflow" }]);
+        // nginx serves artifact downloads from the same volume, read-only, at the path its configuration reads.
+        assert.deepEqual(container(run, "mlflow-nginx").inputs.volumes, [{ volumeName: run.one(VOLUME).inputs.name, containerPath: "/srv/mlflow", readOnly: true }]);
+        const command = spec.command ?? [];
+        const destination = command[command.indexOf("--artifacts-destination") + 1];
+        const aliases = [...upload(container(run, "mlflow-nginx"), "/etc/nginx/nginx.conf").content.matchAll(/^\s*alias (\S+);$/gm)].map(m => m[1]);
+        assert.deepEqual([...new Set(aliases)], [`/srv/mlflow${destination.slice("/mlflow".length)}/`]);
         assert.equal(run.one(VOLUME).inputs.name, "mlflow-on-aws-local-mlflow-data");
         assert.deepEqual(mlflow.command, spec.command);
         assert.deepEqual(mlflow.envs, Object.entries(spec.environment).map(([k, v]) => `${k}=${v}`));

@@ -2,7 +2,7 @@
 // front of the MLflow stand-in, inside private namespaces (see test/support/nginxSandbox.ts).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
+import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "fs";
 import * as path from "path";
 import { render } from "../scripts/render";
 import { HOST, NGINX } from "../lib/render/layout";
@@ -122,7 +122,10 @@ function defineTests(): void {
                     }));
                     const artifactDir = `${experimentId}/${run.info.run_id}/artifacts`;
                     await call("PUT", `${prefix}/2.0/mlflow-artifacts/artifacts/${artifactDir}/model.txt`, `weights of ${user}`);
-                    assert.equal((await call("GET", `${prefix}/2.0/mlflow-artifacts/artifacts/${artifactDir}/model.txt`)).text, `weights of ${user}`);
+                    // Downloads are files nginx reads from MLflow's store (see the artifact download tests).
+                    const download = await https({ path: `${prefix}/2.0/mlflow-artifacts/artifacts/${artifactDir}/model.txt`, auth, localAddress: source });
+                    assert.equal(download.status, 200, `${user}: download -> ${download.status}`);
+                    assert.equal(download.text, `weights of ${user}`);
                     const listing = JSON.parse((await call("GET", `${prefix}/2.0/mlflow-artifacts/artifacts?path=${artifactDir}`)).text);
                     assert.deepEqual(listing.files, [{ path: `${artifactDir}/model.txt`, is_dir: false, file_size: `weights of ${user}`.length }]);
                     assert.equal((await call("GET", "/version")).text, STANDIN_VERSION);
@@ -280,31 +283,45 @@ function defineTests(): void {
             assert.equal(exempt.status, 200);
         });
 
-        it("streams a 1 GiB artifact up and down intact, without nginx temporary files", { timeout: 240_000 }, async () => {
+        it("streams a 1 GiB artifact up and down intact, from disk and through MLflow, without nginx temporary files", { timeout: 240_000 }, async () => {
             const [user, password] = users[0];
             const auth = basicAuth(user, password);
             const file = path.join(scratchDir("big"), "model.bin");
             const digest = await writeRandomFile(file, GiB);
             assert.equal(statSync(file).size, GiB);
             for (const dir of sandbox.tempDirs()) assert.ok(existsSync(dir), `nginx created ${dir}`);
+            const api = async (apiPath: string, body: object) => {
+                const response = await https({ method: "POST", path: apiPath, auth, body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
+                assert.equal(response.status, 200, response.text);
+                return JSON.parse(response.text);
+            };
+            const experimentId = (await api("/api/2.0/mlflow/experiments/create", { name: "e2e-big" })).experiment_id;
+            const runId = (await api("/api/2.0/mlflow/runs/create", { experiment_id: experimentId })).run.info.run_id;
+            const stored = `${experimentId}/${runId}/artifacts/model.bin`;
             const seenTempFiles = new Set<string>();
             const watcher = setInterval(() => sandbox.tempFiles().forEach(f => seenTempFiles.add(f)), 100);
-            const artifact = "/api/2.0/mlflow-artifacts/artifacts/1/big/artifacts/model.bin";
             try {
                 const put = await https({
-                    method: "PUT", path: artifact, auth, timeoutMs: 180_000,
+                    method: "PUT", path: `/api/2.0/mlflow-artifacts/artifacts/${stored}`, auth, timeoutMs: 180_000,
                     headers: { "Content-Type": "application/octet-stream", "Content-Length": String(GiB) },
                     body: () => createReadStream(file, { highWaterMark: 1024 * 1024 }),
                 });
                 assert.equal(put.status, 200, put.text);
-                assert.deepEqual(sandbox.standin!.artifacts.get("1/big/artifacts/model.bin"), { size: GiB, sha256: digest }, "MLflow stored it intact");
-                // The reader stalls for 2 s mid-way: nginx must stop reading from MLflow rather than spool to disk.
-                const sink = new HashSink({ afterBytes: 256 * 1024 * 1024, ms: 2000 });
-                const get = await https({ path: artifact, auth, sink: () => sink, timeoutMs: 180_000 });
-                assert.equal(get.status, 200);
-                assert.equal(get.headers["content-length"], String(GiB));
-                assert.equal(sink.bytes, GiB);
-                assert.equal(sink.digest, digest, "the download matches the upload");
+                assert.deepEqual(sandbox.standin!.artifacts.get(stored), { size: GiB, sha256: digest }, "MLflow stored it intact");
+                // Read by nginx from the store (the client API), and streamed by MLflow through the
+                // proxy (the UI's file viewer). The reader stalls for 2 s mid-way: nginx must wait for
+                // it rather than read ahead into memory or spool MLflow's answer to disk.
+                for (const download of [`/api/2.0/mlflow-artifacts/artifacts/${stored}`, `/get-artifact?path=model.bin&run_uuid=${runId}`]) {
+                    const requestsBefore = sandbox.standin!.requestsTo("/get-artifact").length;
+                    const sink = new HashSink({ afterBytes: 256 * 1024 * 1024, ms: 2000 });
+                    const get = await https({ path: download, auth, sink: () => sink, timeoutMs: 180_000 });
+                    assert.equal(get.status, 200, download);
+                    assert.equal(get.headers["content-length"], String(GiB), download);
+                    assert.equal(sink.bytes, GiB, download);
+                    assert.equal(sink.digest, digest, `${download}: the download matches the upload`);
+                    const proxied = sandbox.standin!.requestsTo("/get-artifact").length > requestsBefore;
+                    assert.equal(proxied, download.startsWith("/get-artifact"), `${download}: MLflow served it`);
+                }
             } finally {
                 clearInterval(watcher);
                 rmSync(file, { force: true });
@@ -312,6 +329,66 @@ function defineTests(): void {
             sandbox.tempFiles().forEach(f => seenTempFiles.add(f));
             assert.deepEqual([...seenTempFiles], [], "nginx wrote temporary files");
             assert.doesNotMatch(sandbox.errorLog(), /buffered to a temporary file/);
+        });
+
+        it("serves artifact downloads from MLflow's store itself, as attachments, and hands uploads and deletes to MLflow", async () => {
+            const auth = basicAuth(...users[0]);
+            const stored = "7/r1/artifacts/report.html";
+            const page = "<script>document.title = 'not on this origin'</script>";
+            const put = await https({ method: "PUT", path: `/api/2.0/mlflow-artifacts/artifacts/${stored}`, auth, body: page });
+            assert.equal(put.status, 200, put.text);
+            assert.equal(sandbox.standin!.requests.at(-1)!.method, "PUT", "the upload reached MLflow");
+            const before = sandbox.standin!.requests.length;
+            for (const prefix of ["/api", "/ajax-api"]) {
+                const url = `${prefix}/2.0/mlflow-artifacts/artifacts/${stored}`;
+                const get = await https({ path: url, auth });
+                assert.equal(get.status, 200, url);
+                assert.equal(get.text, page);
+                assert.equal(get.headers["content-type"], "application/octet-stream", "never rendered as HTML");
+                assert.equal(get.headers["content-disposition"], "attachment");
+                assert.equal(get.headers["x-content-type-options"], "nosniff");
+                assert.equal(get.headers["strict-transport-security"], "max-age=63072000");
+                const head = await https({ method: "HEAD", path: url, auth });
+                assert.equal(head.status, 200);
+                assert.equal(head.headers["content-length"], String(page.length));
+                const range = await https({ path: url, auth, headers: { Range: "bytes=8-15" } });
+                assert.equal(range.status, 206, "a byte range, for a resumed download");
+                assert.equal(range.text, page.slice(8, 16));
+            }
+            for (const missing of ["7/r1/artifacts/nothing.bin", "7/r1/artifacts", "7/r1/artifacts/", "7/"]) {
+                const response = await https({ path: `/api/2.0/mlflow-artifacts/artifacts/${missing}`, auth });
+                assert.equal(response.status, 404, `${missing}: a missing file or a directory`);
+                assertNoVersion(response, `404 for ${missing}`);
+            }
+            assert.equal(sandbox.standin!.requests.length, before, "no download reached MLflow");
+
+            // Nothing outside the store: a symbolic link in it is not followed, and a path that
+            // climbs out is no longer an artifact path once nginx has normalised it.
+            const link = path.join(sandbox.artifactsDir, "7", "r1", "artifacts", "passwd");
+            symlinkSync("/etc/passwd", link);
+            const linked = await https({ path: "/api/2.0/mlflow-artifacts/artifacts/7/r1/artifacts/passwd", auth });
+            assert.notEqual(linked.status, 200, "a symbolic link was followed");
+            assert.doesNotMatch(linked.text, /root:/);
+            for (const climb of ["../../../../etc/passwd", "..%2f..%2f..%2f..%2fetc%2fpasswd", "%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd"]) {
+                const response = await https({ path: `/api/2.0/mlflow-artifacts/artifacts/${climb}`, auth });
+                assert.notEqual(response.status, 200, climb);
+                assert.doesNotMatch(response.text, /root:/, climb);
+            }
+
+            const deleted = await https({ method: "DELETE", path: `/api/2.0/mlflow-artifacts/artifacts/${stored}`, auth });
+            assert.equal(deleted.status, 200, deleted.text);
+            assert.equal(sandbox.standin!.requests.at(-1)!.method, "DELETE", "the delete reached MLflow");
+            assert.equal((await https({ path: `/api/2.0/mlflow-artifacts/artifacts/${stored}`, auth })).status, 404, "gone once MLflow deleted it");
+        });
+
+        it("counts failed logins on the download path like everywhere else", async () => {
+            const source = "127.20.0.2";
+            const statuses: number[] = [];
+            for (let i = 0; i < 30; i++) {
+                statuses.push((await https({ path: "/api/2.0/mlflow-artifacts/artifacts/7/x.bin", auth: basicAuth(users[0][0], "guess"), localAddress: source })).status);
+            }
+            assert.deepEqual(statuses.slice(0, 20), Array(20).fill(401), `the first 20 failures are plain 401s: ${statuses}`);
+            assert.deepEqual(statuses.slice(25), Array(5).fill(429), `rapid failures beyond the burst get 429: ${statuses}`);
         });
 
         it("answers 413 to a body over client_max_body_size before reading it", async () => {

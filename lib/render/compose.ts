@@ -38,6 +38,7 @@ export function renderCompose(input: ContainerInput): string {
                     `${HOST.htpasswd}:${NGINX.htpasswd}:ro`,
                     `${HOST.activeTlsDir}:${NGINX.tlsDir}:ro`,
                     `${DATA.acmeWebroot}:${NGINX.acmeWebroot}:ro`,
+                    `${DATA.artifacts}:${NGINX.artifactsDir}:ro`,
                 ],
                 depends_on: { [MLFLOW.service]: { condition: "service_healthy" } },
                 networks: ["backend"],

@@ -43,7 +43,7 @@ export function mlflowContainer(input: ContainerInput): ContainerSpec {
             "--port", String(MLFLOW.port),
             "--backend-store-uri", `sqlite:///${MLFLOW.dataDir}/mlflow.db`,
             "--serve-artifacts",
-            "--artifacts-destination", `${MLFLOW.dataDir}/artifacts`,
+            "--artifacts-destination", MLFLOW.artifactsDir,
         ],
         environment: {
             // MLflow 3.5+ refuses Host headers and browser origins it does not know (403).

@@ -25,6 +25,8 @@ export const HOST = {
 /** Directories on the data volume. */
 export const DATA = {
     mlflow: `${HOST.dataMount}/mlflow`,
+    /** MLflow's artifact store (--artifacts-destination), which nginx also reads, to serve downloads. */
+    artifacts: `${HOST.dataMount}/mlflow/artifacts`,
     letsencrypt: `${HOST.dataMount}/letsencrypt`,
     acmeWebroot: `${HOST.dataMount}/acme-webroot`,
     backups: `${HOST.dataMount}/backups`,
@@ -38,6 +40,9 @@ export const NGINX = {
     certificate: "/etc/nginx/tls/fullchain.pem",
     certificateKey: "/etc/nginx/tls/privkey.pem",
     acmeWebroot: "/var/www/acme",
+    /** MLflow's data directory, read-only: nginx serves artifact downloads from its artifacts/ (MLFLOW.artifactsDir). */
+    mlflowDataDir: "/srv/mlflow",
+    artifactsDir: "/srv/mlflow/artifacts",
     /** nginx's temporary files; the configuration keeps them unused, and tests check that they stay empty. */
     clientBodyTemp: "/var/cache/nginx/client_temp",
     proxyTemp: "/var/cache/nginx/proxy_temp",
@@ -51,4 +56,6 @@ export const MLFLOW = {
     service: "mlflow",
     port: 5000,
     dataDir: "/mlflow",
+    /** --artifacts-destination: an artifact's path in the API is its path under this directory. */
+    artifactsDir: "/mlflow/artifacts",
 } as const;

@@ -270,6 +270,9 @@ export class MlflowStandin {
             return void res.end(page);
         }
 
+        // The UI's file viewer: a run's artifact, streamed by MLflow (mlflow.server.handlers.get_artifact_handler).
+        if (p === "/get-artifact" && method === "GET") return this.getRunArtifact(res, url);
+
         const api = /^\/(?:api|ajax-api)\/2\.0\/(mlflow|mlflow-artifacts)\/(.*)$/.exec(p);
         if (!api) throw new HttpError(404, "ENDPOINT_NOT_FOUND", `no handler for ${method} ${p}`);
         const [, group, rest] = api;
@@ -371,6 +374,14 @@ export class MlflowStandin {
         }
         res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": size });
         await pipeline(createReadStream(file, { highWaterMark: 256 * 1024 }), res);
+    }
+
+    private async getRunArtifact(res: http.ServerResponse, url: URL): Promise<void> {
+        const runId = url.searchParams.get("run_uuid") ?? url.searchParams.get("run_id") ?? "";
+        const run = this.runs.get(runId);
+        if (!run) throw new HttpError(404, "RESOURCE_DOES_NOT_EXIST", `Run '${runId}' not found`);
+        const root = String(run.info.artifact_uri).replace(/^mlflow-artifacts:\//, "");
+        return this.getArtifact(res, `${root}/${url.searchParams.get("path") ?? ""}`);
     }
 
     private deleteArtifact(res: http.ServerResponse, artifactPath: string): void {

@@ -253,6 +253,8 @@ export class NginxSandbox {
     readonly root: string;
     /** Local directories behind nginx's writable paths and the ACME webroot. */
     readonly dirs: { cache: string; log: string; run: string; acmeWebroot: string; tls: string };
+    /** The local directory behind MLflow's artifact store, which nginx serves downloads from (set up by start()). */
+    artifactsDir = "";
     standin?: MlflowStandin;
     dns?: DnsStub;
     private master?: ChildProcess;
@@ -323,11 +325,17 @@ export class NginxSandbox {
             chownSync(htpasswd, 0, NGINX.gid);
             chmodSync(htpasswd, 0o640);
         }
+        // The stand-in keeps its artifacts where MLflow does, under <data dir>/artifacts.
+        const standinData = path.join(this.workDir, "mlflow");
+        const artifacts = overrides[DATA.artifacts] ?? path.join(standinData, "artifacts");
+        mkdirSync(artifacts, { recursive: true });
+        this.artifactsDir = artifacts;
         const localPath = (hostPath: string) =>
             hostPath === HOST.activeTlsDir ? this.dirs.tls
                 : hostPath === DATA.acmeWebroot ? this.dirs.acmeWebroot
                     : hostPath === HOST.htpasswd ? htpasswd!
-                        : overrides[hostPath] ?? this.hostFile(hostPath);
+                        : hostPath === DATA.artifacts ? artifacts
+                            : overrides[hostPath] ?? this.hostFile(hostPath);
 
         // The nginx service's volumes, exactly as the rendered compose file declares them.
         const compose = parse(readFileSync(this.composeFile, "utf8")) as { services: Record<string, { volumes?: string[] }> };
@@ -348,7 +356,7 @@ export class NginxSandbox {
             this.standin = await MlflowStandin.start({
                 host: STANDIN_ADDRESS,
                 port: MLFLOW.port,
-                dataDir: path.join(this.workDir, "mlflow"),
+                dataDir: standinData,
                 ...securityFromCompose(this.composeFile),
             });
         }
