@@ -8,7 +8,7 @@ import * as path from "path";
 import { DATA, HOST, MLFLOW, NGINX } from "../lib/render/layout";
 import { readSampleValues, render } from "../scripts/render";
 import { freshSourceAddress, request, writeRandomFile } from "../test/support/httpClient";
-import { spawnStandinProcess, StandinProcess } from "../test/support/mlflowStandin";
+import { artifactStorePath, spawnStandinProcess, StandinProcess, standinArtifactsDir } from "../test/support/mlflowStandin";
 import { bringUpLoopback, NginxSandbox, scratchDir, STANDIN_ADDRESS } from "../test/support/nginxSandbox";
 import { transfer, TransferOptions, TransferTarget } from "./artifacts";
 import { nginxCpuSeconds, waitForNginxIdle } from "./nginxProcesses";
@@ -38,6 +38,8 @@ export class Bench {
     private sandbox!: NginxSandbox;
     private standin?: StandinProcess;
     private tmpfs?: string;
+    /** Where the stand-in stores artifacts, in the tmpfs; nginx serves downloads from it, as from MLflow's store. */
+    private standinArtifacts?: string;
     private readonly work = scratchDir("bench");
     private readonly renderDir = path.join(this.work, "render");
     private readonly confFile = path.join(this.work, "nginx.conf");
@@ -83,18 +85,20 @@ export class Bench {
         this.tmpfs = path.join(this.work, "tmpfs");
         mkdirSync(this.tmpfs);
         execFileSync("mount", ["-t", "tmpfs", "-o", `size=${needed},mode=0700`, "tmpfs", this.tmpfs]);
-        mkdirSync(path.join(this.tmpfs, "standin"));
+        const standinData = path.join(this.tmpfs, "standin");
+        mkdirSync(standinData);
+        this.standinArtifacts = standinArtifactsDir(standinData);
 
         // The stand-in in its own process, so that it shares no event loop with the load generators.
         bringUpLoopback();
         this.standin = await spawnStandinProcess({
             host: STANDIN_ADDRESS, port: MLFLOW.port,
             composeFile: path.join(this.renderDir, "files", HOST.composeFile),
-            dataDir: path.join(this.tmpfs, "standin"),
+            dataDir: standinData,
         });
         this.sandbox = await NginxSandbox.start({
             renderDir: this.renderDir, standin: false,
-            hostPaths: { [HOST.nginxConf]: this.confFile, [HOST.htpasswd]: this.htpasswdFile, [DATA.artifacts]: path.join(this.tmpfs, "standin", "artifacts") },
+            hostPaths: { [HOST.nginxConf]: this.confFile, [HOST.htpasswd]: this.htpasswdFile, [DATA.artifacts]: this.standinArtifacts },
         });
     }
 
@@ -208,7 +212,7 @@ export class Bench {
         };
         const experimentId = (await call("/api/2.0/mlflow/experiments/create", { name: "bench" })).experiment_id;
         const run = (await call("/api/2.0/mlflow/runs/create", { experiment_id: experimentId })).run;
-        return { runId: run.info.run_id, artifactRoot: String(run.info.artifact_uri).replace(/^mlflow-artifacts:\//, "") };
+        return { runId: run.info.run_id, artifactRoot: artifactStorePath(String(run.info.artifact_uri)) };
     }
 
     /** The artifact transfers of one round, through nginx as `variant` configures it (as rendered by default). */
@@ -223,7 +227,7 @@ export class Bench {
             { kind: "standin", baseUrl: `http://${STANDIN_ADDRESS}:${MLFLOW.port}`, curlArgs: ["-H", `Host: ${ip}`] },
             { kind: "nginx", ...nginx },
         ];
-        const artifactRoot = path.join(tmpfs, "standin", "artifacts");
+        const artifactRoot = this.standinArtifacts!;
         const options = async (name: string, bytes: number): Promise<Omit<TransferOptions, "target">> => {
             const sourceFile = path.join(tmpfs, `${name}.bin`);
             const sha256 = await writeRandomFile(sourceFile, bytes);

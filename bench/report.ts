@@ -370,7 +370,7 @@ ${bullets(pages.notes)}
 ## 3. Artifacts
 
 One ${size(options.artifactBytes)} file of random bytes, \`PUT\` and then \`GET\` on
-\`/api/2.0/mlflow-artifacts/artifacts/1/bench/artifacts/model.bin\` with curl (HTTP/1.1, like MLflow's
+\`/api/2.0/mlflow-artifacts/artifacts/<experiment>/<run>/artifacts/model.bin\` (a run's artifact) with curl (HTTP/1.1, like MLflow's
 Python client): through nginx as rendered (HTTPS, auth) or straight to the stand-in (plain HTTP).
 Through nginx, as deployed, the upload streams on to the stand-in, and the download is a file nginx
 reads itself from MLflow's artifact store (the stand-in's storage directory, mounted where the compose

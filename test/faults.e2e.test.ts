@@ -52,8 +52,8 @@ function defineTests(): void {
 
         it("still serves stored artifacts (nginx reads them from the store), and refuses uploads with 502", async () => {
             const stored = "3/run/artifacts/model.bin";
-            mkdirSync(path.dirname(path.join(sandbox.artifactsDir, stored)), { recursive: true });
-            writeFileSync(path.join(sandbox.artifactsDir, stored), "weights stored before the crash");
+            mkdirSync(path.dirname(path.join(sandbox.dirs.artifacts, stored)), { recursive: true });
+            writeFileSync(path.join(sandbox.dirs.artifacts, stored), "weights stored before the crash");
             const download = await https({ path: `/api/2.0/mlflow-artifacts/artifacts/${stored}`, auth });
             assert.equal(download.status, 200);
             assert.equal(download.text, "weights stored before the crash");

@@ -364,7 +364,7 @@ function defineTests(): void {
 
             // Nothing outside the store: a symbolic link in it is not followed, and a path that
             // climbs out is no longer an artifact path once nginx has normalised it.
-            const link = path.join(sandbox.artifactsDir, "7", "r1", "artifacts", "passwd");
+            const link = path.join(sandbox.dirs.artifacts, "7", "r1", "artifacts", "passwd");
             symlinkSync("/etc/passwd", link);
             const linked = await https({ path: "/api/2.0/mlflow-artifacts/artifacts/7/r1/artifacts/passwd", auth });
             assert.notEqual(linked.status, 200, "a symbolic link was followed");

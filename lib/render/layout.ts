@@ -1,6 +1,13 @@
 // Where things live, on the host and inside the containers. Every renderer and script takes
 // its paths from here, so a path is spelled once.
 
+/**
+ * MLflow's artifact store (--artifacts-destination), inside its data directory wherever that is
+ * mounted: in the MLflow container, on the data volume, and read-only in the nginx container,
+ * which serves downloads from it. An artifact's path in the API is its path under the store.
+ */
+const ARTIFACT_STORE = "artifacts";
+
 /** Paths on the EC2 host. */
 export const HOST = {
     /** Mount point of the data volume: database, artifacts, certificates, backups. */
@@ -25,8 +32,7 @@ export const HOST = {
 /** Directories on the data volume. */
 export const DATA = {
     mlflow: `${HOST.dataMount}/mlflow`,
-    /** MLflow's artifact store (--artifacts-destination), which nginx also reads, to serve downloads. */
-    artifacts: `${HOST.dataMount}/mlflow/artifacts`,
+    artifacts: `${HOST.dataMount}/mlflow/${ARTIFACT_STORE}`,
     letsencrypt: `${HOST.dataMount}/letsencrypt`,
     acmeWebroot: `${HOST.dataMount}/acme-webroot`,
     backups: `${HOST.dataMount}/backups`,
@@ -40,9 +46,9 @@ export const NGINX = {
     certificate: "/etc/nginx/tls/fullchain.pem",
     certificateKey: "/etc/nginx/tls/privkey.pem",
     acmeWebroot: "/var/www/acme",
-    /** MLflow's data directory, read-only: nginx serves artifact downloads from its artifacts/ (MLFLOW.artifactsDir). */
+    /** MLflow's data directory, read-only (the local target mounts all of it, the EC2 host only the store). */
     mlflowDataDir: "/srv/mlflow",
-    artifactsDir: "/srv/mlflow/artifacts",
+    artifactsDir: `/srv/mlflow/${ARTIFACT_STORE}`,
     /** nginx's temporary files; the configuration keeps them unused, and tests check that they stay empty. */
     clientBodyTemp: "/var/cache/nginx/client_temp",
     proxyTemp: "/var/cache/nginx/proxy_temp",
@@ -56,6 +62,5 @@ export const MLFLOW = {
     service: "mlflow",
     port: 5000,
     dataDir: "/mlflow",
-    /** --artifacts-destination: an artifact's path in the API is its path under this directory. */
-    artifactsDir: "/mlflow/artifacts",
+    artifactsDir: `/mlflow/${ARTIFACT_STORE}`,
 } as const;

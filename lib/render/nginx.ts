@@ -126,8 +126,9 @@ export function authFailureZone(): string {
  * Big buffers mean fewer, larger reads and writes: an upload passes through 256k instead of the
  * default 16k (bench: nginx CPU per GiB uploaded 0.77 -> 0.61 s, upload +10 %), an answer from
  * MLflow through 8 x 256k instead of 16 x 64k (nginx CPU per GiB downloaded 0.62 -> 0.53 s; the
- * throughput stays what client and MLflow allow; artifact downloads skip this, artifactDownloads()). The timeouts bound the silence between two
- * reads or writes, not a whole transfer.
+ * throughput stays what client and MLflow allow; artifact downloads do not pass here, see
+ * artifactDownloads()). The timeouts bound the silence between two reads or writes, not a whole
+ * transfer.
  */
 export function proxyToMlflow(input: NginxInput): string {
     return [

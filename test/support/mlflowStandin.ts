@@ -23,6 +23,7 @@ import * as path from "path";
 import { Transform } from "stream";
 import { pipeline } from "stream/promises";
 import { parse } from "yaml";
+import { MLFLOW } from "../../lib/render/layout";
 
 export const INVALID_HOST_MSG = "Invalid Host header - possible DNS rebinding attack detected";
 export const CORS_BLOCKED_MSG = "Cross-origin request blocked";
@@ -128,6 +129,16 @@ export function shouldBlockCors(origin: string | undefined, method: string, allo
 }
 
 /** The mlflow service's MLFLOW_SERVER_ALLOWED_HOSTS and MLFLOW_SERVER_CORS_ALLOWED_ORIGINS in a compose file. */
+/** Where the stand-in keeps artifacts: as MLflow, its store (--artifacts-destination) inside its data directory. */
+export function standinArtifactsDir(dataDir: string): string {
+    return path.join(dataDir, path.posix.relative(MLFLOW.dataDir, MLFLOW.artifactsDir));
+}
+
+/** Where an `mlflow-artifacts:/<path>` URI (a run's or experiment's artifact root) lives in the store: `<path>`. */
+export function artifactStorePath(artifactUri: string): string {
+    return artifactUri.replace(/^mlflow-artifacts:\//, "");
+}
+
 export function securityFromCompose(composeFile: string, service = "mlflow"): SecuritySettings {
     const compose = parse(readFileSync(composeFile, "utf8")) as { services?: Record<string, { environment?: unknown }> };
     const spec = compose.services?.[service];
@@ -186,7 +197,7 @@ export class MlflowStandin {
     static async start(options: StandinOptions = {}): Promise<MlflowStandin> {
         const ownsDataDir = !options.dataDir;
         const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), "mlflow-standin-"));
-        mkdirSync(path.join(dataDir, "artifacts"), { recursive: true });
+        mkdirSync(standinArtifactsDir(dataDir), { recursive: true });
         mkdirSync(path.join(dataDir, "incoming"), { recursive: true });
         const server = http.createServer();
         // Idle connections close after 5 s, as uvicorn (MLflow's server) closes them; nginx's upstream
@@ -219,7 +230,7 @@ export class MlflowStandin {
 
     /** Absolute file of a stored artifact (path relative to the artifact root). */
     artifactFile(artifactPath: string): string {
-        return path.join(this.dataDir, "artifacts", safeRelative(artifactPath));
+        return path.join(standinArtifactsDir(this.dataDir), safeRelative(artifactPath));
     }
 
     async close(): Promise<void> {
@@ -380,8 +391,7 @@ export class MlflowStandin {
         const runId = url.searchParams.get("run_uuid") ?? url.searchParams.get("run_id") ?? "";
         const run = this.runs.get(runId);
         if (!run) throw new HttpError(404, "RESOURCE_DOES_NOT_EXIST", `Run '${runId}' not found`);
-        const root = String(run.info.artifact_uri).replace(/^mlflow-artifacts:\//, "");
-        return this.getArtifact(res, `${root}/${url.searchParams.get("path") ?? ""}`);
+        return this.getArtifact(res, `${artifactStorePath(String(run.info.artifact_uri))}/${url.searchParams.get("path") ?? ""}`);
     }
 
     private deleteArtifact(res: http.ServerResponse, artifactPath: string): void {
@@ -391,7 +401,7 @@ export class MlflowStandin {
     }
 
     private listArtifacts(res: http.ServerResponse, dirPath: string): void {
-        const dir = path.join(this.dataDir, "artifacts", dirPath ? safeRelative(dirPath) : "");
+        const dir = path.join(standinArtifactsDir(this.dataDir), dirPath ? safeRelative(dirPath) : "");
         let entries: string[] = [];
         try {
             entries = readdirSync(dir).sort();

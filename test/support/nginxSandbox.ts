@@ -38,7 +38,7 @@ import { parse } from "yaml";
 import { DATA, HOST, MLFLOW, NGINX } from "../../lib/render/layout";
 import { readSampleValues, SampleValues } from "../../scripts/render";
 import { DnsStub } from "./dnsStub";
-import { MlflowStandin, securityFromCompose } from "./mlflowStandin";
+import { MlflowStandin, securityFromCompose, standinArtifactsDir } from "./mlflowStandin";
 
 export const DEFAULT_NGINX_ROOT = "/var/cache/mlflow-on-aws/nginx-root";
 const NAMESPACE_ENV = "MLFLOW_E2E_NAMESPACE";
@@ -225,6 +225,9 @@ export function addLoopbackAddress(address: string): void {
     if (!present.includes(` ${address}/`)) execFileSync("ip", ["addr", "add", `${address}/${prefix}`, "dev", "lo"]);
 }
 
+/** The in-process stand-in's data directory, in the sandbox's work directory. */
+const standinDataDir = (workDir: string) => path.join(workDir, "mlflow");
+
 export interface SandboxOptions {
     /** Output of `npm run render` (render()). */
     renderDir: string;
@@ -251,10 +254,8 @@ export class NginxSandbox {
     readonly caCert: string;
     readonly workDir: string;
     readonly root: string;
-    /** Local directories behind nginx's writable paths and the ACME webroot. */
-    readonly dirs: { cache: string; log: string; run: string; acmeWebroot: string; tls: string };
-    /** The local directory behind MLflow's artifact store, which nginx serves downloads from (set up by start()). */
-    artifactsDir = "";
+    /** Local directories behind nginx's writable paths, the ACME webroot and MLflow's artifact store (nginx serves downloads from it). */
+    readonly dirs: { cache: string; log: string; run: string; acmeWebroot: string; tls: string; artifacts: string };
     standin?: MlflowStandin;
     dns?: DnsStub;
     private master?: ChildProcess;
@@ -283,8 +284,9 @@ export class NginxSandbox {
         assertInNamespace();
         const root = resolveNginxRoot(options.nginxRoot);
         const workDir = scratchDir("sandbox");
+        /** A directory in the work directory (a name) or anywhere (an absolute path). */
         const dir = (name: string, mode = 0o755) => {
-            const full = path.join(workDir, name);
+            const full = path.resolve(workDir, name);
             mkdirSync(full, { recursive: true });
             chmodSync(full, mode);
             return full;
@@ -297,6 +299,7 @@ export class NginxSandbox {
             run: dir("nginx-run"),
             acmeWebroot: overrides[DATA.acmeWebroot] ?? dir("acme-webroot"),
             tls: overrides[HOST.activeTlsDir] ?? dir("tls-active"),
+            artifacts: overrides[DATA.artifacts] ?? dir(standinArtifactsDir(standinDataDir(workDir))),
         });
         try {
             await sandbox.setUp(overrides, options.standin ?? true);
@@ -325,16 +328,11 @@ export class NginxSandbox {
             chownSync(htpasswd, 0, NGINX.gid);
             chmodSync(htpasswd, 0o640);
         }
-        // The stand-in keeps its artifacts where MLflow does, under <data dir>/artifacts.
-        const standinData = path.join(this.workDir, "mlflow");
-        const artifacts = overrides[DATA.artifacts] ?? path.join(standinData, "artifacts");
-        mkdirSync(artifacts, { recursive: true });
-        this.artifactsDir = artifacts;
         const localPath = (hostPath: string) =>
             hostPath === HOST.activeTlsDir ? this.dirs.tls
                 : hostPath === DATA.acmeWebroot ? this.dirs.acmeWebroot
                     : hostPath === HOST.htpasswd ? htpasswd!
-                        : hostPath === DATA.artifacts ? artifacts
+                        : hostPath === DATA.artifacts ? this.dirs.artifacts
                             : overrides[hostPath] ?? this.hostFile(hostPath);
 
         // The nginx service's volumes, exactly as the rendered compose file declares them.
@@ -356,7 +354,7 @@ export class NginxSandbox {
             this.standin = await MlflowStandin.start({
                 host: STANDIN_ADDRESS,
                 port: MLFLOW.port,
-                dataDir: standinData,
+                dataDir: standinDataDir(this.workDir),
                 ...securityFromCompose(this.composeFile),
             });
         }
