@@ -214,9 +214,10 @@ const ARTIFACT_FILE_PREFIXES = ["/api/2.0/mlflow-artifacts/artifacts/", "/ajax-a
  * streams the body as everywhere else). MLflow would stream each download through Python and
  * hold one of its workers for as long as a client takes to fetch a model; nginx sends the file
  * with a fixed pair of buffers, answers byte ranges (resumed downloads), and the download path
- * keeps working while MLflow restarts. On the benchmark's 2 shared cores a 2 GiB download went
- * from 0.80 x (proxied from the stand-in) to 0.86 x the stand-in's own speed: the stand-in's CPU
- * time leaves the path, nginx's stays about 0.45 s per GiB (docs/benchmarks.md).
+ * keeps working while MLflow restarts. On the benchmark's 2 shared cores a 2 GiB download runs
+ * at 0.81-0.86 x the stand-in's own speed over three runs, against 0.77-0.81 x when proxied from
+ * it: the stand-in's CPU time leaves the path, nginx's stays about 0.45 s per GiB
+ * (docs/benchmarks.md, whose download-from-MLflow row keeps measuring the proxied path).
  * The same basic auth applies. What is sent is only ever a download: every type is
  * application/octet-stream with Content-Disposition: attachment, so no uploaded HTML or SVG is
  * rendered on this origin. Directories are 404 (MLflow lists them through ?path=), and symbolic
