@@ -12,8 +12,8 @@ export interface Deployment {
     passwords: pulumi.Output<Record<string, string>>;
     /** Secret. */
     trackingEnv: pulumi.Output<string>;
-    /** Absent when a publicly trusted certificate is served. */
-    caCertPem?: pulumi.Output<string>;
+    /** The private CA certificate the server presents unless (and until) a publicly trusted one is served. */
+    caCertPem: pulumi.Output<string>;
     /** The EC2 host's outputs; a local stack has none of them. */
     publicIp?: pulumi.Output<string>;
     instanceId?: pulumi.Output<string>;

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { HostFacts, renderCloudConfig, secretParameterNames, userDataBase64 } from "../lib/render/hostBundle";
 import { Settings } from "../lib/settings";
+import { METRIC_NAMESPACE } from "./monitoring";
 
 export interface MlflowHostArgs {
     settings: Settings;
@@ -22,8 +23,9 @@ export interface MlflowHostArgs {
     tags?: Record<string, string>;
 }
 
-const ubuntuAmiParameter = (architecture: string) =>
-    `/aws/service/canonical/ubuntu/server/24.04/stable/current/${architecture === "arm64" ? "arm64" : "amd64"}/hvm/ebs-gp3/ami-id`;
+/** Debian publishes the id of its newest Debian 13 AMI per architecture as an SSM public parameter. */
+export const debianAmiParameter = (architecture: string) =>
+    `/aws/service/debian/release/13/latest/${architecture === "arm64" ? "arm64" : "amd64"}`;
 
 /**
  * The EC2 instance and what it needs to boot into a running MLflow: an instance profile that
@@ -74,11 +76,37 @@ export class MlflowHost extends pulumi.ComponentResource {
                         Effect: "Allow",
                         Action: ["cloudwatch:PutMetricData"],
                         Resource: "*",
-                        Condition: { StringEquals: { "cloudwatch:namespace": "MLflowOnAws" } },
+                        Condition: { StringEquals: { "cloudwatch:namespace": METRIC_NAMESPACE } },
                     },
                 ],
             }),
         }, parent);
+        if (settings.domain && settings.route53ZoneId) {
+            // Let's Encrypt's DNS-01 challenge through certbot's Route 53 plugin: it finds the zone
+            // (ListHostedZones), writes one TXT record and waits for it (GetChange). The only record
+            // it may change is the challenge record of this domain, so an allowedCidrs that keeps
+            // Let's Encrypt's HTTP-01 check out does not keep the certificate out.
+            new aws.iam.RolePolicy(`${name}-acme-dns`, {
+                role: role.name,
+                policy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        { Effect: "Allow", Action: ["route53:ListHostedZones", "route53:GetChange"], Resource: "*" },
+                        {
+                            Effect: "Allow",
+                            Action: ["route53:ChangeResourceRecordSets"],
+                            Resource: `arn:aws:route53:::hostedzone/${settings.route53ZoneId}`,
+                            Condition: {
+                                "ForAllValues:StringEquals": {
+                                    "route53:ChangeResourceRecordSetsNormalizedRecordNames": [`_acme-challenge.${settings.domain}`],
+                                    "route53:ChangeResourceRecordSetsRecordTypes": ["TXT"],
+                                },
+                            },
+                        },
+                    ],
+                }),
+            }, parent);
+        }
         const profile = new aws.iam.InstanceProfile(name, { role: role.name, tags }, parent);
 
         const region = aws.getRegionOutput({}, parent).region;
@@ -96,13 +124,17 @@ export class MlflowHost extends pulumi.ComponentResource {
         }));
         const userData = facts.apply(f => userDataBase64(renderCloudConfig(settings, f)));
 
-        const ami = settings.amiId ?? aws.ssm.getParameterOutput({ name: ubuntuAmiParameter(settings.architecture) }, parent).insecureValue;
+        const ami = settings.amiId ?? aws.ssm.getParameterOutput({ name: debianAmiParameter(settings.architecture) }, parent).insecureValue;
         // The architecture is part of the name: moving between Graviton and x86 creates a host from
         // the matching image, where an in-place change would keep the old image.
         const instance = new aws.ec2.Instance(`${name}-${settings.architecture}`, {
             ami,
             instanceType: settings.instanceType,
             subnetId: args.subnetId,
+            // cloud-init installs packages in the first minute, before the Elastic IP is associated
+            // (that needs the instance to exist): without an address of its own the host has no
+            // way out then. The Elastic IP replaces this address once associated.
+            associatePublicIpAddress: true,
             vpcSecurityGroupIds: [args.securityGroupId],
             iamInstanceProfile: profile.name,
             userDataBase64: userData,
@@ -115,7 +147,7 @@ export class MlflowHost extends pulumi.ComponentResource {
             tags: { ...tags, Name: name },
         }, {
             ...parent,
-            // Without a fixed amiId, a newly published Ubuntu image must not replace a running host.
+            // Without a fixed amiId, a newly published Debian image must not replace a running host.
             ignoreChanges: settings.amiId ? [] : ["ami"],
         });
 

@@ -7,12 +7,17 @@ import { BACKUP_TAG, DataVolume } from "./dataVolume";
 import { MlflowHost } from "./mlflowHost";
 import { Monitoring } from "./monitoring";
 import { Network } from "./network";
+import { lookUpZone, STACK_TAG, stackTagValue } from "./placement";
 import { PrivateCa } from "./privateCa";
 
 export interface MlflowOnAwsArgs {
     /** Validated stack settings (lib/settings.ts). */
-    settings: Settings;
+    readonly settings: Settings;
+    /** Where the subnet and the data volume are: MlflowOnAws.create() looks it up. */
+    readonly availabilityZone: string;
 }
+
+const dataVolumeName = (name: string) => `${name}-data`;
 
 /** Where a client keeps the private CA certificate, as trackingEnv tells it. */
 export const CA_CERT_FILE = "mlflow-ca.pem";
@@ -29,7 +34,8 @@ export class MlflowOnAws extends pulumi.ComponentResource {
     readonly passwords: pulumi.Output<Record<string, string>>;
     /** Secret. */
     readonly trackingEnv: pulumi.Output<string>;
-    readonly caCertPem?: pulumi.Output<string>;
+    /** The private CA: what clients trust without a domain, and with one until Let's Encrypt's certificate is served. */
+    readonly caCertPem: pulumi.Output<string>;
     readonly publicIp: pulumi.Output<string>;
     readonly instanceId: pulumi.Output<string>;
     readonly sessionCommand: pulumi.Output<string>;
@@ -37,16 +43,31 @@ export class MlflowOnAws extends pulumi.ComponentResource {
     /** What `pulumi destroy` keeps, and the commands that delete it. */
     readonly dataRetention: pulumi.Output<string>;
 
+    /**
+     * Chooses the availability zone first (the data volume's, when the stack has one), so that an
+     * instance type the zone lacks is a settings error before any resource is declared.
+     */
+    static async create(name: string, settings: Settings, opts?: pulumi.ComponentResourceOptions): Promise<MlflowOnAws> {
+        const availabilityZone = await lookUpZone(settings, dataVolumeName(name));
+        return new MlflowOnAws(name, { settings, availabilityZone }, opts);
+    }
+
     constructor(name: string, args: MlflowOnAwsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mlflow-on-aws:index:MlflowOnAws", name, {}, opts);
-        const { settings } = args;
+        const { settings, availabilityZone } = args;
         const parent = { parent: this };
-        const tags = { "mlflow-on-aws:stack": `${pulumi.getProject()}-${pulumi.getStack()}` };
+        const tags = { [STACK_TAG]: stackTagValue() };
+
+        if (settings.domain && !settings.route53ZoneId && !settings.allowedCidrs.includes("0.0.0.0/0")) {
+            pulumi.log.warn(`domain ${settings.domain} with allowedCidrs ${settings.allowedCidrs.join(", ")} and no route53ZoneId: ` +
+                "Let's Encrypt's HTTP-01 check comes from addresses outside allowedCidrs and cannot reach the host, so the server keeps " +
+                "the private CA's certificate (clients need the caCertPem output). Set route53ZoneId to get the certificate through DNS-01.", this);
+        }
 
         const network = new Network(name, {
             allowedCidrs: settings.allowedCidrs,
             subnetId: settings.subnetId,
-            instanceType: settings.instanceType,
+            availabilityZone,
             tags,
         }, parent);
         // The address outlives every host: clients, DNS and the certificate keep pointing at it.
@@ -56,7 +77,7 @@ export class MlflowOnAws extends pulumi.ComponentResource {
 
         const credentials = new Credentials(name, { users: settings.users }, parent);
         const ca = new PrivateCa(name, { serverNames: names }, parent);
-        const data = new DataVolume(`${name}-data`, {
+        const data = new DataVolume(dataVolumeName(name), {
             availabilityZone: network.availabilityZone,
             sizeGiB: settings.dataVolumeGiB,
             snapshotId: settings.dataSnapshotId,
@@ -94,7 +115,7 @@ export class MlflowOnAws extends pulumi.ComponentResource {
         this.users = settings.users;
         this.passwords = credentials.passwords;
         this.trackingEnv = credentials.trackingEnv(this.url, settings.domain ? undefined : CA_CERT_FILE);
-        this.caCertPem = settings.domain ? undefined : ca.caCertPem;
+        this.caCertPem = ca.caCertPem;
         this.publicIp = eip.publicIp;
         this.instanceId = host.instanceId;
         const region = aws.getRegionOutput({}, parent).region;

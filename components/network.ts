@@ -2,12 +2,12 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface NetworkArgs {
-    /** CIDR blocks (IPv4 or IPv6) that may reach ports 80 and 443; nothing else is allowed in. */
+    /** IPv4 CIDR blocks that may reach ports 80 and 443; nothing else is allowed in. */
     allowedCidrs: string[];
     /** An existing public subnet (with a route to an internet gateway); when absent a VPC of the stack's own is created. */
     subnetId?: string;
-    /** The instance type the subnet must offer; the created subnet goes into an availability zone that has it. */
-    instanceType: string;
+    /** Zone of the subnet this component creates (lookUpZone: the zone of the stack's data volume). */
+    availabilityZone: string;
     /** Address range of the VPC this component creates. */
     vpcCidr?: string;
     tags?: Record<string, string>;
@@ -28,7 +28,7 @@ export class Network extends pulumi.ComponentResource {
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mlflow-on-aws:index:Network", name, {}, opts);
-        const { allowedCidrs, subnetId, instanceType, vpcCidr, tags } = { vpcCidr: "10.80.0.0/16", tags: {}, ...args };
+        const { allowedCidrs, subnetId, availabilityZone, vpcCidr, tags } = { vpcCidr: "10.80.0.0/16", tags: {}, ...args };
         const parent = { parent: this };
 
         if (subnetId) {
@@ -44,23 +44,17 @@ export class Network extends pulumi.ComponentResource {
                 tags: { ...tags, Name: name },
             }, parent);
             const gateway = new aws.ec2.InternetGateway(name, { vpcId: vpc.id, tags: { ...tags, Name: name } }, parent);
-            const zones = aws.ec2.getInstanceTypeOfferingsOutput({
-                locationType: "availability-zone",
-                filters: [{ name: "instance-type", values: [instanceType] }],
-            }, parent);
-            const zone = zones.locations.apply(locations => {
-                if (locations.length === 0) {
-                    throw new Error(`instanceType ${instanceType} is not offered in any availability zone of this region; choose another type or region`);
-                }
-                return [...locations].sort()[0];
-            });
             const subnet = new aws.ec2.Subnet(`${name}-public`, {
                 vpcId: vpc.id,
                 cidrBlock: vpc.cidrBlock.apply(block => block.replace(/\.\d+\.\d+\/\d+$/, ".1.0/24")),
-                availabilityZone: zone,
+                availabilityZone,
                 mapPublicIpOnLaunch: false,
                 tags: { ...tags, Name: `${name}-public` },
-            }, parent);
+            }, {
+                ...parent,
+                // The data volume lives in this zone; a subnet elsewhere would take the host away from it.
+                ignoreChanges: ["availabilityZone"],
+            });
             const routes = new aws.ec2.RouteTable(`${name}-public`, {
                 vpcId: vpc.id,
                 routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: gateway.id }],
@@ -78,29 +72,27 @@ export class Network extends pulumi.ComponentResource {
             tags: { ...tags, Name: name },
         }, parent);
         allowedCidrs.forEach((cidr, index) => {
-            const source = cidr.includes(":") ? { cidrIpv6: cidr } : { cidrIpv4: cidr };
             for (const port of PUBLIC_PORTS) {
                 new aws.vpc.SecurityGroupIngressRule(`${name}-in-${port}-${index}`, {
                     securityGroupId: group.id,
                     ipProtocol: "tcp",
                     fromPort: port,
                     toPort: port,
-                    ...source,
+                    cidrIpv4: cidr,
                     description: `port ${port} from ${cidr}`,
                     tags,
                 }, parent);
             }
         });
-        // Out: package mirrors, Docker's registry and apt repository, SSM, Let's Encrypt.
-        for (const [suffix, destination] of [["ipv4", { cidrIpv4: "0.0.0.0/0" }], ["ipv6", { cidrIpv6: "::/0" }]] as const) {
-            new aws.vpc.SecurityGroupEgressRule(`${name}-out-${suffix}`, {
-                securityGroupId: group.id,
-                ipProtocol: "-1",
-                ...destination,
-                description: "all outbound",
-                tags,
-            }, parent);
-        }
+        // Out: Debian's archive, the container registries, SSM, CloudWatch, Let's Encrypt. IPv4
+        // only: the network has no IPv6 route.
+        new aws.vpc.SecurityGroupEgressRule(`${name}-out-ipv4`, {
+            securityGroupId: group.id,
+            ipProtocol: "-1",
+            cidrIpv4: "0.0.0.0/0",
+            description: "all outbound",
+            tags,
+        }, parent);
         this.securityGroupId = group.id;
 
         this.registerOutputs({

@@ -17,9 +17,9 @@ export interface Settings {
     /** EC2 instance type; its CPU architecture picks the AMI. */
     instanceType: string;
     architecture: Architecture;
-    /** A fixed AMI; without it the newest Ubuntu 24.04 image at the host's creation is used and kept. */
+    /** A fixed AMI; without it the newest Debian 13 image at the host's creation is used and kept. */
     amiId?: string;
-    /** Who may reach ports 80 and 443 (IPv4 and IPv6 CIDR blocks). */
+    /** Who may reach ports 80 and 443 (IPv4 CIDR blocks: the host's network is IPv4 only). */
     allowedCidrs: string[];
     /** An existing public subnet to use instead of a VPC of the stack's own. */
     subnetId?: string;
@@ -55,10 +55,10 @@ export const DEFAULTS = {
     // Graviton: the cheapest 2 GiB instance, and MLflow's four uvicorn workers need that much.
     instanceType: "t4g.small",
     amiId: "",
-    allowedCidrs: ["0.0.0.0/0", "::/0"],
+    allowedCidrs: ["0.0.0.0/0"],
     subnetId: "",
     mlflowVersion: "3.17.0",
-    // Every nginx up to 1.30.0 has CVE-2026-42945; 1.30.6 is the newest patch release.
+    // 1.30.6 is the newest patch release; see NGINX_FLOOR for the oldest one accepted.
     nginxVersion: "1.30.6",
     dataVolumeGiB: 20,
     dataSnapshotId: "",
@@ -90,6 +90,25 @@ const SEMVER = /^(\d+)\.(\d+)\.(\d+)$/;
 const USER_NAME = /^[a-z][a-z0-9._-]{0,31}$/;
 const NGINX_SIZE = /^(0|[1-9][0-9]*[kmg]?)$/;
 const INSTANCE_TYPE = /^([a-z]+)([0-9]+)([a-z-]*)\.([a-z0-9]+)$/;
+/**
+ * The oldest nginx release accepted: 1.30.0 and earlier have CVE-2026-42945 (rewrite module,
+ * exploited), 1.30.1 still has CVE-2026-9256 (rewrite captures, fixed in 1.30.2). The fixes of
+ * 1.30.3 concern HTTP/3 and HTTP/2 upstreams, which the rendered configuration does not use.
+ */
+export const NGINX_FLOOR = "1.30.2";
+
+/**
+ * Families that run on the Xen hypervisor instead of Nitro. They present EBS volumes as
+ * /dev/xvdX, not as NVMe devices named after the volume id, which is how the host finds its
+ * data volume (mlflow-prepare-data). i3 is Xen except i3.metal.
+ */
+const XEN_FAMILIES = new Set(["t1", "t2", "m1", "m2", "m3", "m4", "c1", "c3", "c4", "cc2", "cr1", "r3", "r4", "x1", "x1e", "i2", "i3", "d2", "g2", "g3", "g3s", "h1", "hs1", "p2", "p3", "f1"]);
+
+/** True for instance types without Nitro (see XEN_FAMILIES). */
+export function isXenInstanceType(instanceType: string): boolean {
+    const [family, size] = instanceType.split(".");
+    return XEN_FAMILIES.has(family) && !(family === "i3" && size === "metal");
+}
 
 /**
  * Graviton families carry a "g" right after the generation number (t4g, m7g, c7gn, r8gd, g5g);
@@ -213,9 +232,12 @@ export function validateSettings(raw: RawConfig): Settings {
     const architecture = architectureOf(instanceType);
     if (!architecture) {
         report("instanceType", instanceType, "accepted: an EC2 instance type such as t4g.small, m7g.large or t3.medium (not mac*)");
+    } else if (isXenInstanceType(instanceType)) {
+        report("instanceType", instanceType,
+            "accepted: a Nitro instance type such as t4g.small, t3.small or m7g.large; Xen types (t2, m4, c4, r4, ...) present the data volume under a name the host does not look for");
     }
 
-    const amiId = text("amiId", /^ami-[0-9a-f]{8,17}$/, "accepted: an AMI id such as ami-0123456789abcdef0 (Ubuntu 24.04 for the instance's architecture), or nothing");
+    const amiId = text("amiId", /^ami-[0-9a-f]{8,17}$/, "accepted: an AMI id such as ami-0123456789abcdef0 (Debian 13 for the instance's architecture), or nothing");
 
     const allowedCidrs = stringList("allowedCidrs", DEFAULTS.allowedCidrs);
     if (allowedCidrs.length === 0) {
@@ -224,6 +246,9 @@ export function validateSettings(raw: RawConfig): Settings {
     for (const cidr of allowedCidrs) {
         const problem = cidrProblem(cidr);
         if (problem) report("allowedCidrs", cidr, `${problem}`);
+        else if (cidr.includes(":")) {
+            report("allowedCidrs", cidr, "accepted: IPv4 blocks only; the stack's network and Elastic IP are IPv4, so an IPv6 rule would let nobody in");
+        }
     }
 
     const subnetId = text("subnetId", /^subnet-[0-9a-f]{8,17}$/, "accepted: a subnet id such as subnet-0123456789abcdef0, or nothing");
@@ -233,9 +258,9 @@ export function validateSettings(raw: RawConfig): Settings {
         report("mlflowVersion", mlflowVersion, "accepted: an MLflow release 3.0.0 or later, written X.Y.Z (image tag v<version>)");
     }
     const nginxVersion = given("nginxVersion") ?? DEFAULTS.nginxVersion;
-    if (!SEMVER.test(nginxVersion) || compareVersions(nginxVersion, "1.30.1") < 0) {
+    if (!SEMVER.test(nginxVersion) || compareVersions(nginxVersion, NGINX_FLOOR) < 0) {
         report("nginxVersion", nginxVersion,
-            "accepted: an nginx release 1.30.1 or later, written X.Y.Z (earlier releases have CVE-2026-42945)");
+            `accepted: an nginx release ${NGINX_FLOOR} or later, written X.Y.Z (earlier releases have known vulnerabilities, CVE-2026-42945 among them)`);
     }
 
     const dataVolumeGiB = integer("dataVolumeGiB", 1, 16384, DEFAULTS.dataVolumeGiB);

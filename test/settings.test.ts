@@ -26,7 +26,7 @@ describe("settings", () => {
         assert.equal(settings.instanceType, "t4g.small");
         assert.equal(settings.architecture, "arm64");
         assert.deepEqual(settings.users, ["admin"]);
-        assert.deepEqual(settings.allowedCidrs, ["0.0.0.0/0", "::/0"]);
+        assert.deepEqual(settings.allowedCidrs, ["0.0.0.0/0"], "IPv4 only: the stack's network has no IPv6");
         assert.equal(settings.mlflowVersion, "3.17.0");
         assert.equal(settings.nginxVersion, "1.30.6");
         assert.equal(settings.protectData, false);
@@ -52,7 +52,15 @@ describe("settings", () => {
         ["mlflowVersion", "latest", /MLflow release 3.0.0 or later/],
         ["mlflowVersion", "2.22.0", /MLflow release 3.0.0 or later/],
         ["nginxVersion", "1.27.5", /CVE-2026-42945/],
-        ["nginxVersion", "1.30.0", /1.30.1 or later/],
+        ["nginxVersion", "1.30.0", /1.30.2 or later/],
+        ["nginxVersion", "1.30.1", /1.30.2 or later/],
+        ["instanceType", "t2.micro", /Nitro instance type/],
+        ["instanceType", "m4.large", /Nitro instance type/],
+        ["instanceType", "c4.xlarge", /Nitro instance type/],
+        ["instanceType", "r4.large", /Nitro instance type/],
+        ["instanceType", "i3.large", /Nitro instance type/],
+        ["allowedCidrs", JSON.stringify(["::/0"]), /IPv4 blocks only/],
+        ["allowedCidrs", JSON.stringify(["2001:db8::/32", "192.0.2.0/24"]), /IPv4 blocks only/],
         ["dataVolumeGiB", "0", /whole number from 1 to 16384/],
         ["dataVolumeGiB", "20.5", /whole number/],
         ["dataSnapshotId", "vol-0123456789abcdef0", /snapshot id/],
@@ -98,6 +106,12 @@ describe("settings", () => {
             assert.equal(architectureOf(type), "x86_64", type);
         }
         assert.equal(architectureOf("mac2.metal"), undefined);
+    });
+
+    test("Nitro types are accepted, the newest and the oldest Nitro families alike", () => {
+        for (const instanceType of ["t3.micro", "t3a.small", "m5.large", "c5.large", "r5.large", "i3.metal", "i3en.large", "t4g.nano", "a1.medium", "m7i-flex.large"]) {
+            assert.equal(validateSettings({ instanceType }).instanceType, instanceType);
+        }
     });
 
     test("CIDR blocks are checked for both families", () => {

@@ -10,6 +10,13 @@ export interface RecordedResource {
     inputs: Record<string, any>;
     options: pulumi.CustomResourceOptions;
     parentName?: string;
+    /**
+     * The resource's URN as the engine forms it (stack, project, the types of its ancestors, its
+     * type and name): the same URN in the next run is what makes Pulumi update instead of replace.
+     * The mock monitor's own URNs name only the parent's type, so a component moved under another
+     * would go unseen there.
+     */
+    urn?: string;
 }
 
 export interface ProgramRun {
@@ -57,14 +64,35 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
     }
 }
 
-function mockInvoke(token: string, inputs: Record<string, any>): Record<string, any> {
+/** What AWS answers beyond the defaults: zones per instance type, and what a previous run deployed. */
+export interface MockAws {
+    /** Zones offering an instance type; default: the b and a zones of MOCK_REGION. */
+    offerings?: Record<string, string[]>;
+    /** The stack as deployed by this earlier run: lookups find its data volume (and so its zone). */
+    deployed?: ProgramRun;
+}
+
+export const DEFAULT_OFFERINGS = [`${MOCK_REGION}b`, `${MOCK_REGION}a`];
+
+function mockInvoke(token: string, inputs: Record<string, any>, aws: MockAws): Record<string, any> {
+    const deployedVolume = aws.deployed?.ofType("aws:ebs/volume:Volume")[0];
     switch (token) {
         case "aws:ssm/getParameter:getParameter":
             return { name: inputs.name, insecureValue: MOCK_AMI, value: MOCK_AMI, type: "String" };
         case "aws:index/getRegion:getRegion":
             return { region: MOCK_REGION, name: MOCK_REGION, id: MOCK_REGION };
-        case "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings":
-            return { locations: [`${MOCK_REGION}b`, `${MOCK_REGION}a`], instanceTypes: [], locationTypes: [], id: "offerings" };
+        case "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": {
+            const type = inputs.filters[0].values[0] as string;
+            return { locations: aws.offerings?.[type] ?? DEFAULT_OFFERINGS, instanceTypes: [], locationTypes: [], id: "offerings" };
+        }
+        case "aws:ebs/getEbsVolumes:getEbsVolumes": {
+            const wanted = Object.fromEntries((inputs.filters as { name: string; values: string[] }[]).map(f => [f.name.replace(/^tag:/, ""), f.values[0]]));
+            const matches = deployedVolume && Object.entries(wanted).every(([key, value]) => deployedVolume.inputs.tags?.[key] === value);
+            return { ids: matches ? [`${deployedVolume.name}-id`] : [], id: "volumes" };
+        }
+        case "aws:ebs/getVolume:getVolume":
+            if (!deployedVolume) throw new Error("getVolume: no such volume");
+            return { id: `${deployedVolume.name}-id`, volumeId: `${deployedVolume.name}-id`, availabilityZone: deployedVolume.inputs.availabilityZone };
         case "aws:ec2/getSubnet:getSubnet":
             return { id: inputs.id, vpcId: "vpc-0existing000000000", availabilityZone: `${MOCK_REGION}c` };
         default:
@@ -89,7 +117,7 @@ const settle = <T>(output: pulumi.Output<T>) => new Promise<T>(resolve => output
  * Runs index.ts once with the given project settings (keys without the project prefix, values
  * as Pulumi hands them over: strings, lists as JSON). A program error rejects the promise.
  */
-export async function runProgram(settings: Record<string, string | string[] | number | boolean>, stack = "test"): Promise<ProgramRun> {
+export async function runProgram(settings: Record<string, string | string[] | number | boolean>, stack = "test", aws: MockAws = {}): Promise<ProgramRun> {
     const resources: RecordedResource[] = [];
     const invokes: ProgramRun["invokes"] = [];
     const secretInputs: string[] = [];
@@ -109,7 +137,7 @@ export async function runProgram(settings: Record<string, string | string[] | nu
         },
         call: args => {
             invokes.push({ token: args.token, inputs: args.inputs });
-            return mockInvoke(args.token, args.inputs);
+            return mockInvoke(args.token, args.inputs, aws);
         },
     }, PROJECT, stack, false);
 
@@ -117,6 +145,7 @@ export async function runProgram(settings: Record<string, string | string[] | nu
     delete require.cache[programPath];
     let exported: Record<string, unknown> = {};
     let programError: Error | undefined;
+    const declared = new Map<pulumi.Resource, { entry: RecordedResource; parent?: pulumi.Resource }>();
     await pulumi.runtime.runInPulumiStack(async () => {
         // Transforms do not run under mocks; stack transformations do, and they see the options.
         pulumi.runtime.registerStackTransformation(args => {
@@ -125,10 +154,13 @@ export async function runProgram(settings: Record<string, string | string[] | nu
             const entry = { type: args.type, name: args.name, inputs: args.props, options: args.opts as pulumi.CustomResourceOptions, parentName: args.opts.parent?.constructor.name };
             if (existing) Object.assign(existing, { options: entry.options, parentName: entry.parentName });
             else resources.push(entry);
+            declared.set(args.resource, { entry: existing ?? entry, parent: args.opts.parent });
             return undefined;
         });
         try {
-            exported = require(programPath);
+            // index.ts exports an async function (it looks up the zone before declaring resources).
+            const program = require(programPath) as () => Promise<Record<string, unknown>>;
+            exported = await program();
         } catch (error) {
             programError = error as Error;
         }
@@ -148,6 +180,14 @@ export async function runProgram(settings: Record<string, string | string[] | nu
     }
     // Let pending registrations finish so every resource's inputs are recorded.
     await new Promise(resolve => setTimeout(resolve, 50));
+    const qualifiedType = (resource: pulumi.Resource): string[] => {
+        const declaration = declared.get(resource);
+        if (!declaration) return [];
+        return [...(declaration.parent ? qualifiedType(declaration.parent) : []), declaration.entry.type];
+    };
+    for (const [resource, { entry }] of declared) {
+        entry.urn = `urn:pulumi:${stack}::${PROJECT}::${qualifiedType(resource).join("$")}::${entry.name}`;
+    }
     const ofType = (type: string) => resources.filter(r => r.type === type);
     return {
         resources, outputs, invokes, secretInputs, ofType,
