@@ -8,7 +8,8 @@ import { gunzipSync } from "node:zlib";
 import { after, before, describe, test } from "node:test";
 import { parse } from "yaml";
 import { projectRoot } from "../lib/projectRoot";
-import { DOCKER_APT, userDataBase64 } from "../lib/render/hostBundle";
+import { HOST_PACKAGES, HOST_SOURCE_DIR, renderBackupSchedule, userDataBase64 } from "../lib/render/hostBundle";
+import { BACKUP_TIME_UTC, DISK_WARN_PERCENT, METRIC_NAMESPACE, SNAPSHOT_TIME_UTC } from "../lib/render/schedule";
 import { validateSettings } from "../lib/settings";
 import { readStackFile } from "../lib/stackConfig";
 import { HOST_DIR, Sandbox } from "./support/hostScripts";
@@ -16,15 +17,13 @@ import { RenderedStack, renderedStack } from "./support/renderOnce";
 
 /** EC2's limit on user data, before base64. */
 const USER_DATA_LIMIT = 16384;
-/** Docker's apt signing key, as docs.docker.com/engine/install/ubuntu publishes it. */
-const DOCKER_KEY_FINGERPRINT = "9DC858229FC7DD38854AE2D88D81803C0EBFCD88";
 const SECRETS_DIR = "/etc/mlflow/secrets";
 const SCRIPT_DIR = "/usr/local/sbin";
 const UNIT_DIR = "/etc/systemd/system";
 
 interface WriteFile { path: string; permissions: string; owner: string; content: string; encoding?: string }
 interface CloudConfig {
-    apt: { sources: Record<string, { source: string; keyid?: string; key?: string }> };
+    apt?: unknown;
     packages: Array<string | [string, string]>;
     write_files: WriteFile[];
     runcmd: string[][];
@@ -163,32 +162,25 @@ for (const stack of ["dev", "prod"]) {
             assert.match(rendered.hostEnv.TLS_KEY_PARAMETER, new RegExp(`^/[^/]+/${stack}/`));
         });
 
-        test("Docker comes from its apt repository, signed by its pinned key, in exact versions", () => {
-            const sources = Object.values(config.apt.sources);
-            const docker = sources.filter(source => source.source.includes("download.docker.com"));
-            assert.equal(docker.length, 1);
-            const [source] = docker;
-            // The key itself, checked by gpg against the pinned fingerprint: no keyserver at boot.
-            assert.equal(source.keyid, undefined);
-            const shown = spawnSync("gpg", ["--show-keys", "--with-colons"], { input: source.key ?? "", encoding: "utf8" });
-            assert.equal(shown.status, 0, shown.stderr);
-            const primary = shown.stdout.split("\n").find(line => line.startsWith("fpr:"))!.split(":")[9];
-            assert.equal(primary, DOCKER_KEY_FINGERPRINT);
-            assert.equal(DOCKER_APT.keyFingerprint, DOCKER_KEY_FINGERPRINT);
-            const arch = settings.architecture === "arm64" ? "arm64" : "amd64";
-            assert.equal(source.source, `deb [arch=${arch} signed-by=$KEY_FILE] https://download.docker.com/linux/ubuntu $RELEASE stable`);
-
-            const pinned = new Map(config.packages.filter((p): p is [string, string] => Array.isArray(p)));
-            const names = config.packages.map(p => (Array.isArray(p) ? p[0] : p));
-            for (const name of ["docker-ce", "docker-ce-cli", "docker-compose-plugin"]) {
-                assert.ok(pinned.has(name), `${name} has no pinned version`);
-                assert.match(pinned.get(name)!, /^(\d+:)?\d+\.\d+\.\d+-\d+~ubuntu\.\d+\.\d+~[a-z]+$/, `${name} version ${pinned.get(name)}`);
-                assert.equal(names.filter(n => n === name).length, 1);
+        test("every package comes from Debian's own archive, pinned, and only where the stack needs it", () => {
+            // No third-party repository, no key: the distribution's sources as the AMI has them.
+            assert.equal(config.apt, undefined);
+            assert.doesNotMatch(rendered.userData, /download\.docker\.com|BEGIN PGP/);
+            assert.ok(config.packages.every(Array.isArray), "every package has a pinned version");
+            const pinned = new Map(config.packages as Array<[string, string]>);
+            assert.equal(pinned.size, config.packages.length, "a package is listed twice");
+            for (const [name, version] of pinned) {
+                assert.equal(version, HOST_PACKAGES[name as keyof typeof HOST_PACKAGES], `${name}: not the version of HOST_PACKAGES`);
+                // Upstream version and Debian revision, then only Debian's stable updates (+deb13uN).
+                assert.match(version, /^(\d+:)?[0-9][0-9A-Za-z.+~]*-[0-9][0-9A-Za-z.+~]*\*$/, `${name} ${version}`);
             }
-            assert.equal(pinned.get("docker-ce"), pinned.get("docker-ce-cli"), "engine and CLI come from the same release");
-            assert.ok(!names.some(name => /^(docker\.io|docker-compose|containerd)$/.test(name)), "no Docker from the distribution as well");
+            const names = [...pinned.keys()];
+            for (const name of ["docker.io", "docker-compose", "awscli", "sqlite3", "curl"]) assert.ok(names.includes(name), `${name} is needed by the host`);
+            assert.ok(!names.some(name => /^(docker-ce|docker-ce-cli|docker-compose-plugin|containerd\.io)$/.test(name)), "Docker's own packages are gone");
             assert.equal(names.includes("certbot"), Boolean(settings.domain), "certbot only where there is a domain");
-            for (const name of ["awscli", "sqlite3"]) assert.ok(names.includes(name), `${name} is needed by the host scripts`);
+            assert.equal(names.includes("python3-certbot-dns-route53"), Boolean(settings.domain && settings.route53ZoneId),
+                "the Route 53 plugin only for DNS-01");
+            assert.equal(rendered.hostEnv.ACME_CHALLENGE, settings.domain && settings.route53ZoneId ? "dns-route53" : "http-01");
         });
 
         test("the enabled units exist, and every command a unit runs is delivered", () => {
@@ -220,9 +212,15 @@ for (const stack of ["dev", "prod"]) {
                         assert.equal(file.mode & 0o111, 0o111, `${program} is not executable`);
                     }
                 }
-                for (const mountPath of sections.Unit?.RequiresMountsFor ?? []) {
+                for (const mountPath of [...sections.Unit?.RequiresMountsFor ?? [], ...sections.Unit?.ConditionPathIsMountPoint ?? []]) {
                     assert.equal(mountPath, rendered.hostEnv.DATA_MOUNT, `${unit} waits for another mount than DATA_MOUNT`);
                 }
+            }
+            // What the timers start needs the data volume, which the first boot mounts in mlflow.service.
+            for (const timer of units.filter(unit => unit.endsWith(".timer"))) {
+                const service = parsed.get(timer.replace(/\.timer$/, ".service"))!;
+                assert.ok(service.Unit.After?.includes("mlflow.service"), `${timer}'s service may run before mlflow.service mounted the volume`);
+                assert.deepEqual(service.Unit.ConditionPathIsMountPoint, [rendered.hostEnv.DATA_MOUNT], `${timer}'s service runs without the volume`);
             }
             const main = parsed.get("mlflow.service")!;
             assert.deepEqual(main.Service.ExecStartPre, ["mlflow-prepare-data", "mlflow-fetch-secrets", "mlflow-certificate", "mlflow-db-upgrade"]
@@ -294,6 +292,78 @@ describe("scripts the host receives or runs", () => {
         const files = [...scripts.map(s => s.localPath), ...others];
         const result = run("shellcheck", ["--norc", "--format=gcc", ...files]);
         assert.equal(result.status, 0, `shellcheck:\n${result.stdout}${result.stderr}`);
+    });
+});
+
+describe("host/ and what ships", () => {
+    const rendered = renderedStack("dev");
+    /** host/<relative path>: units and drop-ins go to the unit directory, the rest are scripts. */
+    const hostPathOf = (relative: string) =>
+        (/\.(service|timer)$|\.d\//.test(relative) ? `${UNIT_DIR}/${relative}` : `${SCRIPT_DIR}/${relative}`);
+    const sources = (dir = HOST_SOURCE_DIR): string[] => readdirSync(dir, { withFileTypes: true }).flatMap(entry =>
+        (entry.isDirectory() ? sources(path.join(dir, entry.name)) : [path.relative(HOST_SOURCE_DIR, path.join(dir, entry.name))]));
+
+    test("every file in host/ ships in the user data, byte for byte, and nothing else ships from there", () => {
+        const files = sources();
+        assert.ok(files.length >= 14, files.join(", "));
+        for (const relative of files) {
+            const shipped = rendered.files.get(hostPathOf(relative));
+            assert.ok(shipped, `host/${relative} is not in the user data (expected at ${hostPathOf(relative)})`);
+            assert.ok(shipped.content.equals(readFileSync(path.join(HOST_SOURCE_DIR, relative))), `host/${relative} ships with other bytes`);
+        }
+        // The other way round: every script and unit that ships comes from host/, except what is rendered from constants.
+        const rendering = [`${UNIT_DIR}/mlflow-backup.timer.d/schedule.conf`];
+        const fromHost = new Set(files.map(hostPathOf));
+        for (const hostPath of rendered.files.keys()) {
+            if (!hostPath.startsWith(`${UNIT_DIR}/`) && !hostPath.startsWith(`${SCRIPT_DIR}/`)) continue;
+            assert.ok(fromHost.has(hostPath) || rendering.includes(hostPath), `${hostPath} ships but is not in host/`);
+        }
+    });
+
+    test("every program a unit in host/ runs is a shipped file of host/ or a package's", () => {
+        const units = sources().filter(relative => hostPathOf(relative).startsWith(`${UNIT_DIR}/`));
+        let programs = 0;
+        for (const relative of units) {
+            const sections = parseUnit(readFileSync(path.join(HOST_SOURCE_DIR, relative), "utf8"));
+            for (const [key, lines] of Object.entries(sections.Service ?? {})) {
+                if (!key.startsWith("Exec")) continue;
+                for (const line of lines) {
+                    const program = line.replace(/^[-@:+!|]+/, "").split(/\s+/)[0];
+                    programs++;
+                    // /usr/bin/docker is the docker.io package's (the boot rehearsal runs it).
+                    if (program === "/usr/bin/docker") continue;
+                    assert.ok(program.startsWith(`${SCRIPT_DIR}/`), `${relative} ${key}=${program}: not a host script`);
+                    const name = path.relative(SCRIPT_DIR, program);
+                    assert.ok(existsSync(path.join(HOST_SOURCE_DIR, name)), `${relative} ${key}=${program}: host/${name} does not exist`);
+                    assert.ok(rendered.files.has(program), `${relative} ${key}=${program}: not shipped`);
+                }
+            }
+        }
+        assert.ok(programs >= 8, `only ${programs} Exec lines found`);
+    });
+
+    test("values that TypeScript and the host share are spelled once and reach the host through host.env or a rendered unit", () => {
+        assert.equal(rendered.hostEnv.METRIC_NAMESPACE, METRIC_NAMESPACE);
+        assert.equal(rendered.hostEnv.DISK_WARN_PERCENT, String(DISK_WARN_PERCENT));
+        for (const relative of sources()) {
+            const text = readFileSync(path.join(HOST_SOURCE_DIR, relative), "utf8");
+            assert.ok(!text.includes(METRIC_NAMESPACE), `host/${relative} spells the metric namespace itself`);
+            assert.doesNotMatch(text, new RegExp(`\\b${DISK_WARN_PERCENT}\\b`), `host/${relative} spells the disk threshold itself`);
+            assert.doesNotMatch(text, /^OnCalendar=/m, `host/${relative} spells a schedule itself`);
+        }
+        assert.equal(rendered.text(`${UNIT_DIR}/mlflow-backup.timer.d/schedule.conf`), renderBackupSchedule());
+        assert.match(renderBackupSchedule(), new RegExp(`^OnCalendar=\\*-\\*-\\* ${BACKUP_TIME_UTC}:00 UTC$`, "m"));
+    });
+
+    test("the database copy is done well before the daily snapshot", () => {
+        const minutes = (time: string) => {
+            const [hours, mins] = time.split(":").map(Number);
+            return hours * 60 + mins;
+        };
+        for (const time of [BACKUP_TIME_UTC, SNAPSHOT_TIME_UTC]) assert.match(time, /^([01]\d|2[0-3]):[0-5]\d$/);
+        const lead = minutes(SNAPSHOT_TIME_UTC) - minutes(BACKUP_TIME_UTC);
+        // VACUUM INTO of a large database takes minutes; more than a few hours would back up stale data.
+        assert.ok(lead >= 15 && lead <= 180, `the backup runs ${lead} minutes before the snapshot`);
     });
 });
 

@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSy
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { describeRun, HOST_DIR, quote, runCommand, runCommandAsync, runHostScript, Sandbox, sqlite } from "./support/hostScripts";
+import { DISK_WARN_PERCENT, METRIC_NAMESPACE } from "../lib/render/schedule";
 import { renderedStack } from "./support/renderOnce";
 import { WRITER_SCHEMA } from "./support/sqliteWriter";
 
@@ -271,16 +272,16 @@ describe("mlflow-certificate", () => {
         return index >= 0 ? args[index + 1] : undefined;
     };
 
-    test("--renew with a failing certbot: a clear log line, the fallback stays, exit 0", () => {
+    test("--renew over HTTP-01 with a failing certbot: a clear log line, the fallback stays, exit 0", () => {
         sandbox.fake("docker");
         sandbox.fakeExit("docker", 0);
         sandbox.fake("certbot");
         sandbox.fakeExit("certbot", 1);
         sandbox.clearCalls("certbot");
-        const h = host("renew-fails");
+        const h = host("renew-fails", { ACME_CHALLENGE: "http-01" });
         const run = runHostScript("mlflow-certificate", h.env, ["--renew"]);
         assert.equal(run.status, 0, describeRun(run));
-        assert.match(run.stderr, new RegExp(`could not issue a certificate for ${domain.replace(/\./g, "\\.")}`));
+        assert.match(run.stderr, new RegExp(`could not issue a certificate for ${domain.replace(/\./g, "\\.")} over http-01 .*port 80`));
         assertActive(h.active, readFileSync(h.fallbackCert, "utf8"), readFileSync(h.fallbackKey, "utf8"));
 
         const calls = sandbox.callsOf("certbot");
@@ -291,10 +292,42 @@ describe("mlflow-certificate", () => {
             assert.ok(args.includes(flag), `certbot lacks ${flag}: ${args.join(" ")}`);
         }
         assert.equal(argAfter(args, "--webroot-path"), h.webroot);
+        assert.ok(!args.includes("--dns-route53"), args.join(" "));
         assert.equal(argAfter(args, "--config-dir"), h.letsencrypt);
         assert.equal(argAfter(args, "--domain"), domain);
         assert.equal(argAfter(args, "--email"), prod.hostEnv.ACME_EMAIL);
         assert.ok(!args.includes("--register-unsafely-without-email"));
+    });
+
+    test("--renew with route53ZoneId (prod): DNS-01 through Route 53, no webroot", () => {
+        assert.equal(prod.hostEnv.ACME_CHALLENGE, "dns-route53", "prod has a domain and a Route 53 zone");
+        assert.equal(dev.hostEnv.ACME_CHALLENGE, "http-01");
+        sandbox.fake("certbot");
+        sandbox.fakeExit("certbot", 1);
+        sandbox.clearCalls("certbot");
+        const h = host("renew-dns");
+        const run = runHostScript("mlflow-certificate", h.env, ["--renew"]);
+        assert.equal(run.status, 0, describeRun(run));
+        const [args, ...more] = sandbox.callsOf("certbot");
+        assert.deepEqual(more, []);
+        assert.equal(args[0], "certonly");
+        for (const flag of ["--dns-route53", "--non-interactive", "--agree-tos", "--keep-until-expiring"]) {
+            assert.ok(args.includes(flag), `certbot lacks ${flag}: ${args.join(" ")}`);
+        }
+        assert.ok(!args.includes("--webroot") && !args.includes("--webroot-path"), args.join(" "));
+        assert.equal(argAfter(args, "--config-dir"), h.letsencrypt);
+        assert.equal(argAfter(args, "--domain"), domain);
+        assert.match(run.stderr, /over dns-route53 .*_acme-challenge record/);
+    });
+
+    test("--renew with an unknown ACME_CHALLENGE fails without calling certbot", () => {
+        sandbox.fake("certbot");
+        sandbox.clearCalls("certbot");
+        const h = host("renew-unknown", { ACME_CHALLENGE: "tls-alpn-01" });
+        const run = runHostScript("mlflow-certificate", h.env, ["--renew"]);
+        assert.notEqual(run.status, 0, describeRun(run));
+        assert.match(run.stderr, /unknown ACME_CHALLENGE 'tls-alpn-01'/);
+        assert.deepEqual(sandbox.callsOf("certbot"), []);
     });
 
     test("--renew without ACME_EMAIL registers without an address", () => {
@@ -457,14 +490,15 @@ describe("mlflow-monitor", { skip: !isRoot && "mounting a tmpfs needs root" }, (
     }
 
     const metric = (name: string, value: string, unit: string) => ["cloudwatch", "put-metric-data", "--region", prod.hostEnv.AWS_REGION,
-        "--namespace", "MLflowOnAws", "--metric-name", name, "--dimensions", `Stack=${prod.hostEnv.STACK}`,
+        "--namespace", prod.hostEnv.METRIC_NAMESPACE, "--metric-name", name, "--dimensions", `Stack=${prod.hostEnv.STACK}`,
         "--value", value, "--unit", unit];
 
     test("reports the used percentage and a healthy /health to CloudWatch, quietly below the threshold", () => {
         sandbox.fake("aws");
         const run = monitor({}, "below");
         assert.equal(run.status, 0, describeRun(run));
-        assert.equal(prod.hostEnv.DISK_WARN_PERCENT, "85");
+        assert.equal(prod.hostEnv.DISK_WARN_PERCENT, String(DISK_WARN_PERCENT));
+        assert.equal(prod.hostEnv.METRIC_NAMESPACE, METRIC_NAMESPACE);
         assert.deepEqual(sandbox.callsOf("aws"), [metric("DataVolumeUsedPercent", "50", "Percent"), metric("HealthCheckOk", "1", "Count")]);
         assert.doesNotMatch(run.stderr, /WARNING/);
         // /health through nginx's port 80, with the server's own name (nginx refuses unknown names).

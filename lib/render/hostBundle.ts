@@ -10,6 +10,7 @@ import { Settings } from "../settings";
 import { renderCompose } from "./compose";
 import { containerInput, publicEndpoint, renderProxyConf } from "./endpoint";
 import { DATA, HOST, MLFLOW, NGINX } from "./layout";
+import { BACKUP_TIME_UTC, DISK_WARN_PERCENT, METRIC_NAMESPACE } from "./schedule";
 
 /** What only a deployment knows; `npm run render` supplies sample values. */
 export interface HostFacts {
@@ -44,15 +45,26 @@ export interface HostFile {
 }
 
 /**
- * Docker Engine and its compose plugin from Docker's own apt repository, pinned. The signing key
- * ships in host/docker-apt-key.asc (a test holds its fingerprint to this one), so the host needs
- * no keyserver at boot.
+ * What the host installs, all from Debian 13's own archive, for amd64 and arm64 alike: upstream
+ * version and Debian revision, pinned. The trailing `*` is apt's version prefix match (it takes
+ * the newest version that starts with the rest): trixie's security and point-release updates
+ * append `+deb13uN` to the revision and rebuilds `+bN` (docker.io is 26.1.5+dfsg1-9+deb13u1+b1
+ * today), so they still install, while a new upstream version or revision never arrives unseen. test/boot-rehearsal.test.ts checks that every entry
+ * resolves in the archive for both architectures.
  */
-export const DOCKER_APT = {
-    keyFingerprint: "9DC858229FC7DD38854AE2D88D81803C0EBFCD88",
-    keyFile: "docker-apt-key.asc",
-    engine: "5:28.5.1-1~ubuntu.24.04~noble",
-    composePlugin: "2.40.3-1~ubuntu.24.04~noble",
+export const HOST_PACKAGES = {
+    /** Docker Engine. */
+    "docker.io": "26.1.5+dfsg1-9*",
+    /** Compose v2; it installs the `docker compose` CLI plugin that mlflow.service calls. */
+    "docker-compose": "2.26.1-4*",
+    /** AWS CLI v2: mlflow-fetch-secrets and mlflow-monitor. */
+    awscli: "2.23.6-1*",
+    sqlite3: "3.46.1-7*",
+    curl: "8.14.1-2*",
+    /** Only with a domain. */
+    certbot: "4.0.0-2*",
+    /** Only with a domain and route53ZoneId: DNS-01 through Route 53. */
+    "python3-certbot-dns-route53": "4.0.0-1*",
 } as const;
 
 const HOST_SCRIPTS = ["mlflow-prepare-data", "mlflow-fetch-secrets", "mlflow-certificate", "mlflow-db-upgrade", "mlflow-backup", "mlflow-monitor"];
@@ -63,6 +75,8 @@ const SYSTEMD_UNITS = [
     "mlflow-monitor.service", "mlflow-monitor.timer",
     "docker.service.d/mlflow-data-volume.conf",
 ];
+/** Rendered from BACKUP_TIME_UTC, which the snapshot time must follow, instead of shipped in host/. */
+const BACKUP_SCHEDULE_DROP_IN = "mlflow-backup.timer.d/schedule.conf";
 /** Started at first boot; the services they trigger follow. */
 export const ENABLED_UNITS = ["mlflow.service", "mlflow-certificate.timer", "mlflow-backup.timer", "mlflow-monitor.timer"];
 
@@ -80,7 +94,8 @@ export function renderHostEnv(settings: Settings, facts: HostFacts): string {
         DATA_MOUNT: HOST.dataMount,
         DATA_DIRS: Object.values(DATA).map(dir => path.relative(HOST.dataMount, dir)).join(" "),
         DATA_DEVICE_WAIT_SECONDS: "600",
-        DISK_WARN_PERCENT: "85",
+        DISK_WARN_PERCENT: String(DISK_WARN_PERCENT),
+        METRIC_NAMESPACE,
         SERVER_NAME: endpoint.names[0],
         HEALTH_CHECK_URL: "http://127.0.0.1/health",
         SECRETS_DIR: HOST.secretsDir,
@@ -94,6 +109,9 @@ export function renderHostEnv(settings: Settings, facts: HostFacts): string {
         FALLBACK_KEY: HOST.fallbackKey,
         LETSENCRYPT_DIR: DATA.letsencrypt,
         ACME_WEBROOT: DATA.acmeWebroot,
+        // HTTP-01 needs Let's Encrypt to reach port 80, which a narrow allowedCidrs prevents;
+        // with the zone in Route 53, DNS-01 needs no inbound traffic at all.
+        ACME_CHALLENGE: settings.domain && settings.route53ZoneId ? "dns-route53" : "http-01",
         DOMAIN: settings.domain ?? "",
         ACME_EMAIL: settings.acmeEmail ?? "",
         MLFLOW_VERSION: settings.mlflowVersion,
@@ -102,6 +120,11 @@ export function renderHostEnv(settings: Settings, facts: HostFacts): string {
         BACKUP_DIR: DATA.backups,
     };
     return Object.entries(values).map(([key, value]) => `${key}=${shellQuote(value)}`).join("\n") + "\n";
+}
+
+/** The backup timer's schedule: daily at BACKUP_TIME_UTC. */
+export function renderBackupSchedule(): string {
+    return `[Timer]\nOnCalendar=*-*-* ${BACKUP_TIME_UTC}:00 UTC\n`;
 }
 
 function shellQuote(value: string): string {
@@ -125,6 +148,7 @@ export function hostFiles(settings: Settings, facts: HostFacts): HostFile[] {
         }, null, 2) + "\n"),
         ...HOST_SCRIPTS.map(name => file(`${HOST.scriptDir}/${name}`, hostSource(name), "0755")),
         ...SYSTEMD_UNITS.map(name => file(`${HOST.systemdDir}/${name}`, hostSource(name))),
+        file(`${HOST.systemdDir}/${BACKUP_SCHEDULE_DROP_IN}`, renderBackupSchedule()),
     ];
 }
 
@@ -136,37 +160,34 @@ export function secretFiles(facts: Pick<HostFacts, "htpasswdParameter" | "tlsKey
     ];
 }
 
+/** The packages a stack's host installs, each with its pinned version. */
+export function hostPackages(settings: Settings): Array<[keyof typeof HOST_PACKAGES, string]> {
+    const names: Array<keyof typeof HOST_PACKAGES> = [
+        "docker.io", "docker-compose", "awscli", "sqlite3", "curl",
+        ...(settings.domain ? ["certbot" as const] : []),
+        ...(settings.domain && settings.route53ZoneId ? ["python3-certbot-dns-route53" as const] : []),
+    ];
+    return names.map(name => [name, HOST_PACKAGES[name]]);
+}
+
 /**
- * The cloud-config. Ubuntu 24.04 LTS because Docker publishes signed, versioned packages of the
- * engine and the compose plugin for it, its archive has the AWS CLI, certbot and sqlite3, and
- * its AMIs ship the SSM agent (Amazon Linux 2023 lacks the compose plugin as a package).
+ * The cloud-config. Debian 13 (trixie) because its own archive has every package the host needs,
+ * for amd64 and arm64, with security support: Docker Engine, Compose v2, the AWS CLI v2, certbot
+ * with its Route 53 plugin, sqlite3 (Ubuntu 24.04 has no AWS CLI package; Amazon Linux 2023 no
+ * compose plugin). No third-party repository or signing key is needed, and since Debian's
+ * archive is reachable from the test machines, test/boot-rehearsal.test.ts boots this exact
+ * cloud-config with trixie's own cloud-init, systemd and packages.
  */
 export function renderCloudConfig(settings: Settings, facts: HostFacts): string {
-    const packages: Array<string | [string, string]> = [
-        ["docker-ce", DOCKER_APT.engine],
-        ["docker-ce-cli", DOCKER_APT.engine],
-        ["docker-compose-plugin", DOCKER_APT.composePlugin],
-        "awscli",
-        "sqlite3",
-        ...(settings.domain ? ["certbot"] : []),
-    ];
     const config = {
         package_update: true,
-        apt: {
-            sources: {
-                "docker.list": {
-                    source: `deb [arch=${settings.architecture === "arm64" ? "arm64" : "amd64"} signed-by=$KEY_FILE] https://download.docker.com/linux/ubuntu $RELEASE stable`,
-                    key: hostSource(DOCKER_APT.keyFile),
-                },
-            },
-        },
         write_files: hostFiles(settings, facts).map(f => ({
             path: f.path,
             permissions: f.mode,
             owner: "root:root",
             content: f.content,
         })),
-        packages,
+        packages: hostPackages(settings),
         runcmd: [
             ["systemctl", "daemon-reload"],
             ["systemctl", "enable", "--now", ...ENABLED_UNITS],
