@@ -8,8 +8,9 @@
 import { rmSync } from "fs";
 import * as path from "path";
 import { performance } from "perf_hooks";
-import { sha256File } from "../test/support/httpClient";
-import { NginxSandbox, run } from "../test/support/nginxSandbox";
+import { sha256File } from "../harness/httpClient";
+import { run } from "../harness/namespace";
+import { NginxSandbox } from "../harness/nginxSandbox";
 import { cpuSeconds, nginxCpuSeconds, nginxRss } from "./nginxProcesses";
 import { median, sleep } from "./stats";
 

@@ -7,9 +7,10 @@ import { chmodSync, chownSync, copyFileSync, mkdirSync, readFileSync, writeFileS
 import * as path from "path";
 import { DATA, HOST, MLFLOW, NGINX } from "../lib/render/layout";
 import { readSampleValues, render } from "../scripts/render";
-import { freshSourceAddress, request, writeRandomFile } from "../test/support/httpClient";
-import { artifactStorePath, spawnStandinProcess, StandinProcess, standinArtifactsDir } from "../test/support/mlflowStandin";
-import { bringUpLoopback, NginxSandbox, scratchDir, STANDIN_ADDRESS } from "../test/support/nginxSandbox";
+import { freshSourceAddress, request, writeRandomFile } from "../harness/httpClient";
+import { artifactStorePath, spawnStandinProcess, StandinProcess, standinArtifactsDir } from "../harness/mlflowStandin";
+import { addLoopbackAddress, scratchDir } from "../harness/namespace";
+import { MLFLOW_ADDRESS, NginxSandbox } from "../harness/nginxSandbox";
 import { transfer, TransferOptions, TransferTarget } from "./artifacts";
 import { nginxCpuSeconds, waitForNginxIdle } from "./nginxProcesses";
 import { runPageLoad } from "./pageLoad";
@@ -90,14 +91,14 @@ export class Bench {
         this.standinArtifacts = standinArtifactsDir(standinData);
 
         // The stand-in in its own process, so that it shares no event loop with the load generators.
-        bringUpLoopback();
+        addLoopbackAddress(MLFLOW_ADDRESS);
         this.standin = await spawnStandinProcess({
-            host: STANDIN_ADDRESS, port: MLFLOW.port,
+            host: MLFLOW_ADDRESS, port: MLFLOW.port,
             composeFile: path.join(this.renderDir, "files", HOST.composeFile),
             dataDir: standinData,
         });
         this.sandbox = await NginxSandbox.start({
-            renderDir: this.renderDir, standin: false,
+            renderDir: this.renderDir, mlflow: false,
             hostPaths: { [HOST.nginxConf]: this.confFile, [HOST.htpasswd]: this.htpasswdFile, [DATA.artifacts]: this.standinArtifacts },
         });
     }
@@ -130,7 +131,7 @@ export class Bench {
     private async check(variant: Variant): Promise<void> {
         const ip = this.sandbox.publicIp;
         const call = (auth: boolean) => variant.target === "standin"
-            ? request({ address: STANDIN_ADDRESS, port: MLFLOW.port, tls: false, host: ip, path: SMALL_REQUEST, auth: auth ? this.credentials : undefined })
+            ? request({ address: MLFLOW_ADDRESS, port: MLFLOW.port, tls: false, host: ip, path: SMALL_REQUEST, auth: auth ? this.credentials : undefined })
             : request({ address: ip, port: 443, tls: true, ca: this.sandbox.caCert, path: SMALL_REQUEST, auth: auth ? this.credentials : undefined, localAddress: freshSourceAddress(), timeoutMs: 30_000 });
         const ok = await call(true);
         if (ok.status !== 200) throw new Error(`(${variant.id}) ${variant.name}: an authenticated request got ${ok.status} ${ok.text}`);
@@ -155,7 +156,7 @@ export class Bench {
         await this.apply(variant);
         const ip = this.sandbox.publicIp;
         const direct = variant.target === "standin";
-        const url = direct ? `http://${STANDIN_ADDRESS}:${MLFLOW.port}${SMALL_REQUEST}` : `https://${ip}${SMALL_REQUEST}`;
+        const url = direct ? `http://${MLFLOW_ADDRESS}:${MLFLOW.port}${SMALL_REQUEST}` : `https://${ip}${SMALL_REQUEST}`;
         // wrk sets Host from the URL; the stand-in must see the public name, as behind nginx.
         const headers: Record<string, string> = { Authorization: this.authorization, ...(direct ? { Host: ip } : {}) };
         await runWrk({ url, headers, ...WRK, seconds: WARMUP_SECONDS });
@@ -204,7 +205,7 @@ export class Bench {
     private async createRun(): Promise<{ runId: string; artifactRoot: string }> {
         const call = async (apiPath: string, body: object) => {
             const response = await request({
-                address: STANDIN_ADDRESS, port: MLFLOW.port, tls: false, host: this.sandbox.publicIp, method: "POST", path: apiPath,
+                address: MLFLOW_ADDRESS, port: MLFLOW.port, tls: false, host: this.sandbox.publicIp, method: "POST", path: apiPath,
                 body: JSON.stringify(body), headers: { "Content-Type": "application/json" }, auth: this.credentials,
             });
             if (response.status !== 200) throw new Error(`${apiPath}: ${response.status} ${response.text}`);
@@ -224,7 +225,7 @@ export class Bench {
         this.run ??= await this.createRun();
         const nginx = { baseUrl: `https://${ip}`, curlArgs: ["--cacert", path.join(this.renderDir, this.sandbox.values.caCertFile)] };
         const targets: TransferTarget[] = [
-            { kind: "standin", baseUrl: `http://${STANDIN_ADDRESS}:${MLFLOW.port}`, curlArgs: ["-H", `Host: ${ip}`] },
+            { kind: "standin", baseUrl: `http://${MLFLOW_ADDRESS}:${MLFLOW.port}`, curlArgs: ["-H", `Host: ${ip}`] },
             { kind: "nginx", ...nginx },
         ];
         const artifactRoot = this.standinArtifacts!;

@@ -6,7 +6,7 @@
 // not pass for an effect. Prints medians and per-round values, and AFTER / BEFORE.
 import { readFileSync } from "fs";
 import * as path from "path";
-import { inNamespace, reexecInNamespace } from "../test/support/nginxSandbox";
+import { inNamespace, reexecInNamespace } from "../harness/namespace";
 import { Bench, log, rotate } from "./bench";
 import type { PageRound, SmallRound, TransferRound } from "./report";
 import { fmtInt, fmtMs, GiB, median, MiB } from "./stats";

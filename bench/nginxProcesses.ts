@@ -1,7 +1,7 @@
 // nginx's processes as /proc shows them: memory (RSS) and CPU time of the master and its workers.
 import { execFileSync } from "child_process";
 import { readFileSync } from "fs";
-import { NginxSandbox } from "../test/support/nginxSandbox";
+import { NginxSandbox } from "../harness/nginxSandbox";
 import { sleep } from "./stats";
 
 const pidsOf = (sandbox: NginxSandbox) =>

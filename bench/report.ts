@@ -309,8 +309,8 @@ variant is measured in every round, in an order rotated from round to round; tab
 over rounds, then the value of each round.
 
 Real nginx (Debian's build of the version the image pins) runs the exact bytes \`npm run render -- --stack dev\`
-writes, in front of the MLflow stand-in (test/support/mlflowStandin.ts, one Node process), inside
-private network, mount and PID namespaces (test/support/nginxSandbox.ts): everything on loopback,
+writes, in front of the MLflow stand-in (harness/mlflowStandin.ts, one Node process), inside
+private network, mount and PID namespaces (harness/nginxSandbox.ts): everything on loopback,
 load generator, nginx and stand-in sharing the same cores, nothing pinned. The stand-in answers in
 microseconds where MLflow needs milliseconds, so these numbers show nginx's own cost at its most
 visible; with the real server behind it the proxy's share is smaller still.

@@ -1,7 +1,7 @@
 // npm run bench [-- --rounds N --seconds S --artifact-gib G --out FILE | --smoke] [--only small,pages,artifacts]
 //
 // Real nginx 1.30 with the rendered configuration (dev stack) in front of the MLflow stand-in, on
-// loopback inside private namespaces (test/support/nginxSandbox.ts), every variant measured in
+// loopback inside private namespaces (harness/nginxSandbox.ts), every variant measured in
 // the same run, alternating, for several rounds (default 5 rounds of 5 s per measurement, a 2 GiB
 // artifact: about 6 minutes here); medians are reported, per-round values kept.
 //   1. small authenticated requests with keep-alive (wrk): variants (a)-(e) of bench/variants.ts;
@@ -16,7 +16,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
 import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "../lib/projectRoot";
-import { inNamespace, reexecInNamespace, resolveNginxRoot } from "../test/support/nginxSandbox";
+import { inNamespace, reexecInNamespace } from "../harness/namespace";
+import { resolveNginxRoot } from "../harness/nginxSandbox";
 import { Bench, log, rotate } from "./bench";
 import { PAGE_VARIANTS, WARMUP_SECONDS } from "./plan";
 import { BenchResults, collectEnvironment, evaluateTargets, renderConsole, renderMarkdown } from "./report";

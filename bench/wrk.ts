@@ -1,6 +1,6 @@
 // Small authenticated requests with keep-alive, measured by wrk (C, epoll, one OpenSSL context
 // per thread): its own numbers for requests/s and the latency distribution (`--latency`).
-import { run } from "../test/support/nginxSandbox";
+import { run } from "../harness/namespace";
 
 export interface WrkOptions {
     url: string;

@@ -1,17 +1,18 @@
-// Faults between nginx and MLflow, with real nginx 1.30 and the rendered configuration: MLflow
-// down or crash-looping, and MLflow coming back at a new address (a recreated container).
+// Faults between nginx and MLflow, with real nginx 1.30, the rendered configuration and the real
+// MLflow server: MLflow down, and MLflow coming back at a new address (a recreated container).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { mkdirSync, writeFileSync } from "fs";
 import * as path from "path";
 import { render } from "../scripts/render";
 import { MLFLOW } from "../lib/render/layout";
-import { basicAuth, ClientResponse, freshSourceAddress, request, RequestOptions } from "./support/httpClient";
-import { MlflowStandin, securityFromCompose } from "./support/mlflowStandin";
-import { inNamespace, NginxSandbox, reexecInNamespace, scratchDir } from "./support/nginxSandbox";
+import { basicAuth, ClientResponse, freshSourceAddress, request, RequestOptions } from "../harness/httpClient";
+import { addLoopbackAddress, inNamespace, reexecInNamespace, removeLoopbackAddress, scratchDir } from "../harness/namespace";
+import { MLFLOW_ADDRESS, NginxSandbox } from "../harness/nginxSandbox";
+import { RealMlflow } from "../harness/realMlflow";
 
-/** Where the "recreated container" comes back: another address than the sandbox's stand-in. */
-const NEW_MLFLOW_ADDRESS = "127.0.0.6";
+/** Where the "recreated container" comes back: another address on the compose network. */
+const NEW_MLFLOW_ADDRESS = "172.18.0.3";
 
 function defineTests(): void {
     let sandbox: NginxSandbox;
@@ -33,8 +34,7 @@ function defineTests(): void {
     describe("MLflow down", () => {
         it("answers 502 on /health (both ports) and on API calls, fast, without nginx's version", async () => {
             assert.equal((await https({ path: search, auth })).status, 200, "healthy before");
-            await sandbox.standin!.close();
-            sandbox.standin = undefined;
+            await sandbox.mlflow!.stop();
             for (const response of [await http({ path: "/health" }), await https({ path: "/health" }), await https({ path: search, auth })]) {
                 assert.equal(response.status, 502);
                 assert.deepEqual(response.all("server"), ["nginx"]);
@@ -62,17 +62,15 @@ function defineTests(): void {
     });
 
     describe("MLflow recreated at a new address", () => {
-        let replacement: MlflowStandin;
-        after(async () => { await replacement?.close(); });
+        let replacement: RealMlflow;
+        after(async () => { await replacement?.stop(); });
 
         it("is followed through Docker's DNS within the resolver's 10 s, without reloading nginx", async () => {
             const workersBefore = sandbox.workerPids();
-            replacement = await MlflowStandin.start({
-                host: NEW_MLFLOW_ADDRESS,
-                port: MLFLOW.port,
-                dataDir: path.join(scratchDir("mlflow-new"), "data"),
-                ...securityFromCompose(sandbox.composeFile),
-            });
+            // The old container's address is gone; the new one answers on its own (MLflow listens on 0.0.0.0).
+            removeLoopbackAddress(MLFLOW_ADDRESS);
+            addLoopbackAddress(NEW_MLFLOW_ADDRESS);
+            replacement = await sandbox.startMlflow(NEW_MLFLOW_ADDRESS);
             sandbox.dns!.setRecord(MLFLOW.service, NEW_MLFLOW_ADDRESS);
             const started = Date.now();
             let status = 0;
@@ -83,12 +81,12 @@ function defineTests(): void {
             }
             assert.equal(status, 200, "requests reach the new address");
             assert.ok(Date.now() - started <= 15_000, `took ${Date.now() - started} ms`);
-            assert.ok(replacement.requests.length > 0, "the new MLflow served it");
+            assert.ok(replacement.requests().some(r => r.path === search && r.status === 200), "the new MLflow served it");
             assert.deepEqual(sandbox.workerPids().sort(), workersBefore.sort(), "no reload happened");
             assert.equal((await http({ path: "/health" })).status, 200);
         });
     });
 }
 
-if (!inNamespace()) reexecInNamespace(__filename, { timeoutMs: 120_000 });
+if (!inNamespace()) reexecInNamespace(__filename, { timeoutMs: 240_000 });
 else defineTests();

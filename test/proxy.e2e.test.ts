@@ -1,16 +1,24 @@
 // End to end: real nginx 1.30 loads the exact files `npm run render -- --stack dev` produces, in
-// front of the MLflow stand-in, inside private namespaces (see test/support/nginxSandbox.ts).
+// front of the real MLflow server run as the rendered compose file runs it, inside private
+// namespaces (harness/nginxSandbox.ts). What reached MLflow is read from its own access log.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "fs";
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "fs";
 import * as path from "path";
 import { render } from "../scripts/render";
 import { HOST, NGINX } from "../lib/render/layout";
-import { attempt, basicAuth, ClientResponse, freshSourceAddress, HashSink, request, RequestOptions, writeRandomFile } from "./support/httpClient";
-import { CORS_BLOCKED_MSG, INVALID_HOST_MSG, STANDIN_VERSION } from "./support/mlflowStandin";
-import { inNamespace, NginxSandbox, reexecInNamespace, scratchDir, STANDIN_ADDRESS } from "./support/nginxSandbox";
+import { attempt, basicAuth, ClientResponse, freshSourceAddress, HashSink, request, RequestOptions, sha256File, writeRandomFile } from "../harness/httpClient";
+import { inNamespace, reexecInNamespace, scratchDir, sleep } from "../harness/namespace";
+import { MLFLOW_ADDRESS, NginxSandbox } from "../harness/nginxSandbox";
+import { LoggedRequest } from "../harness/realMlflow";
 
 const GiB = 1024 * 1024 * 1024;
+
+/** Files below a directory (relative paths); none for a missing one. */
+function filesUnder(dir: string): string[] {
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir, { recursive: true, withFileTypes: true }).filter(e => !e.isDirectory()).map(e => path.relative(dir, path.join(e.parentPath, e.name)));
+}
 
 function defineTests(): void {
     let sandbox: NginxSandbox;
@@ -39,6 +47,14 @@ function defineTests(): void {
             { method: "GET", path: `${prefix}/2.0/mlflow-artifacts/artifacts?path=0/r/artifacts` },
         ]),
     ];
+
+    /** What reached MLflow, by its own access log; waits for log lines still on their way. */
+    const mlflowLog = async (): Promise<LoggedRequest[]> => {
+        await sleep(300);
+        return sandbox.mlflow!.requests();
+    };
+    /** Requests MLflow logged after `count` earlier ones. */
+    const loggedSince = async (count: number) => (await mlflowLog()).slice(count);
 
     const assertNoVersion = (response: ClientResponse, what: string) => {
         assert.deepEqual(response.all("server"), ["nginx"], `${what}: Server header`);
@@ -73,7 +89,7 @@ function defineTests(): void {
             assert.equal(response.status, 200);
             assert.equal(response.text, "OK");
             assert.ok(sandbox.dns!.queries.some(q => q.name === "mlflow" && q.type === 1), "nginx asked 127.0.0.11 for mlflow");
-            assert.equal(sandbox.standin!.requestsTo("/health").length > 0, true, "the stand-in answered /health");
+            assert.ok((await mlflowLog()).some(r => r.path === "/health" && r.status === 200), "MLflow answered /health");
         });
 
         it("asks for credentials on every MLflow path: 401 without them, with a wrong password, for an unknown user", async () => {
@@ -83,7 +99,7 @@ function defineTests(): void {
                 ["wrong password", basicAuth(user, `${password}x`)],
                 ["unknown user", basicAuth("mallory", password)],
             ];
-            const before = sandbox.standin!.requests.length;
+            const before = (await mlflowLog()).length;
             for (const call of protectedCalls()) {
                 for (const [label, auth] of variants) {
                     // A new source address per failure keeps each client far below the failed-login burst.
@@ -94,22 +110,19 @@ function defineTests(): void {
                     assertNoVersion(response, `401 for ${call.path}`);
                 }
             }
-            assert.equal(sandbox.standin!.requests.length, before, "no unauthenticated request reached MLflow");
+            assert.deepEqual(await loggedSince(before), [], "no unauthenticated request reached MLflow");
         });
 
-        it("serves every MLflow path to each generated user, and MLflow sees the public Host, https and the client", async () => {
+        it("serves every MLflow path to each generated user, and MLflow accepts the public Host nginx passes", async () => {
             for (const [user, password] of users) {
                 const auth = basicAuth(user, password);
                 for (const prefix of ["/api", "/ajax-api"]) {
                     const source = freshSourceAddress();
                     const call = async (method: string, p: string, body?: string) => {
+                        const logged = (await mlflowLog()).length;
                         const response = await https({ method, path: p, auth, body, localAddress: source, headers: body ? { "Content-Type": "application/json" } : {} });
                         assert.equal(response.status, 200, `${user}: ${method} ${p} -> ${response.status} ${response.text}`);
-                        const seen = sandbox.standin!.requests.at(-1)!;
-                        assert.equal(seen.url, p, "the stand-in got this request");
-                        assert.equal(seen.headers.host, ip, "Host");
-                        assert.equal(seen.headers["x-forwarded-proto"], "https", "X-Forwarded-Proto");
-                        assert.equal(seen.headers["x-forwarded-for"], source, "X-Forwarded-For");
+                        assert.deepEqual(await loggedSince(logged), [{ method, path: p, status: 200 }], "MLflow itself answered it");
                         return response;
                     };
                     const name = `e2e-${user}-${prefix.slice(1)}`;
@@ -120,6 +133,9 @@ function defineTests(): void {
                     await call("POST", `${prefix}/2.0/mlflow/runs/log-batch`, JSON.stringify({
                         run_id: run.info.run_id, metrics: [{ key: "loss", value: 0.5, timestamp: Date.now(), step: 1 }], params: [{ key: "lr", value: "0.1" }],
                     }));
+                    const got = JSON.parse((await call("GET", `${prefix}/2.0/mlflow/runs/get?run_id=${run.info.run_id}`)).text).run;
+                    assert.deepEqual(got.data.params, [{ key: "lr", value: "0.1" }]);
+                    assert.equal(run.info.artifact_uri, `mlflow-artifacts:/${experimentId}/${run.info.run_id}/artifacts`, "proxied artifact storage");
                     const artifactDir = `${experimentId}/${run.info.run_id}/artifacts`;
                     await call("PUT", `${prefix}/2.0/mlflow-artifacts/artifacts/${artifactDir}/model.txt`, `weights of ${user}`);
                     // Downloads are files nginx reads from MLflow's store (see the artifact download tests).
@@ -127,9 +143,9 @@ function defineTests(): void {
                     assert.equal(download.status, 200, `${user}: download -> ${download.status}`);
                     assert.equal(download.text, `weights of ${user}`);
                     const listing = JSON.parse((await call("GET", `${prefix}/2.0/mlflow-artifacts/artifacts?path=${artifactDir}`)).text);
-                    assert.deepEqual(listing.files, [{ path: `${artifactDir}/model.txt`, is_dir: false, file_size: `weights of ${user}`.length }]);
-                    assert.equal((await call("GET", "/version")).text, STANDIN_VERSION);
-                    assert.match((await call("GET", "/")).text, /MLflow UI stand-in/);
+                    assert.deepEqual(listing.files, [{ path: "model.txt", is_dir: false, file_size: `weights of ${user}`.length }]);
+                    assert.match((await call("GET", "/version")).text, /^3\.\d+\.\d+$/);
+                    assert.match((await call("GET", "/")).text, /<title>MLflow<\/title>/);
                 }
             }
         });
@@ -142,12 +158,17 @@ function defineTests(): void {
                 statuses.push((await https({ path: "/api/2.0/mlflow/experiments/search", auth: basicAuth(user, "guess"), localAddress: source })).status);
             }
             assert.deepEqual(statuses.slice(0, 20), Array(20).fill(401), `the first 20 failures are plain 401s: ${statuses}`);
-            assert.deepEqual(statuses.slice(25), Array(5).fill(429), `rapid failures beyond the burst get 429: ${statuses}`);
+            // Past the burst, one more failure is let through per second the loop takes.
+            assert.ok(statuses.slice(20).filter(status => status === 429).length >= 7, `rapid failures beyond the burst get 429: ${statuses}`);
+            assert.deepEqual(statuses.filter(status => status !== 401 && status !== 429), [], `only 401 or 429: ${statuses}`);
             for (let i = 0; i < 30; i++) {
-                const response = await https({ path: "/api/2.0/mlflow/experiments/search", auth: basicAuth(user, password), localAddress: source });
+                const response = await https({ path: "/api/2.0/mlflow/experiments/search?max_results=10", auth: basicAuth(user, password), localAddress: source });
                 assert.equal(response.status, 200, "a signed-in user from the limited address is served");
             }
-            assert.equal((await https({ path: "/version", localAddress: source })).status, 429, "the address is still limited for failures");
+            // The signed-in requests took a while (MLflow answers them), and the limit leaks one failure a second.
+            const later: number[] = [];
+            for (let i = 0; i < 10; i++) later.push((await https({ path: "/version", localAddress: source })).status);
+            assert.ok(later.includes(429), `the address is still limited for failures: ${later}`);
             assert.equal((await https({ path: "/version", localAddress: freshSourceAddress() })).status, 401, "other addresses are not");
         });
 
@@ -156,7 +177,6 @@ function defineTests(): void {
                 assert.equal(response.status, 200);
                 assert.equal(response.text, "OK");
             }
-            assert.equal(sandbox.standin!.requestsTo("/health").at(-1)!.headers["x-forwarded-proto"], "http");
         });
 
         it("serves the ACME challenge from the bound webroot on port 80 without credentials", async () => {
@@ -219,7 +239,7 @@ function defineTests(): void {
 
         it("sends HSTS (max-age=63072000) on https answers, and no nginx version anywhere", async () => {
             const [user, password] = users[0];
-            const ok = await https({ path: "/api/2.0/mlflow/experiments/search", auth: basicAuth(user, password) });
+            const ok = await https({ path: "/api/2.0/mlflow/experiments/search?max_results=10", auth: basicAuth(user, password) });
             const denied = await https({ path: "/api/2.0/mlflow/experiments/search", localAddress: freshSourceAddress() });
             const health = await https({ path: "/health" });
             for (const [label, response] of [["200", ok], ["401", denied], ["/health", health]] as const) {
@@ -230,7 +250,7 @@ function defineTests(): void {
         });
 
         it("closes the connection (444) for a Host it does not serve, on 80 and 443", async () => {
-            const before = sandbox.standin!.requests.length;
+            const before = (await mlflowLog()).length;
             const outcomes = [
                 await attempt({ address: ip, port: 80, tls: false, path: "/health", host: "evil.example" }),
                 await attempt({ address: ip, port: 443, tls: true, ca: sandbox.caCert, path: "/health", host: "evil.example" }),
@@ -248,20 +268,16 @@ function defineTests(): void {
             assert.equal(sni.stdout, "000");
             const noHost = await sandbox.exec("curl", ["-sS", "--http1.0", "-H", "Host:", "-o", "/dev/null", "-w", "%{http_code}", `http://${ip}/health`], { timeoutMs: 10_000 });
             assert.equal(noHost.code, 52, `curl: ${noHost.stderr}`); // empty reply from server
-            assert.equal(sandbox.standin!.requests.length, before, "nothing reached MLflow");
+            assert.deepEqual(await loggedSince(before), [], "nothing reached MLflow");
         });
 
         it("passes the public Host without port to MLflow, which accepts it (MLFLOW_SERVER_ALLOWED_HOSTS)", async () => {
-            const response = await https({ path: "/api/2.0/mlflow/experiments/search", host: `${ip}:443`, auth: basicAuth(...users[0]) });
+            const response = await https({ path: "/api/2.0/mlflow/experiments/search?max_results=10", host: `${ip}:443`, auth: basicAuth(...users[0]) });
+            // MLflow matches a Host with a port literally: it accepts this only because nginx passes $host.
             assert.equal(response.status, 200, response.text);
-            assert.equal(sandbox.standin!.requests.at(-1)!.headers.host, ip);
-            assert.equal(sandbox.standin!.requests.at(-1)!.headers["x-forwarded-host"], ip);
         });
 
         it("MLflow's allowed origins from the rendered compose file accept the https origin and refuse others", async () => {
-            const standin = sandbox.standin!;
-            assert.deepEqual(standin.security.allowedHosts, [ip], "MLFLOW_SERVER_ALLOWED_HOSTS as rendered");
-            assert.deepEqual(standin.security.allowedOrigins, [`https://${ip}`], "MLFLOW_SERVER_CORS_ALLOWED_ORIGINS as rendered");
             const auth = basicAuth(...users[0]);
             const create = (origin: string, name: string) => https({
                 method: "POST", path: "/ajax-api/2.0/mlflow/experiments/create", auth,
@@ -270,20 +286,21 @@ function defineTests(): void {
             const own = await create(`https://${ip}`, "from-the-ui");
             assert.equal(own.status, 200, own.text);
             for (const foreign of ["https://evil.example", `http://${ip}`, `https://${ip}:8443`]) {
+                const logged = (await mlflowLog()).length;
                 const response = await create(foreign, `from-${foreign}`);
                 assert.equal(response.status, 403, foreign);
-                assert.equal(response.text, CORS_BLOCKED_MSG);
-                assert.equal(standin.requests.at(-1)!.headers.origin, foreign, "MLflow itself refused it");
+                assert.equal(response.text, "Cross-origin request blocked");
+                assert.deepEqual(await loggedSince(logged), [{ method: "POST", path: "/ajax-api/2.0/mlflow/experiments/create", status: 403 }], "MLflow itself refused it");
             }
-            // The stand-in really enforces the rendered host list (checked directly, past nginx).
-            const direct = await request({ address: STANDIN_ADDRESS, port: 5000, tls: false, path: "/api/2.0/mlflow/experiments/search", host: "evil.example" });
+            // MLflow enforces the rendered host list (checked directly, past nginx).
+            const direct = await request({ address: MLFLOW_ADDRESS, port: 5000, tls: false, path: "/api/2.0/mlflow/experiments/search", host: "evil.example" });
             assert.equal(direct.status, 403);
-            assert.equal(direct.text, INVALID_HOST_MSG);
-            const exempt = await request({ address: STANDIN_ADDRESS, port: 5000, tls: false, path: "/health", host: "evil.example" });
+            assert.match(direct.text, /Invalid Host header/);
+            const exempt = await request({ address: MLFLOW_ADDRESS, port: 5000, tls: false, path: "/health", host: "evil.example" });
             assert.equal(exempt.status, 200);
         });
 
-        it("streams a 1 GiB artifact up and down intact, from disk and through MLflow, without nginx temporary files", { timeout: 240_000 }, async () => {
+        it("streams a 1 GiB artifact up and down intact, from disk and through MLflow, without temporary files in nginx or in MLflow's /tmp", { timeout: 240_000 }, async () => {
             const [user, password] = users[0];
             const auth = basicAuth(user, password);
             const file = path.join(scratchDir("big"), "model.bin");
@@ -299,7 +316,16 @@ function defineTests(): void {
             const runId = (await api("/api/2.0/mlflow/runs/create", { experiment_id: experimentId })).run.info.run_id;
             const stored = `${experimentId}/${runId}/artifacts/model.bin`;
             const seenTempFiles = new Set<string>();
-            const watcher = setInterval(() => sandbox.tempFiles().forEach(f => seenTempFiles.add(f)), 100);
+            // MLflow's /tmp is the container's root disk: an upload spooled there would need
+            // maxUploadSize of free space outside the data volume. Its memory shows an upload held in RAM.
+            const seenMlflowTmp = new Set<string>();
+            const baseline = sandbox.mlflow!.memory().rss;
+            let peak = baseline;
+            const watcher = setInterval(() => {
+                sandbox.tempFiles().forEach(f => seenTempFiles.add(f));
+                filesUnder(sandbox.dirs.mlflowTmp).forEach(f => seenMlflowTmp.add(f));
+                peak = Math.max(peak, sandbox.mlflow!.memory().rss);
+            }, 100);
             try {
                 const put = await https({
                     method: "PUT", path: `/api/2.0/mlflow-artifacts/artifacts/${stored}`, auth, timeoutMs: 180_000,
@@ -307,19 +333,21 @@ function defineTests(): void {
                     body: () => createReadStream(file, { highWaterMark: 1024 * 1024 }),
                 });
                 assert.equal(put.status, 200, put.text);
-                assert.deepEqual(sandbox.standin!.artifacts.get(stored), { size: GiB, sha256: digest }, "MLflow stored it intact");
+                assert.equal(await sha256File(path.join(sandbox.dirs.artifacts, stored)), digest, "MLflow stored it intact");
+                assert.deepEqual([...seenMlflowTmp], [], "MLflow spooled the upload into its /tmp");
+                assert.ok(peak - baseline < 256 * 1024 * 1024, `MLflow's memory grew by ${((peak - baseline) / 2 ** 20).toFixed(0)} MiB during a 1 GiB upload`);
                 // Read by nginx from the store (the client API), and streamed by MLflow through the
                 // proxy (the UI's file viewer). The reader stalls for 2 s mid-way: nginx must wait for
                 // it rather than read ahead into memory or spool MLflow's answer to disk.
                 for (const download of [`/api/2.0/mlflow-artifacts/artifacts/${stored}`, `/get-artifact?path=model.bin&run_uuid=${runId}`]) {
-                    const requestsBefore = sandbox.standin!.requestsTo("/get-artifact").length;
+                    const logged = (await mlflowLog()).length;
                     const sink = new HashSink({ afterBytes: 256 * 1024 * 1024, ms: 2000 });
                     const get = await https({ path: download, auth, sink: () => sink, timeoutMs: 180_000 });
                     assert.equal(get.status, 200, download);
                     assert.equal(get.headers["content-length"], String(GiB), download);
                     assert.equal(sink.bytes, GiB, download);
                     assert.equal(sink.digest, digest, `${download}: the download matches the upload`);
-                    const proxied = sandbox.standin!.requestsTo("/get-artifact").length > requestsBefore;
+                    const proxied = (await loggedSince(logged)).some(r => r.method === "GET" && r.status === 200);
                     assert.equal(proxied, download.startsWith("/get-artifact"), `${download}: MLflow served it`);
                 }
             } finally {
@@ -337,8 +365,8 @@ function defineTests(): void {
             const page = "<script>document.title = 'not on this origin'</script>";
             const put = await https({ method: "PUT", path: `/api/2.0/mlflow-artifacts/artifacts/${stored}`, auth, body: page });
             assert.equal(put.status, 200, put.text);
-            assert.equal(sandbox.standin!.requests.at(-1)!.method, "PUT", "the upload reached MLflow");
-            const before = sandbox.standin!.requests.length;
+            const before = (await mlflowLog()).length;
+            assert.equal(sandbox.mlflow!.requests().at(-1)?.method, "PUT", "the upload reached MLflow");
             for (const prefix of ["/api", "/ajax-api"]) {
                 const url = `${prefix}/2.0/mlflow-artifacts/artifacts/${stored}`;
                 const get = await https({ path: url, auth });
@@ -360,7 +388,7 @@ function defineTests(): void {
                 assert.equal(response.status, 404, `${missing}: a missing file or a directory`);
                 assertNoVersion(response, `404 for ${missing}`);
             }
-            assert.equal(sandbox.standin!.requests.length, before, "no download reached MLflow");
+            assert.deepEqual(await loggedSince(before), [], "no download reached MLflow");
 
             // Nothing outside the store: a symbolic link in it is not followed, and a path that
             // climbs out is no longer an artifact path once nginx has normalised it.
@@ -377,7 +405,7 @@ function defineTests(): void {
 
             const deleted = await https({ method: "DELETE", path: `/api/2.0/mlflow-artifacts/artifacts/${stored}`, auth });
             assert.equal(deleted.status, 200, deleted.text);
-            assert.equal(sandbox.standin!.requests.at(-1)!.method, "DELETE", "the delete reached MLflow");
+            assert.equal((await mlflowLog()).at(-1)?.method, "DELETE", "the delete reached MLflow");
             assert.equal((await https({ path: `/api/2.0/mlflow-artifacts/artifacts/${stored}`, auth })).status, 404, "gone once MLflow deleted it");
         });
 
@@ -388,7 +416,9 @@ function defineTests(): void {
                 statuses.push((await https({ path: "/api/2.0/mlflow-artifacts/artifacts/7/x.bin", auth: basicAuth(users[0][0], "guess"), localAddress: source })).status);
             }
             assert.deepEqual(statuses.slice(0, 20), Array(20).fill(401), `the first 20 failures are plain 401s: ${statuses}`);
-            assert.deepEqual(statuses.slice(25), Array(5).fill(429), `rapid failures beyond the burst get 429: ${statuses}`);
+            // Past the burst, one more failure is let through per second the loop takes.
+            assert.ok(statuses.slice(20).filter(status => status === 429).length >= 7, `rapid failures beyond the burst get 429: ${statuses}`);
+            assert.deepEqual(statuses.filter(status => status !== 401 && status !== 429), [], `only 401 or 429: ${statuses}`);
         });
 
         it("answers 413 to a body over client_max_body_size before reading it", async () => {
@@ -397,7 +427,7 @@ function defineTests(): void {
             const unit = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[limit[2].toLowerCase() as "" | "k" | "m" | "g"];
             const size = Number(limit[1]) * unit + 1;
             assert.ok(size > 1, "a limit is set (0 would mean none)");
-            const before = sandbox.standin!.requests.length;
+            const before = (await mlflowLog()).length;
             const started = Date.now();
             const response = await https({
                 method: "PUT", path: "/api/2.0/mlflow-artifacts/artifacts/1/too/big.bin", auth: basicAuth(...users[0]),
@@ -406,7 +436,7 @@ function defineTests(): void {
             assert.equal(response.status, 413);
             assert.ok(Date.now() - started < 5000, "answered at once, without waiting for the body");
             assertNoVersion(response, "413");
-            assert.equal(sandbox.standin!.requests.length, before, "MLflow never saw it");
+            assert.deepEqual(await loggedSince(before), [], "MLflow never saw it");
         });
     });
 }

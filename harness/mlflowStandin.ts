@@ -1,33 +1,31 @@
-// A stand-in for the MLflow tracking server's REST API, for the proxy tests and the benchmark.
-// It answers the paths clients and the UI use (including a placeholder UI page at /), stores proxied artifacts on disk (streamed, so
-// 1 GiB bodies cost no memory), and applies MLflow 3.5+'s security checks the way
-// mlflow/server/security.py and security_utils.py do:
-//   - a Host header that is not allowed gets 403 "Invalid Host header ..." (/health and /version
-//     are exempt); MLFLOW_SERVER_ALLOWED_HOSTS is split on commas, entries with "*" are fnmatch
-//     patterns, "*" alone allows everything; unset means localhost and private addresses;
-//   - a POST/PUT/DELETE/PATCH to /api/ or /ajax-api/ whose Origin is present, not a localhost
-//     origin and not in MLFLOW_SERVER_CORS_ALLOWED_ORIGINS gets 403 "Cross-origin request blocked".
-// The two lists are read from a rendered compose file's mlflow environment, so a test proves the
-// rendered values work. Recent requests are recorded with their headers.
+// A stand-in for the MLflow tracking server's REST API, kept for one job only: the benchmark's
+// rows that measure what nginx costs (`npm run bench`, docs/benchmarks.md). There MLflow must not
+// be the bottleneck: a one-process Node server whose own CPU time is measured apart answers the
+// small API calls tens of thousands of times a second and moves artifacts at disk speed, where
+// the real server (Python, 4 uvicorn workers) would cap every row at its own rate and hide
+// nginx's share. Everything a test checks about MLflow itself runs against the real server
+// (realMlflow.ts). It answers the paths the benchmark uses (including a placeholder UI page at
+// /), stores proxied artifacts on disk (streamed, so 1 GiB bodies cost no memory), and applies
+// MLflow 3.5+'s Host and Origin checks the way mlflow/server/security.py does, with the lists
+// read from a rendered compose file, so the benchmarked requests pass the same checks.
 //
-// In-process: `await MlflowStandin.start({...})`. As a process:
-//   node dist/test/support/mlflowStandin.js --port 5000 [--host 127.0.0.1] --compose <compose.yaml> [--data <dir>]
+// As a process (the benchmark's way, so it shares no event loop with the load generators):
+//   node dist/harness/mlflowStandin.js --port 5000 [--host 127.0.0.1] --compose <compose.yaml> [--data <dir>]
 // prints one JSON line {"listening": {"host", "port"}} on stdout when ready; SIGTERM/SIGINT stop it.
-import { createHash, randomUUID } from "crypto";
+import { randomUUID } from "crypto";
 import { spawn, ChildProcess } from "child_process";
 import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from "fs";
 import * as http from "http";
 import { AddressInfo } from "net";
 import * as os from "os";
 import * as path from "path";
-import { Transform } from "stream";
 import { pipeline } from "stream/promises";
 import { parse } from "yaml";
-import { MLFLOW } from "../../lib/render/layout";
+import { MLFLOW } from "../lib/render/layout";
 
-export const INVALID_HOST_MSG = "Invalid Host header - possible DNS rebinding attack detected";
-export const CORS_BLOCKED_MSG = "Cross-origin request blocked";
-export const STANDIN_VERSION = "3.17.0";
+const INVALID_HOST_MSG = "Invalid Host header - possible DNS rebinding attack detected";
+const CORS_BLOCKED_MSG = "Cross-origin request blocked";
+const STANDIN_VERSION = "3.17.0";
 const HEALTH_ENDPOINTS = ["/health", "/version"];
 const STATE_CHANGING_METHODS = ["POST", "PUT", "DELETE", "PATCH"];
 const CORS_LOCALHOST_HOSTS = ["localhost", "127.0.0.1", "[::1]", "::1"];
@@ -47,26 +45,10 @@ export interface StandinOptions extends Partial<SecuritySettings> {
     port?: number;
     /** Where artifacts are stored; a temporary directory (removed on close) when absent. */
     dataDir?: string;
-    /** How many recent requests to keep. */
-    maxRecorded?: number;
-}
-
-export interface RecordedRequest {
-    method: string;
-    url: string;
-    path: string;
-    headers: http.IncomingHttpHeaders;
-    remoteAddress: string;
-    status?: number;
-}
-
-export interface StoredArtifact {
-    size: number;
-    sha256: string;
 }
 
 /** Python's fnmatch.fnmatch on POSIX: `*`, `?`, `[seq]`, `[!seq]`, case-sensitive, whole string. */
-export function fnmatch(name: string, pattern: string): boolean {
+function fnmatch(name: string, pattern: string): boolean {
     let re = "";
     for (let i = 0; i < pattern.length; i++) {
         const c = pattern[i];
@@ -91,18 +73,18 @@ export function fnmatch(name: string, pattern: string): boolean {
 }
 
 /** mlflow.server.security_utils.get_default_allowed_hosts */
-export function defaultAllowedHosts(): string[] {
+function defaultAllowedHosts(): string[] {
     const wildcard = LOCALHOST_VARIANTS.map(host => (host.startsWith("[") ? `${host.replace("[", "[[]")}:*` : `${host}:*`));
     const private172 = Array.from({ length: 16 }, (_, i) => `172.${16 + i}.*`);
     return [...LOCALHOST_VARIANTS, ...wildcard, "192.168.*", "10.*", ...private172, "fc00:*", "fd00:*"];
 }
 
 /** How MLflow splits MLFLOW_SERVER_ALLOWED_HOSTS / MLFLOW_SERVER_CORS_ALLOWED_ORIGINS; empty or unset -> null. */
-export function parseList(value: string | undefined): string[] | null {
+function parseList(value: string | undefined): string[] | null {
     return value ? value.split(",").map(entry => entry.trim()) : null;
 }
 
-export function isAllowedHost(allowedHosts: string[], host: string | undefined): boolean {
+function isAllowedHost(allowedHosts: string[], host: string | undefined): boolean {
     if (!host) return false;
     if (allowedHosts.includes("*")) return true;
     return allowedHosts.some(allowed => (allowed.includes("*") ? fnmatch(host, allowed) : host === allowed));
@@ -117,7 +99,7 @@ function originHostname(origin: string): string | undefined {
     }
 }
 
-export function shouldBlockCors(origin: string | undefined, method: string, allowedOrigins: string[] | null): boolean {
+function shouldBlockCors(origin: string | undefined, method: string, allowedOrigins: string[] | null): boolean {
     if (!origin || !STATE_CHANGING_METHODS.includes(method)) return false;
     const hostname = originHostname(origin);
     if (hostname !== undefined && CORS_LOCALHOST_HOSTS.includes(hostname)) return false;
@@ -128,7 +110,6 @@ export function shouldBlockCors(origin: string | undefined, method: string, allo
     return true;
 }
 
-/** The mlflow service's MLFLOW_SERVER_ALLOWED_HOSTS and MLFLOW_SERVER_CORS_ALLOWED_ORIGINS in a compose file. */
 /** Where the stand-in keeps artifacts: as MLflow, its store (--artifacts-destination) inside its data directory. */
 export function standinArtifactsDir(dataDir: string): string {
     return path.join(dataDir, path.posix.relative(MLFLOW.dataDir, MLFLOW.artifactsDir));
@@ -139,7 +120,8 @@ export function artifactStorePath(artifactUri: string): string {
     return artifactUri.replace(/^mlflow-artifacts:\//, "");
 }
 
-export function securityFromCompose(composeFile: string, service = "mlflow"): SecuritySettings {
+/** The mlflow service's MLFLOW_SERVER_ALLOWED_HOSTS and MLFLOW_SERVER_CORS_ALLOWED_ORIGINS in a compose file. */
+function securityFromCompose(composeFile: string, service = "mlflow"): SecuritySettings {
     const compose = parse(readFileSync(composeFile, "utf8")) as { services?: Record<string, { environment?: unknown }> };
     const spec = compose.services?.[service];
     if (!spec) throw new Error(`${composeFile}: no service ${service}`);
@@ -170,8 +152,6 @@ interface Experiment { experiment_id: string; name: string; artifact_location: s
 interface Run { info: Record<string, unknown>; data: { metrics: unknown[]; params: unknown[]; tags: unknown[] } }
 
 export class MlflowStandin {
-    readonly requests: RecordedRequest[] = [];
-    readonly artifacts = new Map<string, StoredArtifact>();
     readonly security: { allowedHosts: string[]; allowedOrigins: string[] | null };
     private readonly experiments = new Map<string, Experiment>();
     private readonly runs = new Map<string, Run>();
@@ -182,7 +162,6 @@ export class MlflowStandin {
         readonly dataDir: string,
         private readonly ownsDataDir: boolean,
         security: SecuritySettings,
-        private readonly maxRecorded: number,
     ) {
         this.security = {
             allowedHosts: security.allowedHosts ?? defaultAllowedHosts(),
@@ -207,8 +186,7 @@ export class MlflowStandin {
         server.headersTimeout = 130_000;
         server.requestTimeout = 0;
         const standin = new MlflowStandin(server, dataDir, ownsDataDir,
-            { allowedHosts: options.allowedHosts ?? null, allowedOrigins: options.allowedOrigins ?? null },
-            options.maxRecorded ?? 1000);
+            { allowedHosts: options.allowedHosts ?? null, allowedOrigins: options.allowedOrigins ?? null });
         server.on("request", (req, res) => standin.handle(req, res));
         await new Promise<void>((resolve, reject) => {
             server.once("error", reject);
@@ -223,13 +201,8 @@ export class MlflowStandin {
     get host(): string { return (this.server.address() as AddressInfo).address; }
     get port(): number { return (this.server.address() as AddressInfo).port; }
 
-    /** Recorded requests whose path starts with the prefix, newest last. */
-    requestsTo(pathPrefix: string): RecordedRequest[] {
-        return this.requests.filter(r => r.path.startsWith(pathPrefix));
-    }
-
     /** Absolute file of a stored artifact (path relative to the artifact root). */
-    artifactFile(artifactPath: string): string {
+    private artifactFile(artifactPath: string): string {
         return path.join(standinArtifactsDir(this.dataDir), safeRelative(artifactPath));
     }
 
@@ -241,17 +214,7 @@ export class MlflowStandin {
 
     private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
         const url = new URL(req.url ?? "/", "http://standin");
-        const record: RecordedRequest = {
-            method: req.method ?? "GET",
-            url: req.url ?? "/",
-            path: url.pathname,
-            headers: { ...req.headers },
-            remoteAddress: req.socket.remoteAddress ?? "",
-        };
-        this.requests.push(record);
-        if (this.requests.length > this.maxRecorded) this.requests.shift();
-        res.on("finish", () => { record.status = res.statusCode; });
-        this.route(req, res, url, record.method).catch(error => {
+        this.route(req, res, url, req.method ?? "GET").catch(error => {
             const status = error instanceof HttpError ? error.status : 500;
             const code = error instanceof HttpError ? error.errorCode : "INTERNAL_ERROR";
             if (!res.headersSent) sendJson(res, status, { error_code: code, message: (error as Error).message });
@@ -352,24 +315,14 @@ export class MlflowStandin {
     private async putArtifact(req: http.IncomingMessage, res: http.ServerResponse, artifactPath: string): Promise<void> {
         const target = this.artifactFile(artifactPath);
         const incoming = path.join(this.dataDir, "incoming", randomUUID());
-        const hash = createHash("sha256");
-        let size = 0;
-        const measure = new Transform({
-            transform(chunk: Buffer, _encoding, callback) {
-                hash.update(chunk);
-                size += chunk.length;
-                callback(null, chunk);
-            },
-        });
         try {
-            await pipeline(req, measure, createWriteStream(incoming, { highWaterMark: 1024 * 1024 }));
+            await pipeline(req, createWriteStream(incoming, { highWaterMark: 1024 * 1024 }));
         } catch (error) {
             rmSync(incoming, { force: true });
             throw error;
         }
         mkdirSync(path.dirname(target), { recursive: true });
         renameSync(incoming, target);
-        this.artifacts.set(safeRelative(artifactPath), { size, sha256: hash.digest("hex") });
         sendJson(res, 200, {});
     }
 
@@ -396,7 +349,6 @@ export class MlflowStandin {
 
     private deleteArtifact(res: http.ServerResponse, artifactPath: string): void {
         rmSync(this.artifactFile(artifactPath), { recursive: true, force: true });
-        this.artifacts.delete(safeRelative(artifactPath));
         sendJson(res, 200, {});
     }
 
@@ -505,7 +457,7 @@ async function main(argv: string[]): Promise<void> {
         else if (flag === "--compose") Object.assign(options, securityFromCompose(value));
         else throw new Error(`unknown option ${flag}; usage: mlflowStandin.js --port N [--host ADDR] [--compose FILE] [--data DIR]`);
     }
-    const standin = await MlflowStandin.start({ ...options, maxRecorded: 100 });
+    const standin = await MlflowStandin.start(options);
     console.log(JSON.stringify({ listening: { host: standin.host, port: standin.port }, security: standin.security }));
     const stop = () => { void standin.close().then(() => process.exit(0)); };
     process.once("SIGTERM", stop);

@@ -1,162 +1,44 @@
-// Real nginx 1.30 running the exact rendered bytes, in front of the MLflow stand-in, inside
-// private namespaces of its own. Used by the proxy end-to-end tests and the benchmark.
-//
-// Process structure: a test (or benchmark) script calls `reexecInNamespace(__filename)` when
-// `inNamespace()` is false. That runs the same script again under
-//     setpriv --pdeathsig KILL unshare --mount --net --pid --fork --kill-child --mount-proc
-// with stdio inherited (so node:test's reporter stream passes straight through) and returns the
-// child's exit status. Inside, the script is PID 1 of a fresh PID namespace, with its own network
-// namespace (only `lo`) and a private mount namespace. Whatever happens, the kernel cleans up:
-// when the script exits or is killed, every process in the PID namespace (nginx, curl, ...) is
-// killed and the mounts and the network namespace vanish with it; if the outer process dies,
-// `setpriv --pdeathsig` and `unshare --kill-child` bring the inner one down too. The outer process
-// owns one temporary work directory (removed when the child ends) under which every sandbox
-// keeps its files. Several such scripts can run at once: nothing is shared but the read-only
-// nginx root, and every path nginx writes to inside it is covered by a private bind mount.
+// Real nginx 1.30 running the exact rendered bytes, in front of the real MLflow server run as the
+// rendered compose file runs it (realMlflow.ts), inside the private namespaces of namespace.ts.
+// Used by the end-to-end tests and the benchmark.
 //
 // Inside the namespace `NginxSandbox.start({renderDir})`:
-//   - brings `lo` up and adds the sample public address (sample-values.json publicIp) to it;
-//   - answers DNS at 127.0.0.11:53 (Docker's embedded DNS, the rendered `resolver`) with the
-//     stand-in's address for the compose service name `mlflow`;
-//   - starts the MLflow stand-in on that address, port 5000, with the allowed hosts and origins
-//     of the rendered compose file (or leaves that to the caller: `standin: false`);
+//   - brings `lo` up and adds the sample public address (sample-values.json publicIp) and
+//     MLFLOW_ADDRESS (the mlflow container's address on the compose network) to it;
+//   - answers DNS at 127.0.0.11:53 (Docker's embedded DNS, the rendered `resolver`) with
+//     MLFLOW_ADDRESS for the compose service name `mlflow`;
+//   - starts the real MLflow server on a data directory laid out like DATA.mlflow (or leaves
+//     MLFLOW_ADDRESS:5000 to the caller: `mlflow: false`);
 //   - bind-mounts the nginx service's volumes of the rendered compose file (host path -> container
 //     path) into the nginx root, plus private directories over /var/cache/nginx, /var/log/nginx
 //     and /run, then runs `chroot <root> nginx -g "daemon off;"` (the official image's command).
-// Only one sandbox at a time per namespace (it owns ports 80 and 443 and the root's mount points).
+//     nginx's read-only artifact store is MLflow's store: the same local directory.
+// Only one sandbox at a time per namespace (it owns ports 80 and 443 and the root's mount points);
+// every path nginx writes to inside the shared nginx root is covered by a private bind mount.
 //
-// A benchmark that wants MLflow's stand-in in a process of its own: `bringUpLoopback()`, then
-// `spawnStandinProcess({host: STANDIN_ADDRESS, port: 5000, composeFile})` (mlflowStandin.ts),
-// then `NginxSandbox.start({renderDir, standin: false})`; load generators (wrk, curl) are spawned
-// with `sandbox.exec` or plain child_process: every child of the script is in the namespace.
-import { ChildProcess, execFileSync, spawn, SpawnOptions } from "child_process";
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from "fs";
-import * as net from "net";
-import * as os from "os";
+// The benchmark serves MLFLOW_ADDRESS:5000 with its stand-in (mlflowStandin.ts) and starts the
+// sandbox with `mlflow: false`; load generators (wrk, curl) are spawned with `sandbox.exec` or
+// plain child_process: every child of the script is in the namespace.
+import { ChildProcess, execFileSync, spawn } from "child_process";
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { DATA, HOST, MLFLOW, NGINX } from "../../lib/render/layout";
-import { readSampleValues, SampleValues } from "../../scripts/render";
+import { DATA, HOST, MLFLOW, NGINX } from "../lib/render/layout";
+import { readSampleValues, SampleValues } from "../scripts/render";
 import { DnsStub } from "./dnsStub";
-import { MlflowStandin, securityFromCompose, standinArtifactsDir } from "./mlflowStandin";
+import { addLoopbackAddress, assertInNamespace, canConnect, run, RunResult, scratchDir, sleep } from "./namespace";
+import { RealMlflow } from "./realMlflow";
 
 export const DEFAULT_NGINX_ROOT = "/var/cache/mlflow-on-aws/nginx-root";
-const NAMESPACE_ENV = "MLFLOW_E2E_NAMESPACE";
-const WORKDIR_ENV = "MLFLOW_E2E_WORKDIR";
-/** Where the stand-in listens and what the DNS stub answers for `mlflow`. Not 127.0.0.1, so only DNS can lead nginx there. */
-export const STANDIN_ADDRESS = "127.0.0.5";
+/**
+ * What the DNS stub answers for `mlflow`: an address of a compose network, as the container has.
+ * Not in 127.0.0.0/8, so that taking it off `lo` makes it unreachable (a container that is gone)
+ * while MLflow, listening on 0.0.0.0, stays reachable at other addresses.
+ */
+export const MLFLOW_ADDRESS = "172.18.0.2";
 export const DOCKER_DNS_ADDRESS = "127.0.0.11";
 /** Paths nginx writes to, by the rendered nginx.conf (pid, logs) and layout.ts (temp dirs). */
 const WRITABLE_DIRS = { cache: path.posix.dirname(NGINX.clientBodyTemp), log: "/var/log/nginx", run: "/run" } as const;
-
-const namespaceIds = () => `${readlinkSync("/proc/self/ns/net")}|${readlinkSync("/proc/self/ns/mnt")}`;
-
-const WORKDIR_PREFIX = "mlflow-e2e-";
-const OWNER_FILE = "owner";
-
-/** pid and start time of a live process (a pid alone may be reused), or undefined. */
-function processIdentity(pid: number): string | undefined {
-    try {
-        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-        return `${pid} ${stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]}`;
-    } catch {
-        return undefined;
-    }
-}
-
-/**
- * Removes work directories of earlier runs whose outer process was killed outright (SIGKILL
- * leaves no chance to clean up; the kernel already ended their processes, mounts and namespaces).
- */
-function sweepStaleWorkDirs(): void {
-    for (const name of readdirSync(os.tmpdir())) {
-        if (!name.startsWith(WORKDIR_PREFIX)) continue;
-        const dir = path.join(os.tmpdir(), name);
-        try {
-            const owner = readFileSync(path.join(dir, OWNER_FILE), "utf8").trim();
-            const pid = Number(owner.split(" ")[0]);
-            if (owner && processIdentity(pid) !== owner) rmSync(dir, { recursive: true, force: true });
-        } catch { /* not ours, or being created right now */ }
-    }
-}
-
-/** True in the re-executed child, and only if it really is in other namespaces than its parent. */
-export function inNamespace(): boolean {
-    const outer = process.env[NAMESPACE_ENV];
-    if (!outer) return false;
-    const [outerNet, outerMnt] = outer.split("|");
-    const [net_, mnt] = namespaceIds().split("|");
-    if (net_ === outerNet || mnt === outerMnt) {
-        throw new Error(`${NAMESPACE_ENV} is set but this process shares its parent's network or mount namespace; refusing to touch the machine`);
-    }
-    return true;
-}
-
-function assertInNamespace(): void {
-    if (!inNamespace()) throw new Error("the nginx sandbox runs only inside reexecInNamespace(); it never touches the machine's own network or mounts");
-}
-
-/**
- * Runs `scriptFile` again inside private mount, network and PID namespaces (see the header) and
- * makes this process exit with its status. Call it instead of defining tests when !inNamespace().
- */
-export function reexecInNamespace(scriptFile: string, options: { timeoutMs?: number } = {}): void {
-    if (process.getuid?.() !== 0) {
-        console.error("the nginx end-to-end tests need root (network and mount namespaces)");
-        process.exitCode = 1;
-        return;
-    }
-    sweepStaleWorkDirs();
-    const workDir = mkdtempSync(path.join(os.tmpdir(), WORKDIR_PREFIX));
-    writeFileSync(path.join(workDir, OWNER_FILE), processIdentity(process.pid) ?? "");
-    const timeoutMs = options.timeoutMs ?? 300_000;
-    const child = spawn("setpriv", [
-        "--pdeathsig", "KILL", "--",
-        "unshare", "--mount", "--net", "--pid", "--fork", "--kill-child", "--mount-proc", "--propagation", "private",
-        process.execPath, ...process.execArgv, scriptFile, ...process.argv.slice(2),
-    ], {
-        stdio: "inherit",
-        env: { ...process.env, [NAMESPACE_ENV]: namespaceIds(), [WORKDIR_ENV]: workDir },
-    });
-    let cleaned = false;
-    const cleanup = () => {
-        if (cleaned) return;
-        cleaned = true;
-        rmSync(workDir, { recursive: true, force: true });
-    };
-    const timer = setTimeout(() => {
-        console.error(`${path.basename(scriptFile)}: no result after ${timeoutMs / 1000} s; killing it`);
-        child.kill("SIGKILL");
-    }, timeoutMs);
-    const onSignal = (signal: NodeJS.Signals) => {
-        child.kill("SIGKILL");
-        cleanup();
-        process.exit(signal === "SIGINT" ? 130 : 143);
-    };
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
-    child.on("error", error => {
-        console.error(`cannot start unshare: ${error.message}`);
-        process.exitCode = 1;
-    });
-    child.on("exit", (code, signal) => {
-        clearTimeout(timer);
-        process.off("SIGINT", onSignal);
-        process.off("SIGTERM", onSignal);
-        cleanup();
-        if (signal) console.error(`${path.basename(scriptFile)} in its namespace ended by ${signal}`);
-        process.exitCode = code ?? 1;
-    });
-}
-
-/**
- * A new directory for a test's own files. Inside the namespace it lives in the work directory the
- * outer process removes when the run ends, so nothing needs cleaning up by hand.
- */
-export function scratchDir(prefix: string): string {
-    const base = process.env[WORKDIR_ENV] && existsSync(process.env[WORKDIR_ENV]!) ? process.env[WORKDIR_ENV]! : os.tmpdir();
-    return mkdtempSync(path.join(base, `${prefix}-`));
-}
 
 /** The nginx root file system, checked; throws with the command that builds it. */
 export function resolveNginxRoot(root = process.env.NGINX_ROOT || DEFAULT_NGINX_ROOT): string {
@@ -172,61 +54,8 @@ export function resolveNginxRoot(root = process.env.NGINX_ROOT || DEFAULT_NGINX_
     return root;
 }
 
-export interface RunResult {
-    code: number | null;
-    signal: NodeJS.Signals | null;
-    stdout: string;
-    stderr: string;
-}
-
-/** Runs a command (in the current namespaces) with a time limit; never throws for a non-zero exit. */
-export function run(command: string, args: string[], options: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<RunResult> {
-    return new Promise((resolve, reject) => {
-        const spawnOptions: SpawnOptions = { stdio: ["pipe", "pipe", "pipe"], env: options.env ?? process.env, cwd: options.cwd };
-        const child = spawn(command, args, spawnOptions);
-        const stdout: Buffer[] = [];
-        const stderr: Buffer[] = [];
-        child.stdout!.on("data", (chunk: Buffer) => stdout.push(chunk));
-        child.stderr!.on("data", (chunk: Buffer) => stderr.push(chunk));
-        const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
-        child.on("error", error => { clearTimeout(timer); reject(error); });
-        child.on("close", (code, signal) => {
-            clearTimeout(timer);
-            resolve({ code, signal, stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8") });
-        });
-        child.stdin!.on("error", () => { /* the command may not read its input */ });
-        child.stdin!.end(options.input ?? "");
-    });
-}
-
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
-
-function canConnect(host: string, port: number): Promise<boolean> {
-    return new Promise(resolve => {
-        const socket = net.connect({ host, port });
-        const done = (ok: boolean) => { socket.destroy(); resolve(ok); };
-        socket.setTimeout(1000, () => done(false));
-        socket.once("connect", () => done(true));
-        socket.once("error", () => done(false));
-    });
-}
-
-/** Brings `lo` up (all of 127.0.0.0/8 then works), idempotent. Only inside the namespace. */
-export function bringUpLoopback(): void {
-    assertInNamespace();
-    execFileSync("ip", ["link", "set", "lo", "up"]);
-}
-
-/** Brings `lo` up and puts `address` on it (idempotent). Only inside the namespace. */
-export function addLoopbackAddress(address: string): void {
-    bringUpLoopback();
-    const present = execFileSync("ip", ["-o", "addr", "show", "dev", "lo"], { encoding: "utf8" });
-    const prefix = net.isIPv6(address) ? 128 : 32;
-    if (!present.includes(` ${address}/`)) execFileSync("ip", ["addr", "add", `${address}/${prefix}`, "dev", "lo"]);
-}
-
-/** The in-process stand-in's data directory, in the sandbox's work directory. */
-const standinDataDir = (workDir: string) => path.join(workDir, "mlflow");
+/** The store's place inside MLflow's data directory, as on the data volume. */
+const artifactsIn = (mlflowData: string) => path.join(mlflowData, path.posix.relative(DATA.mlflow, DATA.artifacts));
 
 export interface SandboxOptions {
     /** Output of `npm run render` (render()). */
@@ -240,8 +69,8 @@ export interface SandboxOptions {
      * mlflow-fetch-secrets installs it). Every other host path comes from the render directory.
      */
     hostPaths?: Record<string, string>;
-    /** Start the in-process MLflow stand-in (default), or not: the caller serves STANDIN_ADDRESS:5000. */
-    standin?: boolean;
+    /** Start the real MLflow server (default), or not: the caller serves MLFLOW_ADDRESS:5000. */
+    mlflow?: boolean;
 }
 
 interface Mount { source: string; target: string; readOnly: boolean }
@@ -254,9 +83,13 @@ export class NginxSandbox {
     readonly caCert: string;
     readonly workDir: string;
     readonly root: string;
-    /** Local directories behind nginx's writable paths, the ACME webroot and MLflow's artifact store (nginx serves downloads from it). */
-    readonly dirs: { cache: string; log: string; run: string; acmeWebroot: string; tls: string; artifacts: string };
-    standin?: MlflowStandin;
+    /**
+     * Local directories behind nginx's writable paths, the ACME webroot, MLflow's data directory
+     * (DATA.mlflow), its artifact store inside it (nginx serves downloads from it), and the
+     * MLflow container's /tmp and HOME.
+     */
+    readonly dirs: { cache: string; log: string; run: string; acmeWebroot: string; tls: string; mlflowData: string; artifacts: string; mlflowTmp: string; mlflowHome: string };
+    mlflow?: RealMlflow;
     dns?: DnsStub;
     private master?: ChildProcess;
     private masterStderr = "";
@@ -299,10 +132,13 @@ export class NginxSandbox {
             run: dir("nginx-run"),
             acmeWebroot: overrides[DATA.acmeWebroot] ?? dir("acme-webroot"),
             tls: overrides[HOST.activeTlsDir] ?? dir("tls-active"),
-            artifacts: overrides[DATA.artifacts] ?? dir(standinArtifactsDir(standinDataDir(workDir))),
+            mlflowData: dir("mlflow-data"),
+            artifacts: overrides[DATA.artifacts] ?? dir(artifactsIn(path.join(workDir, "mlflow-data"))),
+            mlflowTmp: dir("mlflow-tmp", 0o1777),
+            mlflowHome: dir("mlflow-home", 0o700),
         });
         try {
-            await sandbox.setUp(overrides, options.standin ?? true);
+            await sandbox.setUp(overrides, options.mlflow ?? true);
             return sandbox;
         } catch (error) {
             await sandbox.stop();
@@ -310,8 +146,9 @@ export class NginxSandbox {
         }
     }
 
-    private async setUp(overrides: Record<string, string>, withStandin: boolean): Promise<void> {
+    private async setUp(overrides: Record<string, string>, withMlflow: boolean): Promise<void> {
         addLoopbackAddress(this.publicIp);
+        addLoopbackAddress(MLFLOW_ADDRESS);
 
         if (!overrides[HOST.activeTlsDir]) {
             // What mlflow-certificate installs before any Let's Encrypt certificate exists.
@@ -349,16 +186,23 @@ export class NginxSandbox {
         this.bind(this.dirs.log, WRITABLE_DIRS.log, false);
         this.bind(this.dirs.run, WRITABLE_DIRS.run, false);
 
-        this.dns = await DnsStub.start({ records: { [MLFLOW.service]: STANDIN_ADDRESS }, address: DOCKER_DNS_ADDRESS, port: 53 });
-        if (withStandin) {
-            this.standin = await MlflowStandin.start({
-                host: STANDIN_ADDRESS,
-                port: MLFLOW.port,
-                dataDir: standinDataDir(this.workDir),
-                ...securityFromCompose(this.composeFile),
-            });
-        }
+        this.dns = await DnsStub.start({ records: { [MLFLOW.service]: MLFLOW_ADDRESS }, address: DOCKER_DNS_ADDRESS, port: 53 });
+        if (withMlflow) this.mlflow = await this.startMlflow(MLFLOW_ADDRESS);
         await this.startNginx();
+    }
+
+    /**
+     * The real MLflow server on this sandbox's data directory, waited on at `address` (which must
+     * be on `lo`); for a second start after the first was stopped (a recreated container).
+     */
+    startMlflow(address: string): Promise<RealMlflow> {
+        return RealMlflow.start({
+            composeFile: this.composeFile,
+            hostPaths: { [DATA.mlflow]: this.dirs.mlflowData },
+            tmpDir: this.dirs.mlflowTmp,
+            homeDir: this.dirs.mlflowHome,
+            address,
+        });
     }
 
     private bind(source: string, containerPath: string, readOnly: boolean): void {
@@ -508,7 +352,7 @@ export class NginxSandbox {
         }
     }
 
-    /** Stops nginx, the stand-in and the DNS stub, unmounts, removes the work dir. Safe to call twice. */
+    /** Stops nginx, MLflow and the DNS stub, unmounts, removes the work dir. Safe to call twice. */
     async stop(): Promise<void> {
         const master = this.master;
         if (master && master.exitCode === null && master.signalCode === null) {
@@ -525,8 +369,8 @@ export class NginxSandbox {
             }
         }
         this.master = undefined;
-        await this.standin?.close().catch(() => undefined);
-        this.standin = undefined;
+        await this.mlflow?.stop().catch(() => undefined);
+        this.mlflow = undefined;
         await this.dns?.close().catch(() => undefined);
         this.dns = undefined;
         for (const mount of this.mounts.reverse()) {

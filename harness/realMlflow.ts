@@ -1,0 +1,180 @@
+// The real MLflow server (the pinned release in .venv/mlflow, scripts/python-envs.sh) run the way
+// the rendered compose file runs the mlflow container: its `command` and `environment`, read from
+// the file and not written a second time, with the container's paths mapped onto local
+// directories laid out like the host's (the service's volumes: DATA.mlflow -> /mlflow; /tmp, not
+// a volume, gets a directory of its own so a test can see what MLflow puts there). `--host
+// 0.0.0.0` stays as it is: inside the test's network namespace the server then answers on every
+// address of `lo`, among them the one the DNS stub gives `mlflow`, as a container answers on its
+// compose network address, and MLflow's own job runner reaches it at 0.0.0.0:5000 as in the
+// container. Only inside the namespace (namespace.ts).
+import { ChildProcess, spawn } from "child_process";
+import { mkdirSync, readdirSync, readFileSync } from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { MLFLOW } from "../lib/render/layout";
+import { request } from "./httpClient";
+import { assertInNamespace, canConnect, sleep } from "./namespace";
+import { pythonEnvBin, pythonEnvDir } from "./pythonEnv";
+
+export interface RealMlflowOptions {
+    /** The rendered compose file (files/etc/mlflow/compose.yaml of a render). */
+    composeFile: string;
+    /** Local directories for the host paths of the mlflow service's volumes, e.g. {[DATA.mlflow]: dir}. */
+    hostPaths: Record<string, string>;
+    /** Stand for the container's own /tmp and its HOME (the image's root disk). */
+    tmpDir: string;
+    homeDir: string;
+    /** An address on `lo` to wait on until MLflow answers /health. */
+    address: string;
+    /** How long MLflow may take to come up (the compose healthcheck allows 120 s). */
+    startTimeoutMs?: number;
+}
+
+/** One request as uvicorn's access log (MLflow's log config) shows it. */
+export interface LoggedRequest {
+    method: string;
+    path: string;
+    status: number;
+}
+
+interface ComposeService {
+    command?: string[];
+    environment?: Record<string, string>;
+    volumes?: string[];
+}
+
+/** The mlflow service of a rendered compose file: command, environment, volumes (host:container). */
+export function mlflowService(composeFile: string): Required<ComposeService> {
+    const compose = parse(readFileSync(composeFile, "utf8")) as { services?: Record<string, ComposeService> };
+    const service = compose.services?.[MLFLOW.service];
+    if (!service?.command) throw new Error(`${composeFile}: the ${MLFLOW.service} service has no command`);
+    return { command: service.command.map(String), environment: service.environment ?? {}, volumes: service.volumes ?? [] };
+}
+
+const ACCESS_LINE = /"([A-Z]+) (\S+) HTTP\/[\d.]+" (\d{3})/;
+
+export class RealMlflow {
+    /** The tail of what MLflow wrote; every access log line is kept apart, in `logged`. */
+    private output = "";
+    private readonly logged: LoggedRequest[] = [];
+    private constructor(private readonly child: ChildProcess, readonly command: string[], readonly env: Record<string, string>) {
+        // uvicorn writes its access log to stdout, one line per write; everything else goes to stderr.
+        let partial = "";
+        child.stdout!.on("data", (chunk: Buffer) => {
+            const lines = (partial + chunk.toString("utf8")).split("\n");
+            partial = lines.pop()!;
+            for (const line of lines) {
+                const match = ACCESS_LINE.exec(line);
+                if (match) this.logged.push({ method: match[1], path: match[2], status: Number(match[3]) });
+                this.keep(`${line}\n`);
+            }
+        });
+        child.stderr!.on("data", (chunk: Buffer) => this.keep(chunk.toString("utf8")));
+    }
+
+    private keep(text: string): void {
+        this.output = (this.output + text).slice(-1_000_000);
+    }
+
+    static async start(options: RealMlflowOptions): Promise<RealMlflow> {
+        assertInNamespace();
+        const service = mlflowService(options.composeFile);
+        const mounts: [string, string][] = [["/tmp", options.tmpDir]];
+        for (const volume of service.volumes) {
+            const [hostPath, containerPath] = volume.split(":");
+            const local = options.hostPaths[hostPath];
+            if (!local) throw new Error(`no local directory for the mlflow volume ${volume}`);
+            mkdirSync(local, { recursive: true });
+            mounts.push([containerPath, local]);
+        }
+        mkdirSync(options.tmpDir, { recursive: true });
+        mkdirSync(options.homeDir, { recursive: true });
+        // A container path inside a value (an argument, sqlite:////mlflow/mlflow.db) -> the local one.
+        const toLocal = (value: string) => mounts.reduce((text, [containerPath, local]) =>
+            text.replace(new RegExp(`(?<![\\w.-])${containerPath}(?=/|$)`, "g"), local), value);
+        const [program, ...args] = service.command;
+        if (program !== "mlflow") throw new Error(`the mlflow service runs ${program}, not mlflow`);
+        const env: Record<string, string> = {
+            PATH: `${path.join(pythonEnvDir("mlflow"), "bin")}:/usr/local/bin:/usr/bin:/bin`,
+            HOME: options.homeDir,
+            TMPDIR: options.tmpDir,
+            ...Object.fromEntries(Object.entries(service.environment).map(([key, value]) => [key, toLocal(String(value))])),
+        };
+        const command = [pythonEnvBin("mlflow", "mlflow"), ...args.map(toLocal)];
+        const child = spawn(command[0], command.slice(1), { env, cwd: options.tmpDir, stdio: ["ignore", "pipe", "pipe"], detached: true });
+        const server = new RealMlflow(child, command, env);
+        const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
+        while (Date.now() < deadline) {
+            if (child.exitCode !== null || child.signalCode !== null) break;
+            if (await canConnect(options.address, MLFLOW.port)) {
+                const health = await request({ address: options.address, port: MLFLOW.port, tls: false, path: "/health", timeoutMs: 5000 }).catch(() => undefined);
+                if (health?.status === 200) return server;
+            }
+            await sleep(250);
+        }
+        await server.stop();
+        throw new Error(`mlflow server did not come up: ${command.join(" ")}\n${server.output.slice(-6000)}`);
+    }
+
+    get pid(): number { return this.child.pid!; }
+
+    /** Everything MLflow wrote (server, workers, job runner), newest last. */
+    get log(): string { return this.output; }
+
+    /** Requests MLflow answered, from uvicorn's access log, oldest first. */
+    requests(): LoggedRequest[] {
+        return [...this.logged];
+    }
+
+    /** The server process and all of its descendants (uvicorn's supervisor and workers, the job runner). */
+    processes(): { pid: number; cmdline: string }[] {
+        const children = new Map<number, number[]>();
+        for (const entry of readdirSync("/proc")) {
+            if (!/^\d+$/.test(entry)) continue;
+            try {
+                const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+                const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+                children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+            } catch { /* gone meanwhile */ }
+        }
+        const result: { pid: number; cmdline: string }[] = [];
+        const visit = (pid: number) => {
+            let cmdline = "";
+            try { cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim(); } catch { return; }
+            result.push({ pid, cmdline });
+            for (const child of children.get(pid) ?? []) visit(child);
+        };
+        visit(this.pid);
+        return result;
+    }
+
+    /** Resident (RSS) and proportional (PSS, shared pages split between processes) memory of all of MLflow's processes, in bytes. */
+    memory(): { rss: number; pss: number; processes: number } {
+        let rss = 0;
+        let pss = 0;
+        let processes = 0;
+        for (const { pid } of this.processes()) {
+            try {
+                const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+                rss += 1024 * Number(/^Rss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
+                pss += 1024 * Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
+                processes++;
+            } catch { /* gone meanwhile */ }
+        }
+        return { rss, pss, processes };
+    }
+
+    /** SIGTERM as `docker stop` sends it (MLflow forwards it to uvicorn), SIGKILL to what is left after 10 s. Safe to call twice. */
+    async stop(): Promise<void> {
+        const child = this.child;
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise<void>(resolve => child.once("exit", () => resolve()));
+        const group = (signal: NodeJS.Signals) => { try { process.kill(-child.pid!, signal); } catch { /* gone */ } };
+        group("SIGTERM");
+        const timer = setTimeout(() => group("SIGKILL"), 10_000);
+        await exited;
+        clearTimeout(timer);
+        // The job runner leaves by itself once it sees the server gone; do not wait for it.
+        group("SIGKILL");
+    }
+}
