@@ -14,7 +14,7 @@ import { parse } from "yaml";
 import { MLFLOW } from "../lib/render/layout";
 import { request } from "./httpClient";
 import { assertInNamespace, canConnect, sleep } from "./namespace";
-import { pythonEnvBin, pythonEnvDir } from "./pythonEnv";
+import { PythonEnvName, pythonEnvBin, pythonEnvDir } from "./pythonEnv";
 
 export interface RealMlflowOptions {
     /** The rendered compose file (files/etc/mlflow/compose.yaml of a render). */
@@ -28,6 +28,8 @@ export interface RealMlflowOptions {
     address: string;
     /** How long MLflow may take to come up (the compose healthcheck allows 120 s). */
     startTimeoutMs?: number;
+    /** The virtual environment whose `mlflow` runs (default "mlflow", the pinned release); the upgrade test starts an older release. */
+    pythonEnv?: PythonEnvName;
 }
 
 /** One request as uvicorn's access log (MLflow's log config) shows it. */
@@ -95,12 +97,12 @@ export class RealMlflow {
         const [program, ...args] = service.command;
         if (program !== "mlflow") throw new Error(`the mlflow service runs ${program}, not mlflow`);
         const env: Record<string, string> = {
-            PATH: `${path.join(pythonEnvDir("mlflow"), "bin")}:/usr/local/bin:/usr/bin:/bin`,
+            PATH: `${path.join(pythonEnvDir(options.pythonEnv ?? "mlflow"), "bin")}:/usr/local/bin:/usr/bin:/bin`,
             HOME: options.homeDir,
             TMPDIR: options.tmpDir,
             ...Object.fromEntries(Object.entries(service.environment).map(([key, value]) => [key, toLocal(String(value))])),
         };
-        const command = [pythonEnvBin("mlflow", "mlflow"), ...args.map(toLocal)];
+        const command = [pythonEnvBin(options.pythonEnv ?? "mlflow", "mlflow"), ...args.map(toLocal)];
         const child = spawn(command[0], command.slice(1), { env, cwd: options.tmpDir, stdio: ["ignore", "pipe", "pipe"], detached: true });
         const server = new RealMlflow(child, command, env);
         const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
