@@ -1,8 +1,9 @@
 // Wiring only: stack configuration -> validated settings -> the deployment -> stack outputs.
 import * as pulumi from "@pulumi/pulumi";
 import { Deployment } from "./components/deployment";
-import { MlflowOnAws } from "./components/mlflowOnAws";
-import { MlflowOnDocker } from "./components/mlflowOnDocker";
+import { MlflowOnFargate } from "./components/fargate/mlflowOnFargate";
+import { MlflowOnDocker } from "./components/local/mlflowOnDocker";
+import { MlflowOnAws } from "./components/ec2/mlflowOnAws";
 import { SettingsError, validateSettings } from "./lib/settings";
 import { toRawConfig } from "./lib/stackConfig";
 
@@ -19,9 +20,20 @@ async function reportingSettingsErrors<T>(step: () => T | Promise<T>): Promise<T
 export = async () => {
     const settings = await reportingSettingsErrors(() =>
         validateSettings(toRawConfig(pulumi.getProject(), pulumi.runtime.allConfig(), `the configuration of stack ${pulumi.getStack()}`)));
-    const deployment: Deployment = settings.target === "local"
-        ? new MlflowOnDocker("mlflow", { settings })
+    const deployment: Deployment = settings.target === "local" ? new MlflowOnDocker("mlflow", { settings })
+        : settings.compute === "fargate" ? new MlflowOnFargate("mlflow", { settings })
         : await reportingSettingsErrors(() => MlflowOnAws.create("mlflow", settings));
+    // The scaled tier's stores are exported only where they exist: an undefined output is a
+    // warning on every run, and the host tier has none of them.
+    const scaledTier = {
+        artifactBucket: deployment.artifactBucket,
+        artifactsDestination: deployment.artifactsDestination,
+        databaseIdentifier: deployment.databaseIdentifier,
+        databaseEndpoint: deployment.databaseEndpoint,
+        databaseSecretArn: deployment.databaseSecretArn,
+        clusterName: deployment.clusterName,
+        serviceName: deployment.serviceName,
+    };
     return {
         url: deployment.url,
         healthUrl: deployment.healthUrl,
@@ -34,5 +46,6 @@ export = async () => {
         sessionCommand: deployment.sessionCommand,
         dataVolumeId: deployment.dataVolumeId,
         dataRetention: deployment.dataRetention,
+        ...Object.fromEntries(Object.entries(scaledTier).filter(([, value]) => value !== undefined)),
     };
 };

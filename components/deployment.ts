@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 
 /**
- * What index.ts exports, whichever target runs the stack: both components have this shape, so
- * the stack outputs keep the same names everywhere.
+ * What index.ts exports, whichever tier runs the stack (components/ec2, components/fargate,
+ * components/local): every deployment has this shape, so the stack outputs keep their names
+ * everywhere.
  */
 export interface Deployment {
     url: pulumi.Output<string>;
@@ -12,12 +13,23 @@ export interface Deployment {
     passwords: pulumi.Output<Record<string, string>>;
     /** Secret. */
     trackingEnv: pulumi.Output<string>;
-    /** The private CA certificate the server presents unless (and until) a publicly trusted one is served. */
+    /** The private CA certificate the server presents unless (and until) a publicly trusted one is served; empty where none is used. */
     caCertPem: pulumi.Output<string>;
-    /** The EC2 host's outputs; a local stack has none of them. */
+    /** A shell command that opens a shell where MLflow runs (Session Manager on a host, ECS Exec in a task); none locally. */
+    sessionCommand?: pulumi.Output<string>;
+    /** What `pulumi destroy` keeps, and the commands that delete it. */
+    dataRetention?: pulumi.Output<string>;
+    /** The EC2 host's outputs. */
     publicIp?: pulumi.Output<string>;
     instanceId?: pulumi.Output<string>;
-    sessionCommand?: pulumi.Output<string>;
     dataVolumeId?: pulumi.Output<string>;
-    dataRetention?: pulumi.Output<string>;
+    /** The stores of the scaled tier, named for tools that work on them (a migration from a host, a restore). */
+    artifactBucket?: pulumi.Output<string>;
+    artifactsDestination?: pulumi.Output<string>;
+    databaseIdentifier?: pulumi.Output<string>;
+    databaseEndpoint?: pulumi.Output<string>;
+    /** ARN of the Secrets Manager secret with the database's user name and password. */
+    databaseSecretArn?: pulumi.Output<string>;
+    clusterName?: pulumi.Output<string>;
+    serviceName?: pulumi.Output<string>;
 }

@@ -4,6 +4,12 @@ import * as net from "net";
 
 export type Target = "aws" | "local";
 export type Architecture = "arm64" | "x86_64";
+/** What runs MLflow on AWS: one EC2 host, or ECS tasks on Fargate behind a load balancer. */
+export type Compute = "ec2" | "fargate";
+/** Where MLflow keeps runs, metrics and the model registry. */
+export type BackendStore = "sqlite" | "rds";
+/** Where MLflow keeps artifacts. */
+export type ArtifactStore = "volume" | "s3";
 
 export interface Settings {
     /** Where the stack runs: an EC2 host ("aws") or the local Docker engine ("local"). */
@@ -44,6 +50,22 @@ export interface Settings {
     /** Loopback ports of the local target. */
     localHttpsPort: number;
     localHttpPort: number;
+    compute: Compute;
+    /** sqlite: a file on the data volume; rds: RDS for PostgreSQL. */
+    backendStore: BackendStore;
+    /** volume: a directory on the data volume; s3: an S3 bucket of the stack's own. */
+    artifactStore: ArtifactStore;
+    /** Fargate task size: CPU units (1024 = 1 vCPU) and MiB, one of the pairs Fargate offers. */
+    taskCpu: number;
+    taskMemory: number;
+    /** Tasks the service starts with; autoscaling then keeps the count between minTaskCount and maxTaskCount. */
+    desiredCount: number;
+    minTaskCount: number;
+    maxTaskCount: number;
+    /** RDS instance class of the PostgreSQL database. */
+    dbInstanceClass: string;
+    /** Allocated gp3 storage of the database. */
+    dbStorageGiB: number;
 }
 
 /** What a key may hold when the stack file leaves it out; Pulumi.yaml declares the same (a test holds them equal). */
@@ -57,7 +79,7 @@ export const DEFAULTS = {
     amiId: "",
     allowedCidrs: ["0.0.0.0/0"],
     subnetId: "",
-    mlflowVersion: "3.17.0",
+    mlflowVersion: "3.17.2",
     // 1.30.6 is the newest patch release; see NGINX_FLOOR for the oldest one accepted.
     nginxVersion: "1.30.6",
     dataVolumeGiB: 20,
@@ -69,6 +91,21 @@ export const DEFAULTS = {
     alarmEmail: "",
     localHttpsPort: 8443,
     localHttpPort: 8080,
+    compute: "ec2",
+    backendStore: "sqlite",
+    artifactStore: "volume",
+    // Half a vCPU and 1 GiB per task: MLflow's workers and nginx fit, and two tasks keep the
+    // scaled tier's defaults within about $80 a month (README, cost of the scaled tier).
+    taskCpu: 512,
+    taskMemory: 1024,
+    // Two tasks: one per availability zone, so a zone or a task can fail without an outage.
+    desiredCount: 2,
+    minTaskCount: 2,
+    maxTaskCount: 4,
+    // Graviton, the smallest class with 1 GiB; MLflow's tracking queries are light.
+    dbInstanceClass: "db.t4g.micro",
+    // gp3's minimum on RDS.
+    dbStorageGiB: 20,
 } as const;
 
 export type SettingKey = keyof typeof DEFAULTS;
@@ -122,6 +159,27 @@ export function architectureOf(instanceType: string): Architecture | undefined {
     if (series === "a" && match[2] === "1") return "arm64";
     return attributes.startsWith("g") ? "arm64" : "x86_64";
 }
+
+/**
+ * The task sizes Fargate offers on Linux: CPU units to the memory sizes (MiB) allowed with them.
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
+ */
+export const FARGATE_TASK_SIZES: ReadonlyMap<number, readonly number[]> = new Map([
+    [256, [512, 1024, 2048]],
+    [512, range(1024, 4096, 1024)],
+    [1024, range(2048, 8192, 1024)],
+    [2048, range(4096, 16384, 1024)],
+    [4096, range(8192, 30720, 1024)],
+    [8192, range(16384, 61440, 4096)],
+    [16384, range(32768, 122880, 8192)],
+]);
+
+function range(from: number, to: number, step: number): number[] {
+    return Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
+}
+
+/** RDS keeps automated backups (and point-in-time recovery) for at most 35 days. */
+export const RDS_MAX_BACKUP_DAYS = 35;
 
 function compareVersions(a: string, b: string): number {
     const pa = a.split(".").map(Number);
@@ -290,6 +348,78 @@ export function validateSettings(raw: RawConfig): Settings {
         report("localHttpPort", localHttpPort, "accepted: a port other than localHttpsPort");
     }
 
+    const oneOf = <T extends string>(key: SettingKey, accepted: readonly T[]): T => {
+        const value = given(key) ?? String(DEFAULTS[key]);
+        if (!(accepted as readonly string[]).includes(value)) {
+            report(key, value, `accepted: ${accepted.join(" or ")}`);
+            return DEFAULTS[key] as T;
+        }
+        return value as T;
+    };
+    // Pulumi hands over a declared default like a value the stack set, so "set where it makes no
+    // sense" means: set to something other than the default.
+    const changed = (key: SettingKey) => given(key) !== undefined && given(key) !== String(DEFAULTS[key]);
+    const onlyFor = (keys: SettingKey[], applies: boolean, where: string) => {
+        for (const key of keys) {
+            if (!applies && changed(key)) report(key, raw[key], `only means something ${where}; remove it from this stack`);
+        }
+    };
+
+    const compute = oneOf<Compute>("compute", ["ec2", "fargate"]);
+    const backendStore = oneOf<BackendStore>("backendStore", ["sqlite", "rds"]);
+    const artifactStore = oneOf<ArtifactStore>("artifactStore", ["volume", "s3"]);
+    const fargate = target === "aws" && compute === "fargate";
+    const rds = target === "aws" && backendStore === "rds";
+    if (target === "local") {
+        onlyFor(["compute", "backendStore", "artifactStore"], false, "with target aws (target local runs both containers with SQLite and a Docker volume)");
+    } else if (fargate) {
+        // Tasks come and go and share no disk: the database and the artifacts must live outside them.
+        if (backendStore !== "rds") report("backendStore", backendStore, "compute fargate needs rds: tasks share no disk for an SQLite file");
+        if (artifactStore !== "s3") report("artifactStore", artifactStore, "compute fargate needs s3: tasks share no disk for artifacts");
+    } else if (backendStore !== "sqlite" || artifactStore !== "volume") {
+        // The host side (compose file, boot scripts) does not use RDS or S3 yet.
+        for (const [key, value, fallback] of [["backendStore", backendStore, "sqlite"], ["artifactStore", artifactStore, "volume"]] as const) {
+            if (value !== fallback) report(key, value, `not yet with compute ec2 (the host's compose file keeps MLflow's data on its volume); accepted: ${fallback}, or compute fargate`);
+        }
+    }
+
+    onlyFor(["taskCpu", "taskMemory", "desiredCount", "minTaskCount", "maxTaskCount"], fargate, "with compute fargate");
+    onlyFor(["instanceType", "amiId", "subnetId", "dataVolumeGiB", "dataSnapshotId", "acmeEmail"], !fargate,
+        "on an EC2 host (compute ec2); compute fargate has no host, no data volume and no Let's Encrypt");
+    onlyFor(["dbInstanceClass", "dbStorageGiB"], rds, "with backendStore rds");
+
+    const taskCpu = integer("taskCpu", 256, 16384, DEFAULTS.taskCpu);
+    const taskMemory = integer("taskMemory", 512, 122880, DEFAULTS.taskMemory);
+    const minTaskCount = integer("minTaskCount", 1, 100, DEFAULTS.minTaskCount);
+    const maxTaskCount = integer("maxTaskCount", 1, 100, DEFAULTS.maxTaskCount);
+    const desiredCount = integer("desiredCount", 1, 100, DEFAULTS.desiredCount);
+    if (fargate) {
+        const memories = FARGATE_TASK_SIZES.get(taskCpu);
+        if (!memories) {
+            report("taskCpu", raw.taskCpu, `accepted: one of Fargate's sizes ${[...FARGATE_TASK_SIZES.keys()].join(", ")} (CPU units, 1024 = 1 vCPU)`);
+        } else if (!memories.includes(taskMemory)) {
+            report("taskMemory", raw.taskMemory ?? String(taskMemory),
+                `accepted with taskCpu ${taskCpu}: ${memories[0]} to ${memories[memories.length - 1]} MiB in steps of ${memories[1] - memories[0]}`);
+        }
+        if (maxTaskCount < minTaskCount) report("maxTaskCount", raw.maxTaskCount ?? String(maxTaskCount), `accepted: at least minTaskCount (${minTaskCount})`);
+        else if (desiredCount < minTaskCount || desiredCount > maxTaskCount) {
+            report("desiredCount", raw.desiredCount ?? String(desiredCount),
+                `accepted: from minTaskCount (${minTaskCount}) to maxTaskCount (${maxTaskCount}), the bounds autoscaling keeps`);
+        }
+    }
+
+    const dbInstanceClass = given("dbInstanceClass") ?? DEFAULTS.dbInstanceClass;
+    if (!/^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(dbInstanceClass)) {
+        report("dbInstanceClass", dbInstanceClass, "accepted: an RDS instance class such as db.t4g.micro, db.t4g.small or db.m7g.large");
+    }
+    const dbStorageGiB = integer("dbStorageGiB", 20, 65536, DEFAULTS.dbStorageGiB);
+    if (rds && backupRetentionDays > RDS_MAX_BACKUP_DAYS) {
+        report("backupRetentionDays", raw.backupRetentionDays, `accepted with backendStore rds: 1 to ${RDS_MAX_BACKUP_DAYS} (RDS keeps automated backups at most that long)`);
+    }
+    if (fargate && domain !== undefined && route53ZoneId === undefined) {
+        report("domain", domain, "compute fargate with a domain needs route53ZoneId: ACM validates the load balancer's certificate through a record in that zone");
+    }
+
     if (problems.length > 0) throw new SettingsError(problems);
     return {
         target: target as Target,
@@ -300,5 +430,8 @@ export function validateSettings(raw: RawConfig): Settings {
         dataVolumeGiB, dataSnapshotId,
         users, maxUploadSize, protectData, backupRetentionDays, alarmEmail,
         localHttpsPort, localHttpPort,
+        compute, backendStore, artifactStore,
+        taskCpu, taskMemory, desiredCount, minTaskCount, maxTaskCount,
+        dbInstanceClass, dbStorageGiB,
     };
 }

@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { readFileSync, writeFileSync } from "fs";
 import * as http from "http";
 import * as path from "path";
-import { CA_CERT_FILE } from "../components/mlflowOnAws";
+import { CA_CERT_FILE } from "../components/shared/credentials";
 import { renderTrackingEnv } from "../lib/render/clientEnv";
 import { endpointUrl, publicEndpoint } from "../lib/render/endpoint";
 import { validateSettings } from "../lib/settings";

@@ -27,7 +27,7 @@ describe("settings", () => {
         assert.equal(settings.architecture, "arm64");
         assert.deepEqual(settings.users, ["admin"]);
         assert.deepEqual(settings.allowedCidrs, ["0.0.0.0/0"], "IPv4 only: the stack's network has no IPv6");
-        assert.equal(settings.mlflowVersion, "3.17.0");
+        assert.equal(settings.mlflowVersion, "3.17.2");
         assert.equal(settings.nginxVersion, "1.30.6");
         assert.equal(settings.protectData, false);
         assert.equal(settings.domain, undefined);

@@ -17,6 +17,8 @@ export interface RecordedResource {
      * would go unseen there.
      */
     urn?: string;
+    /** Names of the resources in options.dependsOn. */
+    dependsOn?: string[];
 }
 
 export interface ProgramRun {
@@ -32,6 +34,7 @@ export interface ProgramRun {
 export const MOCK_PUBLIC_IP = "198.51.100.7";
 export const MOCK_REGION = "eu-central-1";
 export const MOCK_AMI = "ami-0aaaaaaaaaaaaaaaa";
+export const MOCK_ACCOUNT = "123456789012";
 const PROJECT = "mlflow-on-aws";
 
 const pem = (label: string, body: Buffer) =>
@@ -56,6 +59,39 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
         case "tls:index/selfSignedCert:SelfSignedCert":
         case "tls:index/locallySignedCert:LocallySignedCert":
             return { ...inputs, certPem: pem("CERTIFICATE", Buffer.from(`mock certificate ${name}`)) };
+        case "aws:rds/instance:Instance":
+            return {
+                ...inputs,
+                identifier: `${name}-physical`,
+                address: `${name}-physical.c0ffee.${MOCK_REGION}.rds.amazonaws.com`,
+                port: inputs.port ?? 5432,
+                arn: `arn:aws:rds:${MOCK_REGION}:${MOCK_ACCOUNT}:db:${name}-physical`,
+                masterUserSecrets: [{ secretArn: `arn:aws:secretsmanager:${MOCK_REGION}:${MOCK_ACCOUNT}:secret:rds!db-${name}-AbCdEf`, kmsKeyId: "", secretStatus: "active" }],
+            };
+        case "aws:lb/loadBalancer:LoadBalancer":
+            return { ...inputs, dnsName: `${name}-1234567890.${MOCK_REGION}.elb.amazonaws.com`, zoneId: "Z215JYRZR1TBD5", arn: `arn:aws:elasticloadbalancing:${MOCK_REGION}:${MOCK_ACCOUNT}:loadbalancer/app/${name}/0123456789abcdef`, arnSuffix: `app/${name}/0123456789abcdef` };
+        case "aws:lb/targetGroup:TargetGroup":
+            return { ...inputs, arn: `arn:aws:elasticloadbalancing:${MOCK_REGION}:${MOCK_ACCOUNT}:targetgroup/${name}/0123456789abcdef`, arnSuffix: `targetgroup/${name}/0123456789abcdef` };
+        case "aws:s3/bucket:Bucket":
+            return { ...inputs, bucket: `${name}-physical`, arn: `arn:aws:s3:::${name}-physical` };
+        case "aws:ecs/cluster:Cluster":
+            return { ...inputs, name: `${name}-physical`, arn: `arn:aws:ecs:${MOCK_REGION}:${MOCK_ACCOUNT}:cluster/${name}-physical` };
+        case "aws:ecs/taskDefinition:TaskDefinition":
+            return { ...inputs, arn: `arn:aws:ecs:${MOCK_REGION}:${MOCK_ACCOUNT}:task-definition/${inputs.family}:1`, revision: 1 };
+        case "aws:lambda/invocation:Invocation":
+            return { ...inputs, result: JSON.stringify({ result: `${name}-result` }) };
+        case "aws:acm/certificate:Certificate":
+            return {
+                ...inputs,
+                arn: `arn:aws:acm:${MOCK_REGION}:${MOCK_ACCOUNT}:certificate/${name}`,
+                domainValidationOptions: inputs.domainName
+                    ? [{ domainName: inputs.domainName, resourceRecordName: `_x1.${inputs.domainName}.`, resourceRecordType: "CNAME", resourceRecordValue: "_x2.acm-validations.aws." }]
+                    : [],
+            };
+        case "aws:acm/certificateValidation:CertificateValidation":
+            return { ...inputs };
+        case "aws:route53/record:Record":
+            return { ...inputs, fqdn: inputs.name };
         case "tls:index/certRequest:CertRequest":
             return { ...inputs, certRequestPem: pem("CERTIFICATE REQUEST", Buffer.from(`mock request ${name}`)) };
         default:
@@ -93,6 +129,10 @@ function mockInvoke(token: string, inputs: Record<string, any>, aws: MockAws): R
         case "aws:ebs/getVolume:getVolume":
             if (!deployedVolume) throw new Error("getVolume: no such volume");
             return { id: `${deployedVolume.name}-id`, volumeId: `${deployedVolume.name}-id`, availabilityZone: deployedVolume.inputs.availabilityZone };
+        case "aws:index/getAvailabilityZones:getAvailabilityZones":
+            return { names: [`${MOCK_REGION}a`, `${MOCK_REGION}b`, `${MOCK_REGION}c`], zoneIds: [], id: MOCK_REGION };
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: MOCK_ACCOUNT, arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/test`, userId: "test", id: MOCK_ACCOUNT };
         case "aws:ec2/getSubnet:getSubnet":
             return { id: inputs.id, vpcId: "vpc-0existing000000000", availabilityZone: `${MOCK_REGION}c` };
         default:
@@ -187,6 +227,8 @@ export async function runProgram(settings: Record<string, string | string[] | nu
     };
     for (const [resource, { entry }] of declared) {
         entry.urn = `urn:pulumi:${stack}::${PROJECT}::${qualifiedType(resource).join("$")}::${entry.name}`;
+        const dependsOn = entry.options.dependsOn;
+        if (Array.isArray(dependsOn)) entry.dependsOn = dependsOn.map(dependency => declared.get(dependency as pulumi.Resource)?.entry.name ?? "(not declared)");
     }
     const ofType = (type: string) => resources.filter(r => r.type === type);
     return {

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { SNAPSHOT_TIME_UTC } from "../../lib/render/schedule";
 
 export interface DataVolumeArgs {
     availabilityZone: pulumi.Input<string>;
@@ -15,8 +16,8 @@ export interface DataVolumeArgs {
 
 /** The tag Data Lifecycle Manager selects volumes by. */
 export const BACKUP_TAG = "mlflow-on-aws:backup";
-/** Daily snapshot time (UTC); the host copies the database half an hour earlier (mlflow-backup.timer). */
-export const SNAPSHOT_TIME_UTC = "03:00";
+/** Daily snapshot time (UTC); the host copies the database before it (BACKUP_TIME_UTC, mlflow-backup.timer). */
+export { SNAPSHOT_TIME_UTC };
 
 /**
  * The encrypted EBS volume that holds MLflow's database, its artifacts and the issued
@@ -46,6 +47,8 @@ export class DataVolume extends pulumi.ComponentResource {
             // retainOnDelete: with protectData, `pulumi destroy` (and a replacement) leaves the
             // volume in AWS instead of deleting it.
             retainOnDelete: protectData,
+            // A volume never changes zones; a changed zone input must not replace it by a blank one.
+            ignoreChanges: ["availabilityZone"],
         });
 
         const role = new aws.iam.Role(`${name}-dlm`, {
@@ -67,8 +70,8 @@ export class DataVolume extends pulumi.ComponentResource {
                     name: "daily",
                     createRule: { interval: 24, intervalUnit: "HOURS", times: SNAPSHOT_TIME_UTC },
                     retainRule: { count: backupRetentionDays },
+                    // The snapshots carry the volume's tags, BACKUP_TAG among them (how restores find them).
                     copyTags: true,
-                    tagsToAdd: { [BACKUP_TAG]: backupSelector },
                 }],
             },
             tags,

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { DISK_WARN_PERCENT, METRIC_NAMESPACE } from "../../lib/render/schedule";
 
 export interface MonitoringArgs {
     instanceId: pulumi.Input<string>;
@@ -10,8 +11,8 @@ export interface MonitoringArgs {
     tags?: Record<string, string>;
 }
 
-/** Namespace of the metrics the host publishes (mlflow-monitor). */
-export const METRIC_NAMESPACE = "MLflowOnAws";
+/** Namespace of the metrics the host publishes (mlflow-monitor gets it through host.env). */
+export { METRIC_NAMESPACE };
 
 /**
  * Self-healing and alarms: EC2 recovers the instance onto healthy hardware when AWS's system
@@ -22,7 +23,7 @@ export class Monitoring extends pulumi.ComponentResource {
 
     constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mlflow-on-aws:index:Monitoring", name, {}, opts);
-        const { instanceId, alarmEmail, diskAlarmPercent, tags } = { diskAlarmPercent: 85, tags: {}, ...args };
+        const { instanceId, alarmEmail, diskAlarmPercent, tags } = { diskAlarmPercent: DISK_WARN_PERCENT, tags: {}, ...args };
         const parent = { parent: this };
         const stack = pulumi.getStack();
         const region = aws.getRegionOutput({}, parent).region;
@@ -51,7 +52,7 @@ export class Monitoring extends pulumi.ComponentResource {
 
         if (alarmEmail) {
             new aws.cloudwatch.MetricAlarm(`${name}-health`, {
-                alarmDescription: "MLflow's /health through nginx has failed for 15 minutes (or the host stopped reporting)",
+                alarmDescription: "MLflow's /health through nginx has failed for 15 minutes",
                 namespace: METRIC_NAMESPACE,
                 metricName: "HealthCheckOk",
                 dimensions: { Stack: stack },
@@ -60,7 +61,10 @@ export class Monitoring extends pulumi.ComponentResource {
                 evaluationPeriods: 3,
                 threshold: 1,
                 comparisonOperator: "LessThanThreshold",
-                treatMissingData: "breaching",
+                // A new or replaced host reports its first value minutes after boot; counting the
+                // gap as a failure would fire on every deployment. A host that stops reporting
+                // leaves the alarm in INSUFFICIENT_DATA; failed hardware is the recovery alarm's case.
+                treatMissingData: "missing",
                 alarmActions: notify,
                 okActions: notify,
                 tags,

@@ -1,11 +1,7 @@
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import { chooseZone } from "../lib/placement";
-import { Settings } from "../lib/settings";
-
-/** Every resource of a stack carries this tag, with stackTagValue() as its value. */
-export const STACK_TAG = "mlflow-on-aws:stack";
-export const stackTagValue = () => `${pulumi.getProject()}-${pulumi.getStack()}`;
+import { chooseZone } from "../../lib/placement";
+import { Settings } from "../../lib/settings";
+import { STACK_TAG, stackTagValue } from "../shared/tags";
 
 /**
  * Looks up what decides the zone before any resource is declared: where the instance type is

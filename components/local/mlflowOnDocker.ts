@@ -1,12 +1,11 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { ContainerSpec, HealthCheck, mlflowContainer, nginxContainer } from "../lib/render/containers";
-import { containerInput, endpointUrl, publicEndpoint, renderProxyConf } from "../lib/render/endpoint";
-import { MLFLOW, NGINX } from "../lib/render/layout";
-import { Settings } from "../lib/settings";
-import { Credentials } from "./credentials";
-import { CA_CERT_FILE } from "./mlflowOnAws";
-import { PrivateCa } from "./privateCa";
+import { ContainerSpec, HealthCheck, mlflowContainer, nginxContainer } from "../../lib/render/containers";
+import { containerInput, endpointUrl, publicEndpoint, renderProxyConf } from "../../lib/render/endpoint";
+import { MLFLOW, NGINX } from "../../lib/render/layout";
+import { Settings } from "../../lib/settings";
+import { CA_CERT_FILE, Credentials } from "../shared/credentials";
+import { PrivateCa } from "../shared/privateCa";
 
 export interface MlflowOnDockerArgs {
     /** Validated stack settings (lib/settings.ts); target "local". */

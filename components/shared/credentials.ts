@@ -1,8 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { PASSWORD_LENGTH } from "../lib/credentials";
-import { renderTrackingEnv } from "../lib/render/clientEnv";
-import { renderHtpasswd } from "../lib/render/htpasswd";
+import { PASSWORD_LENGTH } from "../../lib/credentials";
+import { renderTrackingEnv } from "../../lib/render/clientEnv";
+import { renderHtpasswd } from "../../lib/render/htpasswd";
+
+/** Where a client keeps the private CA certificate, as trackingEnv tells it. */
+export const CA_CERT_FILE = "mlflow-ca.pem";
 
 export interface CredentialsArgs {
     /** Basic-auth user names; each gets a generated password. */

@@ -1,14 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { endpointUrl, publicEndpoint } from "../lib/render/endpoint";
-import { Settings } from "../lib/settings";
-import { Credentials } from "./credentials";
+import { endpointUrl, publicEndpoint } from "../../lib/render/endpoint";
+import { Settings } from "../../lib/settings";
+import { CA_CERT_FILE, Credentials } from "../shared/credentials";
 import { BACKUP_TAG, DataVolume } from "./dataVolume";
 import { MlflowHost } from "./mlflowHost";
 import { Monitoring } from "./monitoring";
 import { Network } from "./network";
-import { lookUpZone, STACK_TAG, stackTagValue } from "./placement";
-import { PrivateCa } from "./privateCa";
+import { lookUpZone } from "./placement";
+import { PrivateCa } from "../shared/privateCa";
+import { stackTags } from "../shared/tags";
 
 export interface MlflowOnAwsArgs {
     /** Validated stack settings (lib/settings.ts). */
@@ -19,8 +20,6 @@ export interface MlflowOnAwsArgs {
 
 const dataVolumeName = (name: string) => `${name}-data`;
 
-/** Where a client keeps the private CA certificate, as trackingEnv tells it. */
-export const CA_CERT_FILE = "mlflow-ca.pem";
 
 /**
  * The whole AWS deployment: network, Elastic IP, credentials, certificates, data volume with
@@ -56,7 +55,7 @@ export class MlflowOnAws extends pulumi.ComponentResource {
         super("mlflow-on-aws:index:MlflowOnAws", name, {}, opts);
         const { settings, availabilityZone } = args;
         const parent = { parent: this };
-        const tags = { [STACK_TAG]: stackTagValue() };
+        const tags = stackTags();
 
         if (settings.domain && !settings.route53ZoneId && !settings.allowedCidrs.includes("0.0.0.0/0")) {
             pulumi.log.warn(`domain ${settings.domain} with allowedCidrs ${settings.allowedCidrs.join(", ")} and no route53ZoneId: ` +

@@ -17,6 +17,8 @@ const isIp = (name: string) => /^[0-9.]+$/.test(name) || name.includes(":");
  */
 export class PrivateCa extends pulumi.ComponentResource {
     readonly caCertPem: pulumi.Output<string>;
+    /** The server certificate alone (ACM imports it and the chain separately). */
+    readonly serverCertPem: pulumi.Output<string>;
     /** Server certificate followed by the CA certificate. */
     readonly serverChainPem: pulumi.Output<string>;
     /** Secret. */
@@ -56,8 +58,9 @@ export class PrivateCa extends pulumi.ComponentResource {
         }, parent);
 
         this.caCertPem = caCert.certPem;
+        this.serverCertPem = serverCert.certPem;
         this.serverChainPem = pulumi.interpolate`${serverCert.certPem}${caCert.certPem}`;
         this.serverKeyPem = pulumi.secret(serverKey.privateKeyPem);
-        this.registerOutputs({ caCertPem: this.caCertPem, serverChainPem: this.serverChainPem, serverKeyPem: this.serverKeyPem });
+        this.registerOutputs({ caCertPem: this.caCertPem, serverCertPem: this.serverCertPem, serverChainPem: this.serverChainPem, serverKeyPem: this.serverKeyPem });
     }
 }

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { HostFacts, renderCloudConfig, secretParameterNames, userDataBase64 } from "../lib/render/hostBundle";
-import { Settings } from "../lib/settings";
+import { HostFacts, renderCloudConfig, secretParameterNames, userDataBase64 } from "../../lib/render/hostBundle";
+import { Settings } from "../../lib/settings";
 import { METRIC_NAMESPACE } from "./monitoring";
 
 export interface MlflowHostArgs {

@@ -1,0 +1,82 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface EcsClusterArgs {
+    /** ARNs of the secrets tasks receive at start (the htpasswd parameter, the database's secret): the execution role may read exactly these. */
+    readonly ssmParameterArns: pulumi.Input<string>[];
+    readonly secretsManagerArns: pulumi.Input<string>[];
+    /** Days CloudWatch Logs keeps the containers' output. */
+    readonly logRetentionDays?: number;
+    readonly tags?: Record<string, string>;
+}
+
+/**
+ * What every task of the tier runs on: the cluster, the log group, the execution role (ECS's
+ * own: image pulls, logs, the secrets handed to containers) and MLflow's task role (what
+ * MLflow itself may do: its bucket, granted by the bucket, and ECS Exec's channel). No key
+ * pair, no SSH: a shell is ECS Exec, through Session Manager's channel, logged as API calls.
+ */
+export class EcsCluster extends pulumi.ComponentResource {
+    readonly clusterArn: pulumi.Output<string>;
+    readonly clusterName: pulumi.Output<string>;
+    readonly logGroupName: pulumi.Output<string>;
+    readonly executionRoleArn: pulumi.Output<string>;
+    readonly taskRoleArn: pulumi.Output<string>;
+    readonly taskRoleName: pulumi.Output<string>;
+
+    constructor(name: string, args: EcsClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mlflow-on-aws:index:EcsCluster", name, {}, opts);
+        const { ssmParameterArns, secretsManagerArns, logRetentionDays, tags } = { logRetentionDays: 30, tags: {}, ...args };
+        const parent = { parent: this };
+
+        // Container Insights off: its per-task metrics cost more than the tier's alarms need.
+        const cluster = new aws.ecs.Cluster(name, { settings: [{ name: "containerInsights", value: "disabled" }], tags }, parent);
+        const logs = new aws.cloudwatch.LogGroup(name, { retentionInDays: logRetentionDays, tags }, parent);
+
+        const tasksMayAssume = aws.iam.assumeRolePolicyForPrincipal({ Service: "ecs-tasks.amazonaws.com" });
+        const execution = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy: tasksMayAssume, tags }, parent);
+        new aws.iam.RolePolicyAttachment(`${name}-execution`, {
+            role: execution.name,
+            policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+        }, parent);
+        new aws.iam.RolePolicy(`${name}-execution-secrets`, {
+            role: execution.name,
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [
+                    { Effect: "Allow", Action: ["ssm:GetParameters"], Resource: ssmParameterArns },
+                    { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secretsManagerArns },
+                ],
+            }),
+        }, parent);
+
+        const task = new aws.iam.Role(`${name}-task`, { assumeRolePolicy: tasksMayAssume, tags }, parent);
+        // ECS Exec: the agent in the container opens Session Manager's data channel.
+        new aws.iam.RolePolicy(`${name}-task-exec`, {
+            role: task.name,
+            policy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{
+                    Effect: "Allow",
+                    Action: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+                    Resource: "*",
+                }],
+            }),
+        }, parent);
+
+        this.clusterArn = cluster.arn;
+        this.clusterName = cluster.name;
+        this.logGroupName = logs.name;
+        this.executionRoleArn = execution.arn;
+        this.taskRoleArn = task.arn;
+        this.taskRoleName = task.name;
+        this.registerOutputs({
+            clusterArn: this.clusterArn,
+            clusterName: this.clusterName,
+            logGroupName: this.logGroupName,
+            executionRoleArn: this.executionRoleArn,
+            taskRoleArn: this.taskRoleArn,
+            taskRoleName: this.taskRoleName,
+        });
+    }
+}

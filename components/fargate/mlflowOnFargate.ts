@@ -1,0 +1,202 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { containerInput, endpointUrl } from "../../lib/render/endpoint";
+import { rdsCaBundle } from "../../lib/render/rdsCa";
+import { schemaUpgradeContainer, serviceContainers, TASK_LISTEN_PORT, TaskContainersInput } from "../../lib/render/taskContainers";
+import { renderTaskNginxConf } from "../../lib/render/taskNginx";
+import { Settings } from "../../lib/settings";
+import { ArtifactBucket } from "../shared/artifactBucket";
+import { CA_CERT_FILE, Credentials } from "../shared/credentials";
+import { Database, DATABASE_NAME, DATABASE_USER } from "../shared/database";
+import { stackTags } from "../shared/tags";
+import { EcsCluster } from "./cluster";
+import { LoadBalancer } from "./loadBalancer";
+import { MlflowService } from "./mlflowService";
+import { FargateMonitoring } from "./monitoring";
+import { FargateNetwork } from "./network";
+import { SchemaUpgrade } from "./schemaUpgrade";
+
+export interface MlflowOnFargateArgs {
+    /** Validated stack settings (lib/settings.ts) with compute fargate, backendStore rds, artifactStore s3. */
+    readonly settings: Settings;
+}
+
+/**
+ * The scaled tier: MLflow in ECS tasks on Fargate behind an Application Load Balancer in two
+ * zones, its runs in RDS for PostgreSQL, its artifacts in S3. The same nginx settings, the same
+ * credentials and the same outputs as the host tier.
+ */
+export class MlflowOnFargate extends pulumi.ComponentResource {
+    readonly url: pulumi.Output<string>;
+    readonly healthUrl: pulumi.Output<string>;
+    readonly users: string[];
+    /** Secret. */
+    readonly passwords: pulumi.Output<Record<string, string>>;
+    /** Secret. */
+    readonly trackingEnv: pulumi.Output<string>;
+    readonly caCertPem: pulumi.Output<string>;
+    readonly sessionCommand: pulumi.Output<string>;
+    readonly dataRetention: pulumi.Output<string>;
+    readonly artifactBucket: pulumi.Output<string>;
+    readonly artifactsDestination: pulumi.Output<string>;
+    readonly databaseIdentifier: pulumi.Output<string>;
+    readonly databaseEndpoint: pulumi.Output<string>;
+    readonly databaseSecretArn: pulumi.Output<string>;
+    readonly clusterName: pulumi.Output<string>;
+    readonly serviceName: pulumi.Output<string>;
+
+    constructor(name: string, args: MlflowOnFargateArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mlflow-on-aws:index:MlflowOnFargate", name, {}, opts);
+        const { settings } = args;
+        if (settings.compute !== "fargate" || settings.backendStore !== "rds" || settings.artifactStore !== "s3") {
+            throw new Error("MlflowOnFargate needs compute fargate with backendStore rds and artifactStore s3 (lib/settings.ts enforces it)");
+        }
+        const parent = { parent: this };
+        const tags = stackTags();
+        const region = aws.getRegionOutput({}, parent).region;
+
+        const network = new FargateNetwork(name, { allowedCidrs: settings.allowedCidrs, tags }, parent);
+        const credentials = new Credentials(name, { users: settings.users }, parent);
+        const htpasswd = new aws.ssm.Parameter(`${name}-htpasswd`, {
+            // Not the host tier's name: moving a stack between tiers creates this before it deletes that.
+            name: `/${pulumi.getProject()}/${pulumi.getStack()}/task-htpasswd`,
+            type: "SecureString",
+            value: credentials.htpasswd,
+            description: "nginx htpasswd file of the MLflow tasks",
+            tags,
+        }, parent);
+
+        const database = new Database(`${name}-db`, {
+            subnetIds: network.isolatedSubnetIds,
+            securityGroupId: network.databaseSecurityGroupId,
+            instanceClass: settings.dbInstanceClass,
+            storageGiB: settings.dbStorageGiB,
+            backupRetentionDays: settings.backupRetentionDays,
+            protectData: settings.protectData,
+            tags,
+        }, parent);
+        const cluster = new EcsCluster(name, {
+            ssmParameterArns: [htpasswd.arn],
+            secretsManagerArns: [database.secretArn],
+            tags,
+        }, parent);
+        const bucket = new ArtifactBucket(`${name}-artifacts`, {
+            users: [{ name: cluster.taskRoleName, arn: cluster.taskRoleArn }],
+            protectData: settings.protectData,
+            noncurrentVersionDays: settings.backupRetentionDays,
+            tags,
+        }, parent);
+        const loadBalancer = new LoadBalancer(name, {
+            vpcId: network.vpcId,
+            subnetIds: network.publicSubnetIds,
+            securityGroupId: network.loadBalancerSecurityGroupId,
+            domain: settings.domain,
+            route53ZoneId: settings.route53ZoneId,
+            tags,
+        }, parent);
+
+        const endpoint = loadBalancer.serverName.apply(serverName => ({ names: [serverName], httpsPort: 443 }));
+        const taskInput: pulumi.Output<TaskContainersInput> = pulumi.all([
+            endpoint, region, database.address, database.port, database.secretArn, bucket.artifactsDestination, htpasswd.arn, cluster.logGroupName,
+        ]).apply(([serverEndpoint, regionName, host, port, secretArn, destination, htpasswdArn, logGroup]) => ({
+            container: containerInput(settings, serverEndpoint),
+            nginxConf: renderTaskNginxConf({
+                serverNames: serverEndpoint.names,
+                listenPort: TASK_LISTEN_PORT,
+                maxUploadSize: settings.maxUploadSize,
+                loadBalancerCidrs: network.publicSubnetCidrs,
+            }),
+            database: { host, port, database: DATABASE_NAME, user: DATABASE_USER, caBundlePem: rdsCaBundle(regionName) },
+            artifactsDestination: destination,
+            htpasswdParameterArn: htpasswdArn,
+            // ECS reads one key of the JSON secret RDS keeps: <arn>:<key>:<stage>:<version>.
+            databasePasswordFrom: `${secretArn}:password::`,
+            region: regionName,
+            logGroup,
+        }));
+
+        const upgrade = new SchemaUpgrade(`${name}-schema-upgrade`, {
+            mlflowVersion: settings.mlflowVersion,
+            container: taskInput.apply(schemaUpgradeContainer),
+            clusterArn: cluster.clusterArn,
+            clusterName: cluster.clusterName,
+            executionRoleArn: cluster.executionRoleArn,
+            subnetIds: network.publicSubnetIds,
+            securityGroupId: network.schemaUpgradeSecurityGroupId,
+            dbInstanceIdentifier: database.identifier,
+            dbInstanceArn: database.arn,
+            logGroupName: cluster.logGroupName,
+            // Components as dependencies mean all of their resources: the network's rules (the
+            // way to the database), the cluster's role policies (the secrets the task receives).
+            after: [network, cluster],
+            tags,
+        }, parent);
+        const service = new MlflowService(name, {
+            containers: taskInput.apply(serviceContainers),
+            cpu: settings.taskCpu,
+            memory: settings.taskMemory,
+            clusterArn: cluster.clusterArn,
+            clusterName: cluster.clusterName,
+            executionRoleArn: cluster.executionRoleArn,
+            taskRoleArn: cluster.taskRoleArn,
+            subnetIds: network.publicSubnetIds,
+            securityGroupId: network.taskSecurityGroupId,
+            targetGroupArn: loadBalancer.targetGroupArn,
+            listener: loadBalancer.httpsListener,
+            desiredCount: settings.desiredCount,
+            minCount: settings.minTaskCount,
+            maxCount: settings.maxTaskCount,
+            after: [upgrade.completed],
+            tags,
+        }, parent);
+
+        if (settings.alarmEmail) {
+            new FargateMonitoring(name, {
+                alarmEmail: settings.alarmEmail,
+                loadBalancerDimension: loadBalancer.arnSuffix,
+                targetGroupDimension: loadBalancer.targetGroupArnSuffix,
+                dbInstanceIdentifier: database.identifier,
+                dbStorageGiB: settings.dbStorageGiB,
+                tags,
+            }, parent);
+        }
+
+        this.url = endpoint.apply(endpointUrl);
+        this.healthUrl = pulumi.interpolate`${this.url}/health`;
+        this.users = settings.users;
+        this.passwords = credentials.passwords;
+        this.trackingEnv = credentials.trackingEnv(this.url, settings.domain ? undefined : CA_CERT_FILE);
+        this.caCertPem = loadBalancer.caCertPem;
+        // One line for `eval "$(pulumi stack output sessionCommand)"`: a shell in the MLflow container of a running task.
+        this.sessionCommand = pulumi.interpolate`aws ecs execute-command --region ${region} --cluster ${cluster.clusterName} --container mlflow --interactive --command /bin/sh --task "$(aws ecs list-tasks --region ${region} --cluster ${cluster.clusterName} --service-name ${service.serviceName} --query 'taskArns[0]' --output text)"`;
+        const snapshots = pulumi.interpolate`aws rds describe-db-snapshots --region ${region} --db-instance-identifier ${database.identifier} --snapshot-type manual`;
+        const upgradeSnapshots = pulumi.interpolate`Snapshots taken before schema upgrades stay until you delete them; list them with: ${snapshots}`;
+        this.dataRetention = settings.protectData
+            ? pulumi.interpolate`pulumi destroy keeps the artifact bucket ${bucket.bucketName} (protectData) and stops at the database ${database.identifier}, which has deletion protection. To delete the database: aws rds modify-db-instance --region ${region} --db-instance-identifier ${database.identifier} --no-deletion-protection --apply-immediately, then pulumi destroy again (it takes a final snapshot, ${database.finalSnapshotIdentifier}). ${upgradeSnapshots}`
+            : pulumi.interpolate`pulumi destroy deletes the database ${database.identifier} with its automated backups, and the artifact bucket ${bucket.bucketName} with every artifact. ${upgradeSnapshots}`;
+        this.artifactBucket = bucket.bucketName;
+        this.artifactsDestination = bucket.artifactsDestination;
+        this.databaseIdentifier = database.identifier;
+        this.databaseEndpoint = pulumi.interpolate`${database.address}:${database.port}`;
+        this.databaseSecretArn = database.secretArn;
+        this.clusterName = cluster.clusterName;
+        this.serviceName = service.serviceName;
+        this.registerOutputs({
+            url: this.url,
+            healthUrl: this.healthUrl,
+            users: this.users,
+            passwords: this.passwords,
+            trackingEnv: this.trackingEnv,
+            caCertPem: this.caCertPem,
+            sessionCommand: this.sessionCommand,
+            dataRetention: this.dataRetention,
+            artifactBucket: this.artifactBucket,
+            artifactsDestination: this.artifactsDestination,
+            databaseIdentifier: this.databaseIdentifier,
+            databaseEndpoint: this.databaseEndpoint,
+            databaseSecretArn: this.databaseSecretArn,
+            clusterName: this.clusterName,
+            serviceName: this.serviceName,
+        });
+    }
+}

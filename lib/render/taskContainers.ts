@@ -1,0 +1,194 @@
+// The containers of the scaled tier as ECS container definitions: nginx and MLflow in the
+// service's task, and the one-off schema upgrade. They start from the same specs as the host's
+// compose file (containers.ts) and change only what a Fargate task needs: the -full image (boto3
+// and psycopg2), PostgreSQL and S3 instead of the data volume, MLflow on loopback, files that
+// arrive through the environment (a task has no host directory to mount).
+import { ContainerInput, HealthCheck, mlflowContainer, mlflowImage, nginxContainer } from "./containers";
+import { NGINX } from "./layout";
+
+/** The port nginx listens on inside the task; the load balancer's target group sends requests there. */
+export const TASK_LISTEN_PORT = 80;
+
+/**
+ * Artifacts live under this key prefix of the bucket, as they live under artifacts/ of the data
+ * volume: a migration from a host copies the directory's tree to the prefix unchanged, and every
+ * mlflow-artifacts:/ URI in the database keeps pointing at the same object.
+ */
+export const S3_ARTIFACT_PREFIX = "artifacts";
+
+export const artifactsDestination = (bucket: string) => `s3://${bucket}/${S3_ARTIFACT_PREFIX}`;
+
+export const CONTAINER_NAMES = { nginx: "nginx", mlflow: "mlflow", schemaUpgrade: "mlflow-schema-upgrade" } as const;
+
+/** boto3 (S3) and psycopg2 (PostgreSQL) are only in MLflow's -full image. */
+export const mlflowFullImage = (version: string) => `${mlflowImage(version)}-full`;
+
+/** Where the RDS CA bundle is written inside a task before MLflow starts. */
+const RDS_CA_FILE = "/tmp/rds-ca.pem";
+
+export interface PostgresConnection {
+    host: string;
+    port: number;
+    database: string;
+    user: string;
+    /** The CA certificates the server's certificate must chain to (rdsCa.ts). */
+    caBundlePem: string;
+}
+
+export interface TaskContainersInput {
+    /** Versions, and the names and origins MLflow must accept (as for the host). */
+    container: ContainerInput;
+    /** nginx.conf (taskNginx.ts). */
+    nginxConf: string;
+    database: PostgresConnection;
+    /** s3://<bucket>/<prefix> (artifactsDestination). */
+    artifactsDestination: string;
+    /** ARN of the SSM parameter that holds the htpasswd file. */
+    htpasswdParameterArn: string;
+    /** ECS `valueFrom` of the database password: <secret ARN>:password:: of RDS's managed secret. */
+    databasePasswordFrom: string;
+    region: string;
+    logGroup: string;
+}
+
+/** The fields of an ECS container definition these renderers use. */
+export interface EcsContainerDefinition {
+    name: string;
+    image: string;
+    essential: boolean;
+    entryPoint?: string[];
+    command?: string[];
+    environment: { name: string; value: string }[];
+    secrets: { name: string; valueFrom: string }[];
+    portMappings?: { containerPort: number; protocol: "tcp" }[];
+    healthCheck?: { command: string[]; interval: number; timeout: number; retries: number; startPeriod: number };
+    dependsOn?: { containerName: string; condition: "START" | "HEALTHY" | "COMPLETE" | "SUCCESS" }[];
+    linuxParameters?: { initProcessEnabled: boolean };
+    logConfiguration: { logDriver: "awslogs"; options: Record<string, string> };
+}
+
+/**
+ * libpq reads the password from PGPASSWORD (a container secret), so the URI carries none: nothing
+ * to URL-encode, and MLflow's and alembic's logs of the URI show no secret. verify-full checks
+ * the chain against the RDS CAs and the host name against the certificate.
+ */
+export const backendStoreUri = (db: PostgresConnection) =>
+    `postgresql://${db.user}@${db.host}:${db.port}/${db.database}?sslmode=verify-full&sslrootcert=${RDS_CA_FILE}`;
+
+const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+
+/** A command's option value replaced; a renamed option in containers.ts fails here instead of being silently kept. */
+function withOption(command: string[], option: string, value: string): string[] {
+    const index = command.indexOf(option);
+    if (index < 0 || index === command.length - 1) throw new Error(`the MLflow command has no ${option} <value> to replace`);
+    return [...command.slice(0, index + 1), value, ...command.slice(index + 2)];
+}
+
+const seconds = (duration: string) => {
+    const match = /^(\d+)s$/.exec(duration);
+    if (!match) throw new Error(`a duration in seconds, such as 30s, expected; got ${duration}`);
+    return Number(match[1]);
+};
+
+const ecsHealthCheck = (check: HealthCheck) => ({
+    command: check.test,
+    interval: seconds(check.interval),
+    timeout: seconds(check.timeout),
+    retries: check.retries,
+    startPeriod: seconds(check.startPeriod),
+});
+
+const environment = (values: Record<string, string>) => Object.entries(values).map(([name, value]) => ({ name, value }));
+
+const logs = (input: TaskContainersInput, prefix: string): EcsContainerDefinition["logConfiguration"] => ({
+    logDriver: "awslogs",
+    options: { "awslogs-group": input.logGroup, "awslogs-region": input.region, "awslogs-stream-prefix": prefix },
+});
+
+/** Writes the CA bundle where the URI points, then runs `args` as PID 1's successor. */
+const withCaBundle = (args: string[]) => `printf '%s' "$RDS_CA_BUNDLE" > ${RDS_CA_FILE} && exec ${args.map(quote).join(" ")}`;
+
+/** The server's environment plus the CA bundle, and the database password as a secret. */
+function databaseAccess(input: TaskContainersInput, extra: Record<string, string>) {
+    return {
+        environment: environment({ ...extra, RDS_CA_BUNDLE: input.database.caBundlePem }),
+        secrets: [{ name: "PGPASSWORD", valueFrom: input.databasePasswordFrom }],
+    };
+}
+
+/**
+ * MLflow listens on the task's loopback only: nginx, in the same network namespace, is its one
+ * client, whatever a security group says.
+ */
+export function mlflowTaskContainer(input: TaskContainersInput): EcsContainerDefinition {
+    const spec = mlflowContainer(input.container);
+    let command = withOption(spec.command ?? [], "--host", "127.0.0.1");
+    command = withOption(command, "--backend-store-uri", backendStoreUri(input.database));
+    command = withOption(command, "--artifacts-destination", input.artifactsDestination);
+    return {
+        name: CONTAINER_NAMES.mlflow,
+        image: mlflowFullImage(input.container.mlflowVersion),
+        essential: true,
+        entryPoint: ["/bin/sh", "-c"],
+        command: [withCaBundle(command)],
+        // boto3 finds the task role's credentials itself; the region it needs to be told.
+        ...databaseAccess(input, { ...spec.environment, AWS_DEFAULT_REGION: input.region }),
+        healthCheck: ecsHealthCheck(spec.healthcheck),
+        // ECS Exec's agent runs inside the container; an init process reaps what it leaves behind.
+        linuxParameters: { initProcessEnabled: true },
+        logConfiguration: logs(input, CONTAINER_NAMES.mlflow),
+    };
+}
+
+/**
+ * nginx gets its configuration from the environment and the htpasswd file from a container
+ * secret (SSM), writes both where the configuration expects them (the file readable by the
+ * workers' group only), drops them from the environment and becomes nginx.
+ */
+export function nginxTaskContainer(input: TaskContainersInput): EcsContainerDefinition {
+    const spec = nginxContainer(input.container);
+    const authDir = NGINX.htpasswd.slice(0, NGINX.htpasswd.lastIndexOf("/"));
+    const script = [
+        `mkdir -p ${authDir}`,
+        `printf '%s' "$NGINX_CONF" > ${NGINX.conf}`,
+        `(umask 027 && printf '%s' "$HTPASSWD" > ${NGINX.htpasswd})`,
+        `chgrp ${NGINX.gid} ${NGINX.htpasswd}`,
+        "unset NGINX_CONF HTPASSWD",
+        `exec nginx -g 'daemon off;'`,
+    ].join(" && ");
+    return {
+        name: CONTAINER_NAMES.nginx,
+        image: spec.image,
+        essential: true,
+        entryPoint: ["/bin/sh", "-c"],
+        command: [script],
+        environment: environment({ ...spec.environment, NGINX_CONF: input.nginxConf }),
+        secrets: [{ name: "HTPASSWD", valueFrom: input.htpasswdParameterArn }],
+        portMappings: [{ containerPort: TASK_LISTEN_PORT, protocol: "tcp" }],
+        healthCheck: ecsHealthCheck(spec.healthcheck),
+        dependsOn: [{ containerName: CONTAINER_NAMES.mlflow, condition: "HEALTHY" }],
+        linuxParameters: { initProcessEnabled: true },
+        logConfiguration: logs(input, CONTAINER_NAMES.nginx),
+    };
+}
+
+/** The service's task: nginx (the load balancer's target) in front of MLflow. */
+export function serviceContainers(input: TaskContainersInput): EcsContainerDefinition[] {
+    return [mlflowTaskContainer(input), nginxTaskContainer(input)];
+}
+
+/**
+ * `mlflow db upgrade` with the server's image and connection: it creates the schema in an empty
+ * database and migrates an existing one to the image's revision (MLflow's db.upgrade).
+ */
+export function schemaUpgradeContainer(input: TaskContainersInput): EcsContainerDefinition {
+    return {
+        name: CONTAINER_NAMES.schemaUpgrade,
+        image: mlflowFullImage(input.container.mlflowVersion),
+        essential: true,
+        entryPoint: ["/bin/sh", "-c"],
+        command: [withCaBundle(["mlflow", "db", "upgrade", backendStoreUri(input.database)])],
+        ...databaseAccess(input, {}),
+        logConfiguration: logs(input, CONTAINER_NAMES.schemaUpgrade),
+    };
+}

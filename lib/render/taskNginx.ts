@@ -1,0 +1,126 @@
+// nginx.conf for the nginx container of a Fargate task: the same auth, limits and proxy settings
+// as the host's (the pieces come from nginx.ts), behind an Application Load Balancer that
+// terminates TLS. What differs is only what the place demands: plain HTTP from the load
+// balancer, MLflow on the task's loopback, the client's address taken from the balancer's
+// X-Forwarded-For, and no artifact downloads from disk (the store is S3; MLflow proxies it).
+import { authFailureLocation, authFailureZone, basicAuth, httpBasics, mainContext, NginxInput, proxyToMlflow, securityHeaders } from "./nginx";
+import { MLFLOW } from "./layout";
+
+export interface TaskNginxInput {
+    /** Host names clients use (the domain or the load balancer's DNS name); the first is canonical. */
+    serverNames: string[];
+    /** The port the load balancer sends requests to. */
+    listenPort: number;
+    /** client_max_body_size, nginx syntax. */
+    maxUploadSize: string;
+    /**
+     * Address blocks of the load balancer's subnets: only connections from there may say which
+     * client and which protocol a request came with.
+     */
+    loadBalancerCidrs: string[];
+}
+
+/**
+ * The host pieces take the host's whole input; the two used here read only the upload limit and
+ * HSTS (always on: clients reach these names over the balancer's HTTPS listener only). The
+ * resolver is never rendered: there is no name to resolve on loopback.
+ */
+const hostPieceInput = (input: TaskNginxInput): NginxInput => ({
+    serverNames: input.serverNames,
+    httpsPort: 443,
+    maxUploadSize: input.maxUploadSize,
+    resolver: "",
+    strictTransportSecurity: true,
+});
+
+const indent = (text: string) => text.split("\n").map(line => (line ? `    ${line}` : line)).join("\n");
+const block = (head: string, ...body: string[]) => `${head} {\n${indent(body.join("\n"))}\n}`;
+
+/**
+ * Containers of one task share a network namespace, so MLflow is on loopback: no resolver, no
+ * service name. Keep-alive as on the host (mlflowUpstream in nginx.ts): idle connections close
+ * at 4 s, before uvicorn closes them at 5 s.
+ */
+export function loopbackUpstream(): string {
+    return block("upstream mlflow",
+        `server 127.0.0.1:${MLFLOW.port};`,
+        "keepalive 64;",
+        "keepalive_requests 10000;",
+        "keepalive_timeout 4s;");
+}
+
+/**
+ * Every connection nginx sees is the load balancer's (the task's security group admits nothing
+ * else), so $remote_addr would be one of its nodes: the failed-login limit would then throttle
+ * every client behind the same node together. realip takes the client from the last
+ * X-Forwarded-For entry, the one the balancer appended (earlier entries are the client's own
+ * claims and are ignored, real_ip_recursive off). X-Forwarded-Proto is believed only from the
+ * balancer's subnets; the balancer's only forwarding listener is HTTPS.
+ */
+export function loadBalancerTrust(input: TaskNginxInput): string {
+    return [
+        ...input.loadBalancerCidrs.map(cidr => `set_real_ip_from ${cidr};`),
+        "real_ip_header X-Forwarded-For;",
+        "real_ip_recursive off;",
+        block("geo $realip_remote_addr $from_load_balancer", "default 0;", ...input.loadBalancerCidrs.map(cidr => `${cidr} 1;`)),
+        block("map $from_load_balancer:$http_x_forwarded_proto $forwarded_proto", `"1:https" https;`, "default $scheme;"),
+    ].join("\n");
+}
+
+/**
+ * The host's proxy settings, with the protocol MLflow is told taken from the load balancer: nginx
+ * itself speaks plain HTTP here, so $scheme would tell MLflow "http" for every request.
+ */
+export function proxyBehindLoadBalancer(input: TaskNginxInput): string {
+    const lines = proxyToMlflow(hostPieceInput(input)).split("\n");
+    const forwardedProto = lines.findIndex(line => line === "proxy_set_header X-Forwarded-Proto $scheme;");
+    if (forwardedProto < 0) throw new Error("proxyToMlflow no longer sets X-Forwarded-Proto from $scheme: review proxyBehindLoadBalancer");
+    lines[forwardedProto] = "proxy_set_header X-Forwarded-Proto $forwarded_proto;";
+    return lines.join("\n");
+}
+
+/**
+ * The load balancer's health checks carry a target address as Host: they get /health from the
+ * default server (MLflow exempts /health from its Host check). Any other unknown name gets the
+ * connection closed, as on the host.
+ */
+export function defaultTaskServer(input: TaskNginxInput): string {
+    return block("server",
+        `listen ${input.listenPort} default_server;`,
+        block("location = /health", "proxy_pass http://mlflow;"),
+        block("location /", "return 444;"));
+}
+
+/** Basic auth on everything but /health; everything goes to MLflow, artifact downloads included. */
+export function taskServer(input: TaskNginxInput): string {
+    return block("server",
+        `listen ${input.listenPort};`,
+        `server_name ${input.serverNames.join(" ")};`,
+        "",
+        ...securityHeaders(hostPieceInput(input)),
+        basicAuth(),
+        "error_page 401 = @auth_failed;",
+        "",
+        block("location = /health", "auth_basic off;", "proxy_pass http://mlflow;"),
+        block("location /", "proxy_pass http://mlflow;"),
+        authFailureLocation());
+}
+
+export function renderTaskNginxConf(input: TaskNginxInput): string {
+    if (input.loadBalancerCidrs.length === 0) throw new Error("renderTaskNginxConf: no load balancer address blocks to trust");
+    const http = block("http",
+        httpBasics(),
+        "",
+        loadBalancerTrust(input),
+        "",
+        loopbackUpstream(),
+        "",
+        authFailureZone(),
+        "",
+        proxyBehindLoadBalancer(input),
+        "",
+        defaultTaskServer(input),
+        "",
+        taskServer(input));
+    return `# Rendered by mlflow-on-aws; changes here are replaced on the next deployment.\n${mainContext()}\n\n${http}\n`;
+}

@@ -1,0 +1,421 @@
+// The scaled tier under pulumi.runtime.setMocks: every security property of the bucket, the
+// database, the network, the load balancer and the service, the schema upgrade's ordering, and
+// the outputs.
+import assert from "node:assert/strict";
+import { before, describe, test } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { MOCK_REGION, ProgramRun, RecordedResource, runProgram } from "./support/pulumiProgram";
+
+const SCALED = { compute: "fargate", backendStore: "rds", artifactStore: "s3" } as const;
+const LB_DNS = `mlflow-1234567890.${MOCK_REGION}.elb.amazonaws.com`;
+
+type Container = { name: string; image: string; command?: string[]; entryPoint?: string[]; environment: { name: string; value: string }[]; secrets: { name: string; valueFrom: string }[]; [key: string]: any };
+const containersOf = (definition: RecordedResource): Container[] => JSON.parse(definition.inputs.containerDefinitions);
+const named = (run: ProgramRun, type: string, name: string) => {
+    const found = run.ofType(type).find(r => r.name === name);
+    assert.ok(found, `no ${type} named ${name}; have ${run.ofType(type).map(r => r.name).join(", ")}`);
+    return found;
+};
+const serviceTask = (run: ProgramRun) => named(run, "aws:ecs/taskDefinition:TaskDefinition", "mlflow");
+const upgradeTask = (run: ProgramRun) => named(run, "aws:ecs/taskDefinition:TaskDefinition", "mlflow-schema-upgrade");
+const group = (run: ProgramRun, suffix: string) => `${named(run, "aws:ec2/securityGroup:SecurityGroup", `mlflow-${suffix}`).name}-id`;
+const statements = (policy: string) => (JSON.parse(policy) as { Statement: Record<string, any>[] }).Statement;
+
+describe("scaled tier, defaults (no domain)", () => {
+    let run: ProgramRun;
+    before(async () => { run = await runProgram({ ...SCALED }); });
+
+    test("no EC2 host, no data volume, no Elastic IP, no NAT gateway; no alarms without alarmEmail", () => {
+        assert.equal(run.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").length, 0);
+        for (const type of ["aws:ec2/instance:Instance", "aws:ebs/volume:Volume", "aws:ec2/eip:Eip", "aws:ec2/natGateway:NatGateway", "aws:dlm/lifecyclePolicy:LifecyclePolicy"]) {
+            assert.equal(run.ofType(type).length, 0, type);
+        }
+    });
+
+    test("the outputs keep their names, secrets stay secret, and no plain output holds a password", () => {
+        for (const key of ["url", "healthUrl", "users", "passwords", "trackingEnv", "caCertPem", "sessionCommand", "dataRetention"]) assert.ok(key in run.outputs, key);
+        assert.equal(run.outputs.url.value, `https://${LB_DNS}`);
+        assert.equal(run.outputs.passwords.secret, true);
+        assert.equal(run.outputs.trackingEnv.secret, true);
+        assert.match(run.outputs.trackingEnv.value, /MLFLOW_TRACKING_SERVER_CERT_PATH='mlflow-ca.pem'/);
+        assert.match(run.outputs.caCertPem.value, /BEGIN CERTIFICATE/);
+        assert.match(run.outputs.sessionCommand.value, /^aws ecs execute-command --region eu-central-1 --cluster mlflow-physical --container mlflow --interactive --command \/bin\/sh --task "\$\(aws ecs list-tasks .*--service-name mlflow-physical/);
+        const password = run.outputs.passwords.value.admin as string;
+        for (const [key, output] of Object.entries(run.outputs)) {
+            if (!output.secret) assert.ok(!String(JSON.stringify(output.value)).includes(password), `${key} holds a password`);
+        }
+        assert.equal(run.outputs.publicIp?.value, undefined, "no host");
+        assert.equal(run.outputs.artifactsDestination.value, "s3://mlflow-artifacts-physical/artifacts");
+    });
+
+    test("the bucket: public access blocked, ACLs off, encrypted, versioned with expiry of old versions, kept only with protectData", () => {
+        const bucket = run.one("aws:s3/bucket:Bucket");
+        assert.equal(bucket.inputs.forceDestroy, true, "without protectData destroy takes the artifacts, as it takes the volume");
+        assert.notEqual(bucket.options.retainOnDelete, true);
+        const block = run.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
+        assert.deepEqual([block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets], [true, true, true, true]);
+        assert.equal(run.one("aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs.rule.objectOwnership, "BucketOwnerEnforced");
+        const sse = run.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules[0];
+        assert.equal(sse.applyServerSideEncryptionByDefault.sseAlgorithm, "AES256");
+        assert.deepEqual(sse.blockedEncryptionTypes, ["SSE-C"]);
+        assert.equal(run.one("aws:s3/bucketVersioning:BucketVersioning").inputs.versioningConfiguration.status, "Enabled");
+        const rule = run.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules[0];
+        assert.equal(rule.status, "Enabled");
+        assert.equal(rule.noncurrentVersionExpiration.noncurrentDays, 14, "backupRetentionDays");
+        assert.equal(rule.abortIncompleteMultipartUpload.daysAfterInitiation, 7);
+    });
+
+    test("the bucket policy: TLS only, and object access for MLflow's task role alone", () => {
+        const policy = run.one("aws:s3/bucketPolicy:BucketPolicy");
+        const [tls, others] = statements(policy.inputs.policy);
+        assert.deepEqual([tls.Effect, tls.Principal, tls.Action], ["Deny", "*", "s3:*"]);
+        assert.deepEqual(tls.Condition, { Bool: { "aws:SecureTransport": "false" } });
+        assert.deepEqual(tls.Resource, ["arn:aws:s3:::mlflow-artifacts-physical", "arn:aws:s3:::mlflow-artifacts-physical/*"]);
+        assert.equal(others.Effect, "Deny");
+        assert.ok(others.Action.includes("s3:GetObject") && others.Action.includes("s3:PutObject") && others.Action.includes("s3:DeleteObjectVersion"));
+        assert.deepEqual(others.Condition, { StringNotEquals: { "aws:PrincipalArn": ["arn:aws:iam::123456789012:role/mlflow-task"] } });
+        assert.ok(policy.dependsOn?.includes("mlflow-artifacts"), "after the public access block");
+    });
+
+    test("MLflow's role may use that bucket only, under the artifact prefix", () => {
+        const grant = named(run, "aws:iam/rolePolicy:RolePolicy", "mlflow-artifacts-user-0");
+        assert.equal(grant.inputs.role, "mlflow-task-physical");
+        const resources = statements(grant.inputs.policy).flatMap(s => [s.Resource].flat());
+        assert.deepEqual(resources, ["arn:aws:s3:::mlflow-artifacts-physical", "arn:aws:s3:::mlflow-artifacts-physical/artifacts/*"]);
+        const everyPolicy = run.ofType("aws:iam/rolePolicy:RolePolicy").flatMap(p => statements(p.inputs.policy));
+        assert.ok(!everyPolicy.some(s => [s.Action].flat().some((a: string) => a.startsWith("s3:")) && [s.Resource].flat().includes("*")), "no S3 action on *");
+    });
+
+    test("the database: PostgreSQL 17, encrypted, private, backed up, TLS forced, password managed by RDS and not rotated under running tasks", () => {
+        const db = run.one("aws:rds/instance:Instance").inputs;
+        assert.deepEqual([db.engine, db.engineVersion, db.allowMajorVersionUpgrade], ["postgres", "17", false]);
+        assert.equal(db.storageEncrypted, true);
+        assert.equal(db.publiclyAccessible, false);
+        assert.equal(db.manageMasterUserPassword, true);
+        assert.equal(db.password, undefined, "no password in the program or its state");
+        assert.equal(db.backupRetentionPeriod, 14);
+        assert.equal(db.caCertIdentifier, "rds-ca-rsa2048-g1");
+        assert.equal(db.engineLifecycleSupport, "open-source-rds-extended-support-disabled");
+        assert.deepEqual([db.deletionProtection, db.skipFinalSnapshot, db.deleteAutomatedBackups], [false, true, true]);
+        const parameters = run.one("aws:rds/parameterGroup:ParameterGroup").inputs;
+        assert.equal(parameters.family, "postgres17");
+        assert.deepEqual(parameters.parameters, [{ name: "rds.force_ssl", value: "1", applyMethod: "immediate" }]);
+        const subnets = run.one("aws:rds/subnetGroup:SubnetGroup").inputs.subnetIds;
+        assert.deepEqual(subnets, ["mlflow-isolated-0-id", "mlflow-isolated-1-id"]);
+        const zones = subnets.map((id: string) => named(run, "aws:ec2/subnet:Subnet", id.replace(/-id$/, "")).inputs.availabilityZone);
+        assert.deepEqual(zones, [`${MOCK_REGION}a`, `${MOCK_REGION}b`], "two zones");
+        assert.equal(run.one("aws:secretsmanager/secretRotation:SecretRotation").inputs.rotationEnabled, false);
+        assert.deepEqual(db.vpcSecurityGroupIds, [group(run, "database")]);
+    });
+
+    test("the isolated subnets have no route out; the public ones route through the internet gateway", () => {
+        const isolated = named(run, "aws:ec2/routeTable:RouteTable", "mlflow-isolated");
+        assert.equal(isolated.inputs.routes, undefined);
+        const associations = run.ofType("aws:ec2/routeTableAssociation:RouteTableAssociation").filter(a => a.name.includes("isolated"));
+        assert.ok(associations.every(a => a.inputs.routeTableId === "mlflow-isolated-id") && associations.length === 2);
+        assert.equal(named(run, "aws:ec2/routeTable:RouteTable", "mlflow-public").inputs.routes[0].gatewayId, "mlflow-id");
+    });
+
+    test("security groups chain allowedCidrs -> load balancer -> tasks -> database, and nothing else gets in", () => {
+        const ingress = run.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map(r => r.inputs);
+        const egress = run.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map(r => r.inputs);
+        const lb = group(run, "load-balancer"), task = group(run, "task"), upgrade = group(run, "schema-upgrade"), db = group(run, "database");
+        const describe = (rule: any) => `${rule.securityGroupId} ${rule.ipProtocol} ${rule.fromPort}-${rule.toPort} ${rule.cidrIpv4 ?? rule.referencedSecurityGroupId}`;
+        assert.deepEqual(ingress.map(describe).sort(), [
+            `${db} tcp 5432-5432 ${task}`,
+            `${db} tcp 5432-5432 ${upgrade}`,
+            `${lb} tcp 443-443 0.0.0.0/0`,
+            `${lb} tcp 80-80 0.0.0.0/0`,
+            `${task} tcp 80-80 ${lb}`,
+        ].sort());
+        assert.deepEqual(egress.map(describe).sort(), [
+            `${lb} tcp 80-80 ${task}`,
+            `${task} tcp 443-443 0.0.0.0/0`,
+            `${task} tcp 5432-5432 ${db}`,
+            `${upgrade} tcp 443-443 0.0.0.0/0`,
+            `${upgrade} tcp 5432-5432 ${db}`,
+        ].sort());
+        for (const type of ["aws:ec2/securityGroup:SecurityGroup"]) {
+            for (const sg of run.ofType(type)) assert.equal(sg.inputs.ingress, undefined, `${sg.name}: no inline rules`);
+        }
+    });
+
+    test("the load balancer: HTTPS with TLS 1.2+/1.3, HTTP only redirects, invalid headers dropped, idle timeout for long transfers", () => {
+        const lb = run.one("aws:lb/loadBalancer:LoadBalancer").inputs;
+        assert.equal(lb.internal, false);
+        assert.equal(lb.dropInvalidHeaderFields, true);
+        assert.ok(lb.idleTimeout >= 600);
+        assert.deepEqual(lb.subnets, ["mlflow-public-0-id", "mlflow-public-1-id"]);
+        assert.deepEqual(lb.securityGroups, [group(run, "load-balancer")]);
+        const https = named(run, "aws:lb/listener:Listener", "mlflow-https").inputs;
+        assert.deepEqual([https.port, https.protocol], [443, "HTTPS"]);
+        assert.match(https.sslPolicy, /^ELBSecurityPolicy-TLS13-1-2-/);
+        assert.equal(https.defaultActions[0].type, "forward");
+        const http = named(run, "aws:lb/listener:Listener", "mlflow-http").inputs;
+        assert.deepEqual([http.port, http.protocol], [80, "HTTP"]);
+        assert.deepEqual(http.defaultActions, [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
+        const targets = run.one("aws:lb/targetGroup:TargetGroup").inputs;
+        assert.deepEqual([targets.targetType, targets.protocol, targets.port, targets.healthCheck.path], ["ip", "HTTP", 80, "/health"]);
+    });
+
+    test("without a domain, the private CA signs the balancer's DNS name and ACM serves it", () => {
+        assert.deepEqual(run.one("tls:index/certRequest:CertRequest").inputs.dnsNames, [LB_DNS]);
+        const certificate = run.one("aws:acm/certificate:Certificate");
+        assert.match(certificate.inputs.privateKey, /BEGIN PRIVATE KEY/);
+        assert.ok(run.secretInputs.includes("mlflow-private-ca.privateKey"), "the key is a secret input");
+        assert.equal(certificate.inputs.certificateChain, run.outputs.caCertPem.value);
+        assert.equal(named(run, "aws:lb/listener:Listener", "mlflow-https").inputs.certificateArn, `arn:aws:acm:${MOCK_REGION}:123456789012:certificate/mlflow-private-ca`);
+        assert.equal(run.ofType("aws:route53/record:Record").length, 0);
+    });
+
+    test("the service: Fargate, rolling at full capacity, circuit breaker with rollback, ECS Exec, reachable only through the balancer", () => {
+        const service = run.one("aws:ecs/service:Service");
+        const s = service.inputs;
+        assert.equal(s.launchType, "FARGATE");
+        assert.deepEqual([s.deploymentMinimumHealthyPercent, s.deploymentMaximumPercent], [100, 200]);
+        assert.deepEqual(s.deploymentCircuitBreaker, { enable: true, rollback: true });
+        assert.equal(s.enableExecuteCommand, true);
+        assert.equal(s.waitForSteadyState, true);
+        assert.equal(s.desiredCount, 2);
+        assert.deepEqual(s.networkConfiguration, { subnets: ["mlflow-public-0-id", "mlflow-public-1-id"], securityGroups: [group(run, "task")], assignPublicIp: true });
+        assert.deepEqual(s.loadBalancers, [{ targetGroupArn: `arn:aws:elasticloadbalancing:${MOCK_REGION}:123456789012:targetgroup/mlflow/0123456789abcdef`, containerName: "nginx", containerPort: 80 }]);
+        assert.deepEqual(service.options.ignoreChanges, ["desiredCount"], "autoscaling owns the count");
+        assert.deepEqual(service.dependsOn, ["mlflow-https"], "the target group has a listener before the service uses it");
+    });
+
+    test("autoscaling: target tracking on CPU between minTaskCount and maxTaskCount", () => {
+        const target = run.one("aws:appautoscaling/target:Target").inputs;
+        assert.deepEqual([target.minCapacity, target.maxCapacity, target.scalableDimension, target.serviceNamespace], [2, 4, "ecs:service:DesiredCount", "ecs"]);
+        assert.equal(target.resourceId, "service/mlflow-physical/mlflow-physical");
+        const policy = run.one("aws:appautoscaling/policy:Policy").inputs;
+        assert.equal(policy.policyType, "TargetTrackingScaling");
+        assert.equal(policy.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType, "ECSServiceAverageCPUUtilization");
+    });
+
+    test("logs are kept for a bounded time; the task role has ECS Exec's channel and no SSH anywhere", () => {
+        for (const logGroup of run.ofType("aws:cloudwatch/logGroup:LogGroup")) assert.equal(logGroup.inputs.retentionInDays, 30, logGroup.name);
+        const exec = statements(named(run, "aws:iam/rolePolicy:RolePolicy", "mlflow-task-exec").inputs.policy)[0];
+        assert.deepEqual([...exec.Action].sort(), ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]);
+        const ports = run.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map(r => r.inputs.fromPort);
+        assert.ok(!ports.includes(22));
+    });
+
+    test("the task: Graviton, nginx and MLflow (-full image) with PostgreSQL over verify-full and S3, secrets only as container secrets", () => {
+        const definition = serviceTask(run);
+        assert.deepEqual(definition.inputs.runtimePlatform, { cpuArchitecture: "ARM64", operatingSystemFamily: "LINUX" });
+        assert.deepEqual([definition.inputs.cpu, definition.inputs.memory, definition.inputs.networkMode], ["512", "1024", "awsvpc"]);
+        assert.deepEqual(definition.inputs.requiresCompatibilities, ["FARGATE"]);
+        assert.equal(definition.inputs.taskRoleArn, "arn:aws:iam::123456789012:role/mlflow-task");
+        const [mlflow, nginx] = containersOf(definition);
+        assert.equal(mlflow.image, "ghcr.io/mlflow/mlflow:v3.17.2-full");
+        const script = mlflow.command![0];
+        assert.match(script, /'--host' '127\.0\.0\.1'/, "MLflow on the task's loopback only");
+        assert.match(script, /'--backend-store-uri' 'postgresql:\/\/mlflow@mlflow-db-physical\.c0ffee\.eu-central-1\.rds\.amazonaws\.com:5432\/mlflow\?sslmode=verify-full&sslrootcert=\/tmp\/rds-ca\.pem'/);
+        assert.match(script, /'--artifacts-destination' 's3:\/\/mlflow-artifacts-physical\/artifacts'/);
+        assert.match(script, /'--serve-artifacts'/, "proxied: clients keep the HTTPS URL and basic auth");
+        const bundle = mlflow.environment.find(e => e.name === "RDS_CA_BUNDLE")!.value;
+        assert.equal(bundle.match(/BEGIN CERTIFICATE/g)!.length, 3, "the region's three root CAs");
+        assert.deepEqual(mlflow.secrets, [{ name: "PGPASSWORD", valueFrom: "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-mlflow-db-AbCdEf:password::" }]);
+        assert.equal(nginx.image, "nginx:1.30.6-alpine");
+        assert.deepEqual(nginx.secrets, [{ name: "HTPASSWD", valueFrom: "arn:aws:ssm:eu-central-1:123456789012:parameter/mlflow-on-aws/test/task-htpasswd" }]);
+        assert.deepEqual(nginx.portMappings, [{ containerPort: 80, protocol: "tcp" }]);
+        assert.deepEqual(nginx.dependsOn, [{ containerName: "mlflow", condition: "HEALTHY" }]);
+        for (const container of [mlflow, nginx]) {
+            assert.equal(container.logConfiguration.options["awslogs-group"], "mlflow-physical");
+            assert.equal(container.linuxParameters.initProcessEnabled, true);
+        }
+    });
+
+    test("no password, hash or key in any task definition's plain fields", () => {
+        const password = run.outputs.passwords.value.admin as string;
+        const htpasswd = run.one("aws:ssm/parameter:Parameter").inputs.value as string;
+        assert.ok(run.secretInputs.includes("mlflow-htpasswd.value"));
+        for (const definition of run.ofType("aws:ecs/taskDefinition:TaskDefinition")) {
+            const text = definition.inputs.containerDefinitions as string;
+            assert.ok(!text.includes(password), `${definition.name}: a password`);
+            assert.ok(!text.includes(htpasswd.split(":")[1].trim()), `${definition.name}: the htpasswd hash`);
+            assert.doesNotMatch(text, /PRIVATE KEY/);
+            for (const container of containersOf(definition)) {
+                assert.ok(!container.environment.some(e => /PASSWORD|HTPASSWD/.test(e.name)), `${container.name}: a secret in the environment`);
+            }
+        }
+    });
+
+    test("nginx in the task: basic auth, trusts forwarded headers from the balancer's subnets only, leaves artifact downloads to MLflow", () => {
+        const nginx = containersOf(serviceTask(run))[1];
+        const conf = nginx.environment.find(e => e.name === "NGINX_CONF")!.value;
+        assert.match(conf, /set_real_ip_from 10\.80\.1\.0\/24;\n\s*set_real_ip_from 10\.80\.2\.0\/24;/);
+        assert.match(conf, /server_name mlflow-1234567890\.eu-central-1\.elb\.amazonaws\.com;/);
+        assert.match(conf, /auth_basic_user_file \/etc\/nginx\/auth\/htpasswd;/);
+        assert.match(conf, /proxy_set_header X-Forwarded-Proto \$forwarded_proto;/);
+        assert.doesNotMatch(conf, /X-Forwarded-Proto \$scheme/);
+        assert.doesNotMatch(conf, /alias |ssl_certificate|listen 443/, "no local store, no TLS in the task");
+    });
+
+    test("the execution role reads exactly the htpasswd parameter and the database secret", () => {
+        const [ssm, secrets] = statements(named(run, "aws:iam/rolePolicy:RolePolicy", "mlflow-execution-secrets").inputs.policy);
+        assert.deepEqual(ssm.Resource, ["arn:aws:ssm:eu-central-1:123456789012:parameter/mlflow-on-aws/test/task-htpasswd"]);
+        assert.deepEqual(secrets.Resource, ["arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-mlflow-db-AbCdEf"]);
+    });
+});
+
+describe("schema upgrades", () => {
+    let run: ProgramRun;
+    before(async () => { run = await runProgram({ ...SCALED }); });
+
+    test("snapshot, then upgrade, then the service's task definition: the service never rolls to an unmigrated release", () => {
+        assert.deepEqual(serviceTask(run).dependsOn, ["mlflow-schema-upgrade-upgrade"]);
+        assert.deepEqual(named(run, "aws:lambda/invocation:Invocation", "mlflow-schema-upgrade-upgrade").dependsOn, ["mlflow-schema-upgrade-snapshot", "mlflow", "mlflow"],
+            "after the snapshot, the network (its rules lead to the database) and the cluster (its role may read the task's secrets)");
+        const upgradeOptions = named(run, "aws:lambda/invocation:Invocation", "mlflow-schema-upgrade-upgrade").options.dependsOn as pulumi.Resource[];
+        assert.deepEqual(upgradeOptions.slice(1).map(r => r.constructor.name), ["FargateNetwork", "EcsCluster"]);
+        const snapshot = JSON.parse(named(run, "aws:lambda/invocation:Invocation", "mlflow-schema-upgrade-snapshot").inputs.input);
+        const upgrade = JSON.parse(named(run, "aws:lambda/invocation:Invocation", "mlflow-schema-upgrade-upgrade").inputs.input);
+        assert.equal(snapshot.step, "snapshot");
+        assert.equal(upgrade.step, "upgrade");
+        for (const event of [snapshot, upgrade]) {
+            assert.equal(event.mlflowVersion, "3.17.2");
+            assert.equal(event.dbInstanceIdentifier, "mlflow-db-physical");
+            assert.equal(event.taskDefinition, "arn:aws:ecs:eu-central-1:123456789012:task-definition/mlflow-schema-upgrade-test:1");
+        }
+        assert.deepEqual(upgrade.securityGroups, [group(run, "schema-upgrade")]);
+    });
+
+    test("the upgrade task: the server's -full image running `mlflow db upgrade` with the same verified connection", () => {
+        const [container] = containersOf(upgradeTask(run));
+        assert.equal(container.image, "ghcr.io/mlflow/mlflow:v3.17.2-full");
+        assert.match(container.command![0], /exec 'mlflow' 'db' 'upgrade' 'postgresql:\/\/mlflow@[^']*sslmode=verify-full/);
+        assert.deepEqual(container.secrets.map(s => s.name), ["PGPASSWORD"]);
+        assert.equal(upgradeTask(run).inputs.taskRoleArn, undefined, "the upgrade needs no AWS permissions of its own");
+    });
+
+    test("the function: Node 22 with Lambda's full 15 minutes, allowed to snapshot this database and run this task definition only", () => {
+        const fn = run.one("aws:lambda/function:Function").inputs;
+        assert.deepEqual([fn.runtime, fn.timeout, fn.handler], ["nodejs22.x", 900, "index.handler"]);
+        const policy = statements(named(run, "aws:iam/rolePolicy:RolePolicy", "mlflow-schema-upgrade").inputs.policy);
+        const resources = policy.flatMap(s => [s.Resource].flat());
+        assert.ok(!resources.includes("*"));
+        const runTask = policy.find(s => s.Action.includes("ecs:RunTask"))!;
+        assert.equal(runTask.Resource, "arn:aws:ecs:eu-central-1:123456789012:task-definition/mlflow-schema-upgrade-test:*");
+        assert.deepEqual(runTask.Condition, { ArnEquals: { "ecs:cluster": "arn:aws:ecs:eu-central-1:123456789012:cluster/mlflow-physical" } });
+        const passRole = policy.find(s => s.Action.includes("iam:PassRole"))!;
+        assert.equal(passRole.Resource, "arn:aws:iam::123456789012:role/mlflow-execution");
+    });
+
+    test("runs again for a new MLflow release, not for an nginx release or a bigger task", async () => {
+        const inputs = (r: ProgramRun) => run.ofType("aws:lambda/invocation:Invocation").map(i => named(r, i.type, i.name).inputs.input);
+        const upgradeContainers = (r: ProgramRun) => upgradeTask(r).inputs.containerDefinitions;
+        const nginx = await runProgram({ ...SCALED, nginxVersion: "1.30.3", taskCpu: 1024, taskMemory: 2048, desiredCount: 3 });
+        assert.deepEqual(inputs(nginx), inputs(run));
+        assert.equal(upgradeContainers(nginx), upgradeContainers(run), "the upgrade task definition, whose ARN the invocations hold, is unchanged");
+        const mlflow = await runProgram({ ...SCALED, mlflowVersion: "3.18.0" });
+        assert.notDeepEqual(inputs(mlflow), inputs(run));
+        assert.match(upgradeContainers(mlflow), /mlflow:v3\.18\.0-full/);
+    });
+});
+
+describe("scaled tier with a domain, Route 53 and protected data", () => {
+    let run: ProgramRun;
+    before(async () => {
+        run = await runProgram({ ...SCALED, domain: "mlflow.example.com", route53ZoneId: "Z0123456789ABCDEFGHIJ", protectData: true, backupRetentionDays: 30, users: ["admin", "ci"], allowedCidrs: ["192.0.2.0/24"], alarmEmail: "ops@example.com" });
+    });
+
+    test("alarms from AWS's own metrics: no healthy task, database storage running out, mailed to alarmEmail", () => {
+        const alarms = run.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map(a => a.inputs);
+        assert.deepEqual(alarms.map(a => `${a.namespace} ${a.metricName}`).sort(), ["AWS/ApplicationELB HealthyHostCount", "AWS/RDS FreeStorageSpace"]);
+        const healthy = alarms.find(a => a.metricName === "HealthyHostCount")!;
+        assert.deepEqual(healthy.dimensions, { LoadBalancer: "app/mlflow/0123456789abcdef", TargetGroup: "targetgroup/mlflow/0123456789abcdef" });
+        assert.deepEqual([healthy.comparisonOperator, healthy.threshold, healthy.treatMissingData], ["LessThanThreshold", 1, "missing"]);
+        assert.equal(alarms.find(a => a.metricName === "FreeStorageSpace")!.threshold, 20 * 1024 ** 3 * 0.15);
+        assert.equal(run.one("aws:sns/topicSubscription:TopicSubscription").inputs.endpoint, "ops@example.com");
+    });
+
+    test("ACM's certificate, validated through the zone; an alias record; no private CA and an empty caCertPem", () => {
+        const certificate = run.one("aws:acm/certificate:Certificate").inputs;
+        assert.deepEqual([certificate.domainName, certificate.validationMethod], ["mlflow.example.com", "DNS"]);
+        const records = run.ofType("aws:route53/record:Record");
+        const validation = records.find(r => r.name === "mlflow-validation")!.inputs;
+        assert.deepEqual([validation.zoneId, validation.type, validation.records], ["Z0123456789ABCDEFGHIJ", "CNAME", ["_x2.acm-validations.aws."]]);
+        assert.deepEqual(run.one("aws:acm/certificateValidation:CertificateValidation").inputs.validationRecordFqdns, ["_x1.mlflow.example.com."]);
+        const alias = records.find(r => r.name === "mlflow")!.inputs;
+        assert.deepEqual([alias.name, alias.type, alias.aliases[0].name], ["mlflow.example.com", "A", LB_DNS]);
+        assert.equal(run.ofType("mlflow-on-aws:index:PrivateCa").length, 0);
+        assert.equal(run.outputs.caCertPem.value, "");
+        assert.equal(run.outputs.url.value, "https://mlflow.example.com");
+        assert.doesNotMatch(run.outputs.trackingEnv.value, /SERVER_CERT_PATH/);
+        assert.match(containersOf(serviceTask(run))[0].environment.find(e => e.name === "MLFLOW_SERVER_ALLOWED_HOSTS")!.value, /^mlflow\.example\.com$/);
+    });
+
+    test("protectData: deletion protection, a final snapshot, backups kept; the bucket stays and is never force-emptied", () => {
+        const db = run.one("aws:rds/instance:Instance").inputs;
+        assert.deepEqual([db.deletionProtection, db.skipFinalSnapshot, db.finalSnapshotIdentifier, db.deleteAutomatedBackups], [true, false, "mlflow-db-test-final", false]);
+        assert.equal(db.backupRetentionPeriod, 30);
+        const bucket = run.one("aws:s3/bucket:Bucket");
+        assert.equal(bucket.options.retainOnDelete, true);
+        assert.equal(bucket.inputs.forceDestroy, false);
+        assert.match(run.outputs.dataRetention.value, /keeps the artifact bucket mlflow-artifacts-physical .*deletion protection.*--no-deletion-protection.*final snapshot, mlflow-db-test-final/);
+    });
+
+    test("only the allowed block reaches the balancer", () => {
+        const sources = run.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map(r => r.inputs.cidrIpv4).filter(Boolean);
+        assert.deepEqual(sources, ["192.0.2.0/24", "192.0.2.0/24"]);
+    });
+});
+
+describe("the scaled tier's stateful resources keep their identity", () => {
+    const PINNED_URNS = [
+        "urn:pulumi:test::mlflow-on-aws::mlflow-on-aws:index:MlflowOnFargate$mlflow-on-aws:index:ArtifactBucket$aws:s3/bucket:Bucket::mlflow-artifacts",
+        "urn:pulumi:test::mlflow-on-aws::mlflow-on-aws:index:MlflowOnFargate$mlflow-on-aws:index:Database$aws:rds/instance:Instance::mlflow-db",
+    ];
+    /** Inputs whose change replaces the resource: a new, empty bucket or database. */
+    const REPLACING_INPUTS: Record<string, string[]> = {
+        "aws:s3/bucket:Bucket": ["bucket", "bucketPrefix", "objectLockEnabled"],
+        "aws:rds/instance:Instance": ["identifier", "identifierPrefix", "engine", "dbName", "username", "storageEncrypted", "kmsKeyId", "availabilityZone", "dbSubnetGroupName", "snapshotIdentifier"],
+    };
+    const identity = (run: ProgramRun) => Object.entries(REPLACING_INPUTS).map(([type, inputs]) => {
+        const resource = run.one(type);
+        return { urn: resource.urn, inputs: Object.fromEntries(inputs.map(input => [input, resource.inputs[input] ?? null])) };
+    });
+    const CHANGES: Record<string, Record<string, string | string[] | number | boolean>> = {
+        "another MLflow release": { mlflowVersion: "3.18.0" },
+        "another nginx release": { nginxVersion: "1.30.3" },
+        "bigger tasks, more of them": { taskCpu: 1024, taskMemory: 4096, desiredCount: 3, maxTaskCount: 6 },
+        "a bigger database class and more storage": { dbInstanceClass: "db.t4g.small", dbStorageGiB: 50 },
+        "more users": { users: ["admin", "ci"] },
+        "protectData": { protectData: true },
+        "a domain": { domain: "mlflow.example.com", route53ZoneId: "Z0123456789ABCDEFGHIJ" },
+        "longer backups": { backupRetentionDays: 35 },
+    };
+
+    let base: ProgramRun;
+    before(async () => { base = await runProgram({ ...SCALED }); });
+
+    test("the URNs are the pinned ones", () => {
+        assert.deepEqual(identity(base).map(i => i.urn), PINNED_URNS);
+    });
+    for (const [change, settings] of Object.entries(CHANGES)) {
+        test(change, async () => assert.deepEqual(identity(await runProgram({ ...SCALED, ...settings })), identity(base)));
+    }
+});
+
+describe("the host tier", () => {
+    test("exports none of the scaled tier's store outputs (each would be an undefined-output warning on every run)", async () => {
+        const run = await runProgram({});
+        for (const key of ["artifactBucket", "artifactsDestination", "databaseIdentifier", "databaseEndpoint", "databaseSecretArn", "clusterName", "serviceName"]) {
+            assert.ok(!(key in run.outputs), key);
+        }
+        assert.equal(run.ofType("aws:rds/instance:Instance").length + run.ofType("aws:s3/bucket:Bucket").length + run.ofType("aws:ecs/service:Service").length, 0);
+    });
+});
+
+describe("bad scaled-tier configuration", () => {
+    test("fails before any resource is created", async () => {
+        await assert.rejects(runProgram({ compute: "fargate" }), (error: Error & { resourcesBeforeError: unknown[] }) => {
+            assert.ok(pulumi.RunError.isInstance(error));
+            assert.deepEqual(error.resourcesBeforeError, []);
+            assert.match(error.message, /backendStore = "sqlite": compute fargate needs rds/);
+            assert.match(error.message, /artifactStore = "volume": compute fargate needs s3/);
+            return true;
+        });
+    });
+});

