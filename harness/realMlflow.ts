@@ -13,7 +13,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { MLFLOW } from "../lib/render/layout";
 import { request } from "./httpClient";
-import { assertInNamespace, canConnect, sleep } from "./namespace";
+import { assertInNamespace, canConnect, run, sleep } from "./namespace";
 import { PythonEnvName, pythonEnvBin, pythonEnvDir } from "./pythonEnv";
 
 export interface RealMlflowOptions {
@@ -103,7 +103,17 @@ export class RealMlflow {
             ...Object.fromEntries(Object.entries(service.environment).map(([key, value]) => [key, toLocal(String(value))])),
         };
         const command = [pythonEnvBin(options.pythonEnv ?? "mlflow", "mlflow"), ...args.map(toLocal)];
-        const child = spawn(command[0], command.slice(1), { env, cwd: options.tmpDir, stdio: ["ignore", "pipe", "pipe"], detached: true });
+        return RealMlflow.launch({ command, env, cwd: options.tmpDir, address: options.address, startTimeoutMs: options.startTimeoutMs });
+    }
+
+    /**
+     * Runs `command` (which ends in `mlflow server`, directly or through a container's entry
+     * script) and waits until MLflow answers /health at `address`:5000.
+     */
+    static async launch(options: { command: string[]; env: Record<string, string>; cwd: string; address: string; startTimeoutMs?: number }): Promise<RealMlflow> {
+        assertInNamespace();
+        const { command, env } = options;
+        const child = spawn(command[0], command.slice(1), { env, cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"], detached: true });
         const server = new RealMlflow(child, command, env);
         const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
         while (Date.now() < deadline) {
@@ -179,4 +189,12 @@ export class RealMlflow {
         // The job runner leaves by itself once it sees the server gone; do not wait for it.
         group("SIGKILL");
     }
+}
+
+/** The schema revision (alembic head) a release's migrations end at, asked of that release. */
+export async function schemaHead(pythonEnv: PythonEnvName = "mlflow"): Promise<string> {
+    const result = await run(pythonEnvBin(pythonEnv, "python"), ["-c", "from mlflow.store.db.utils import _get_latest_schema_revision as head; print(head())"],
+        { env: { PATH: "/usr/bin:/bin", MLFLOW_DISABLE_TELEMETRY: "true" } });
+    if (result.code !== 0) throw new Error(`the schema head of ${pythonEnv}: ${result.stderr}`);
+    return result.stdout.trim();
 }

@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { MOCK_REGION, ProgramRun, RecordedResource, runProgram } from "./support/pulumiProgram";
+import { SCALED } from "./support/scaledTask";
 
-const SCALED = { compute: "fargate", backendStore: "rds", artifactStore: "s3" } as const;
 const LB_DNS = `mlflow-1234567890.${MOCK_REGION}.elb.amazonaws.com`;
 
 type Container = { name: string; image: string; command?: string[]; entryPoint?: string[]; environment: { name: string; value: string }[]; secrets: { name: string; valueFrom: string }[]; [key: string]: any };
@@ -210,7 +210,7 @@ describe("scaled tier, defaults (no domain)", () => {
         assert.equal(mlflow.image, "ghcr.io/mlflow/mlflow:v3.17.2-full");
         const script = mlflow.command![0];
         assert.match(script, /'--host' '127\.0\.0\.1'/, "MLflow on the task's loopback only");
-        assert.match(script, /'--backend-store-uri' 'postgresql:\/\/mlflow@mlflow-db-physical\.c0ffee\.eu-central-1\.rds\.amazonaws\.com:5432\/mlflow\?sslmode=verify-full&sslrootcert=\/tmp\/rds-ca\.pem'/);
+        assert.match(script, /'--backend-store-uri' 'postgresql\+psycopg2:\/\/mlflow@mlflow-db-physical\.c0ffee\.eu-central-1\.rds\.amazonaws\.com:5432\/mlflow\?sslmode=verify-full&sslrootcert=\/tmp\/rds-ca\.pem'/);
         assert.match(script, /'--artifacts-destination' 's3:\/\/mlflow-artifacts-physical\/artifacts'/);
         assert.match(script, /'--serve-artifacts'/, "proxied: clients keep the HTTPS URL and basic auth");
         const bundle = mlflow.environment.find(e => e.name === "RDS_CA_BUNDLE")!.value;
@@ -284,7 +284,7 @@ describe("schema upgrades", () => {
     test("the upgrade task: the server's -full image running `mlflow db upgrade` with the same verified connection", () => {
         const [container] = containersOf(upgradeTask(run));
         assert.equal(container.image, "ghcr.io/mlflow/mlflow:v3.17.2-full");
-        assert.match(container.command![0], /exec 'mlflow' 'db' 'upgrade' 'postgresql:\/\/mlflow@[^']*sslmode=verify-full/);
+        assert.match(container.command![0], /exec 'mlflow' 'db' 'upgrade' 'postgresql\+psycopg2:\/\/mlflow@[^']*sslmode=verify-full/);
         assert.deepEqual(container.secrets.map(s => s.name), ["PGPASSWORD"]);
         assert.equal(upgradeTask(run).inputs.taskRoleArn, undefined, "the upgrade needs no AWS permissions of its own");
     });

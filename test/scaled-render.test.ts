@@ -57,9 +57,11 @@ ip link set lo up
 ip addr add 10.80.1.10/32 dev lo
 ip addr add 192.0.2.77/32 dev lo
 "${process.execPath}" "$W/standin.js" & STANDIN=$!
+# Node can take seconds to listen on a loaded machine; nginx answers 502 until it does.
+for i in $(seq 300); do curl -s -o /dev/null http://127.0.0.1:5000/ && break; sleep 0.1; done
 chroot "$R" nginx -t -q -c /tmp/nginx.conf
 chroot "$R" nginx -c /tmp/nginx.conf
-for i in $(seq 50); do curl -s -o /dev/null http://127.0.0.1/health && break; sleep 0.1; done
+for i in $(seq 50); do curl -sf -o /dev/null -H 'Host: mlflow.example.com' http://127.0.0.1/health && break; sleep 0.1; done
 ${curls}
 chroot "$R" nginx -c /tmp/nginx.conf -s quit; kill $STANDIN`;
         const result = spawnSync("unshare", ["-m", "-n", "sh", "-c", script], { encoding: "utf8", timeout: 60_000 });
@@ -127,7 +129,7 @@ describe("the task's containers", () => {
 
     test("the CA bundle lands where the URI's sslrootcert points, before MLflow runs", () => {
         const uri = backendStoreUri(taskInput().database);
-        assert.equal(uri, "postgresql://mlflow@db.example.internal:5432/mlflow?sslmode=verify-full&sslrootcert=/tmp/rds-ca.pem");
+        assert.equal(uri, "postgresql+psycopg2://mlflow@db.example.internal:5432/mlflow?sslmode=verify-full&sslrootcert=/tmp/rds-ca.pem");
         const dir = mkdtempSync(path.join(os.tmpdir(), "rds-ca-"));
         try {
             // The script's first half, run for real with the bundle from the environment.

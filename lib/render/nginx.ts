@@ -57,6 +57,9 @@ export function httpBasics(): string {
         "include /etc/nginx/mime.types;",
         "default_type application/octet-stream;",
         "server_tokens off;",
+        // The default bucket (64 bytes here) refuses to start with a name of about 50 characters
+        // or more, which a load balancer's DNS name is; 256 holds any DNS name (253 at most).
+        "server_names_hash_bucket_size 256;",
         `log_format main '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent '`,
         `                '"$http_referer" "$http_user_agent" rt=$request_time upstream=$upstream_addr';`,
         "access_log /var/log/nginx/access.log main buffer=64k flush=1s;",

@@ -70,10 +70,13 @@ export interface EcsContainerDefinition {
 /**
  * libpq reads the password from PGPASSWORD (a container secret), so the URI carries none: nothing
  * to URL-encode, and MLflow's and alembic's logs of the URI show no secret. verify-full checks
- * the chain against the RDS CAs and the host name against the certificate.
+ * the chain against the RDS CAs and the host name against the certificate. The driver is named:
+ * SQLAlchemy 2.1 takes a bare postgresql:// to mean psycopg 3, which the image need not have;
+ * psycopg2 is what the -full image and the tests' environment carry, and what MLflow's job lock
+ * manager supports.
  */
 export const backendStoreUri = (db: PostgresConnection) =>
-    `postgresql://${db.user}@${db.host}:${db.port}/${db.database}?sslmode=verify-full&sslrootcert=${RDS_CA_FILE}`;
+    `postgresql+psycopg2://${db.user}@${db.host}:${db.port}/${db.database}?sslmode=verify-full&sslrootcert=${RDS_CA_FILE}`;
 
 const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 

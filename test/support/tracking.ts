@@ -12,21 +12,32 @@ import { PythonEnvName, pythonEnvBin } from "../../harness/pythonEnv";
 
 /** The environment of a client of `user`, with the render's CA in a file of its own. */
 export function trackingEnv(sandbox: NginxSandbox, user: string): Record<string, string> {
-    const dir = scratchDir("client");
-    const caFile = path.join(dir, "mlflow-ca.pem");
-    writeFileSync(caFile, sandbox.caCert);
-    const envFile = path.join(dir, "tracking.env");
-    writeFileSync(envFile, renderTrackingEnv({
+    return clientEnvFromTrackingEnv(renderTrackingEnv({
         url: `https://${sandbox.values.domain ?? sandbox.publicIp}`,
         user,
         password: sandbox.users[user],
-        caCertFile: caFile,
-    }));
-    const result = spawnSync("/bin/bash", ["-c", 'set -eu; source "$1"; env -0', "_", envFile], { encoding: "utf8", env: {} });
+        caCertFile: "mlflow-ca.pem",
+    }), sandbox.caCert);
+}
+
+/**
+ * What bash makes of a stack's `trackingEnv` lines, run in a directory that holds the stack's
+ * CA certificate under the name they give it (as README tells a user to save it): the MLFLOW_*
+ * variables, the CA's path made absolute.
+ */
+export function clientEnvFromTrackingEnv(lines: string, caPem: string): Record<string, string> {
+    const dir = scratchDir("client");
+    const envFile = path.join(dir, "tracking.env");
+    writeFileSync(envFile, lines);
+    const result = spawnSync("/bin/bash", ["-c", 'set -eu; source "$1"; env -0', "_", envFile], { encoding: "utf8", env: {}, cwd: dir });
     if (result.status !== 0) throw new Error(`bash could not read ${envFile}: ${result.stderr}`);
     const env = Object.fromEntries(result.stdout.split("\0").filter(line => line.startsWith("MLFLOW_"))
         .map(line => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
     if (!env.MLFLOW_TRACKING_URI) throw new Error(`${envFile} sets no MLFLOW_TRACKING_URI`);
+    if (env.MLFLOW_TRACKING_SERVER_CERT_PATH) {
+        env.MLFLOW_TRACKING_SERVER_CERT_PATH = path.resolve(dir, env.MLFLOW_TRACKING_SERVER_CERT_PATH);
+        writeFileSync(env.MLFLOW_TRACKING_SERVER_CERT_PATH, caPem);
+    }
     return env;
 }
 

@@ -1,0 +1,35 @@
+// The scaled tier's task as the program declares it under mocks, and what a client and the task
+// need besides: the input of harness/scaledStack.ts for the end-to-end tests.
+import assert from "node:assert/strict";
+import { EcsContainerDefinition } from "../../lib/render/taskContainers";
+import { ProgramRun } from "./pulumiProgram";
+
+export const SCALED = { compute: "fargate", backendStore: "rds", artifactStore: "s3" } as const;
+
+/** The scaled stack's task as the program declares it, and what a client and the task need besides. */
+export interface DeclaredTask {
+    containers: EcsContainerDefinition[];
+    /** The one-off schema upgrade's container. */
+    schemaUpgrade: EcsContainerDefinition;
+    htpasswd: string;
+    bucket: string;
+    serverName: string;
+    trackingEnv: string;
+    users: string[];
+}
+
+export function declaredTask(program: ProgramRun): DeclaredTask {
+    const task = program.ofType("aws:ecs/taskDefinition:TaskDefinition").find(r => r.name === "mlflow");
+    const upgrade = program.ofType("aws:ecs/taskDefinition:TaskDefinition").find(r => r.name === "mlflow-schema-upgrade");
+    const htpasswd = program.ofType("aws:ssm/parameter:Parameter").find(r => r.name.endsWith("-htpasswd"));
+    assert.ok(task && upgrade && htpasswd, "the program declares the service's and the schema upgrade's task definitions and the htpasswd parameter");
+    return {
+        containers: JSON.parse(task.inputs.containerDefinitions),
+        schemaUpgrade: JSON.parse(upgrade.inputs.containerDefinitions)[0],
+        htpasswd: htpasswd.inputs.value,
+        bucket: program.outputs.artifactBucket.value,
+        serverName: new URL(program.outputs.url.value).hostname,
+        trackingEnv: program.outputs.trackingEnv.value,
+        users: program.outputs.users.value,
+    };
+}
