@@ -25,6 +25,14 @@ import { pythonEnvDir } from "./pythonEnv";
 
 const ADDRESSES = { database: "127.0.3.1", s3: "127.0.3.2", loadBalancer: "127.0.3.3" } as const;
 
+/** A one-off command in the MLflow container's environment, with the stores it is given. */
+export interface OneOffTask {
+    run(command: string[], timeoutMs?: number): Promise<RunResult>;
+    /** The --backend-store-uri and --artifacts-destination of the MLflow container, as it sees them. */
+    backendStoreUri: string;
+    artifactsDestination: string;
+}
+
 export interface ScaledStackOptions {
     /** The service's task definition: the MLflow and nginx containers. */
     containers: EcsContainerDefinition[];
@@ -36,6 +44,11 @@ export interface ScaledStackOptions {
     bucket: string;
     /** The schema upgrade's container: run once, to its end, before the service starts. */
     schemaUpgrade?: EcsContainerDefinition;
+    /**
+     * Runs after the schema upgrade, before the service starts: one-off work in the MLflow
+     * container's environment (its connection, CA bundle written, database password, S3 access).
+     */
+    beforeService?: (task: OneOffTask) => Promise<void>;
     nginxRoot?: string;
 }
 
@@ -114,6 +127,16 @@ export class ScaledStack {
             // As the deployment does: the one-off upgrade task first, the service after it.
             const { command, env } = asContainer(options.schemaUpgrade);
             schemaUpgrade = await run(command[0], command.slice(1), { env, cwd: tmp, timeoutMs: 300_000 });
+        }
+        if (options.beforeService) {
+            const service = asContainer(mlflowDefinition);
+            const script = service.command[2];
+            await options.beforeService({
+                // The entry script's first step (the CA bundle where the URI points), then the command.
+                run: (command, timeoutMs) => run("/bin/sh", ["-c", `${script.split(" && exec ")[0]} && exec "$@"`, "one-off", ...command], { env: service.env, cwd: tmp, timeoutMs: timeoutMs ?? 600_000 }),
+                backendStoreUri: optionOf(script, "--backend-store-uri"),
+                artifactsDestination: optionOf(script, "--artifacts-destination"),
+            });
         }
         const mlflow = await RealMlflow.launch({ ...asContainer(mlflowDefinition), cwd: tmp, address: "127.0.0.1" });
 

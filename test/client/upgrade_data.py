@@ -1,9 +1,11 @@
-"""Data for the upgrade test, written by one MLflow release and read back by another, both through
-the server (MLFLOW_TRACKING_URI, _USERNAME, _PASSWORD, _SERVER_CERT_PATH from the environment, as
+"""Data for the upgrade and migration tests, written through one server and read back through
+another (MLFLOW_TRACKING_URI, _USERNAME, _PASSWORD, _SERVER_CERT_PATH from the environment, as
 trackingEnv gives them).
 
-  python upgrade_data.py write MANIFEST WORK_DIR    (the oldest release the settings accept)
-  python upgrade_data.py verify MANIFEST WORK_DIR   (the pinned release, after `mlflow db upgrade`)
+  python upgrade_data.py write MANIFEST WORK_DIR    (upgrade: the oldest release the settings accept)
+  python upgrade_data.py verify MANIFEST WORK_DIR   (upgrade: the pinned release, after `mlflow db upgrade`;
+                                                     migration: the scaled tier, after migrate-store.py)
+  python upgrade_data.py extend MANIFEST WORK_DIR   (migration: new items get keys after the copied ones)
 
 `write` records in MANIFEST what it wrote; `verify` reads every item back and exits non-zero with
 what differs. Both print a one-line JSON summary.
@@ -171,7 +173,23 @@ def verify(manifest_file, work_dir):
                       "artifacts": sum(len(r["artifacts"]) for r in manifest["runs"].values())}))
 
 
+def extend(manifest_file, work_dir):
+    """After a copy into another database: new items get keys after the copied ones."""
+    client = MlflowClient()
+    with open(manifest_file) as f:
+        manifest = json.load(f)
+    experiment_id = mlflow.create_experiment("after-the-move")
+    newest = max(int(i) for i in manifest["experiments"])
+    if int(experiment_id) <= newest:
+        sys.exit(f"the new experiment got id {experiment_id}, not after the copied {newest}")
+    with mlflow.start_run(experiment_id=experiment_id) as run:
+        mlflow.log_metric("loss", 0.5, step=1)
+    if client.get_run(run.info.run_id).data.metrics != {"loss": 0.5}:
+        sys.exit("the new run's metric did not read back")
+    print(json.dumps({"experiment_id": experiment_id, "run_id": run.info.run_id}))
+
+
 if __name__ == "__main__":
     if not os.environ.get("MLFLOW_TRACKING_URI", "").startswith("https://"):
         sys.exit("MLFLOW_TRACKING_URI must be the server's https:// URL")
-    {"write": write, "verify": verify}[sys.argv[1]](sys.argv[2], sys.argv[3])
+    {"write": write, "verify": verify, "extend": extend}[sys.argv[1]](sys.argv[2], sys.argv[3])

@@ -1,0 +1,202 @@
+"""Moves one host's MLflow data to the scaled tier's stores: the SQLite database into PostgreSQL,
+the artifact directory into S3, then verifies both. Run it with MLflow's own Python (the release
+the stack deploys, with psycopg2 and boto3: the -full image has them) while the host's MLflow is
+stopped, where both stores are reachable.
+
+    python migrate-store.py --sqlite DATA/mlflow.db --artifacts DATA/artifacts \\
+        --postgres 'postgresql+psycopg2://USER@HOST:5432/DB?sslmode=verify-full&sslrootcert=CA' \\
+        --s3 s3://BUCKET/artifacts
+
+The password comes from PGPASSWORD; S3 credentials as boto3 finds them (MLFLOW_S3_ENDPOINT_URL is
+honoured, as MLflow honours it). What it does, and refuses:
+  - the SQLite database must be at the schema revision of this MLflow release (the host migrates it
+    on every start); the target gets the same schema (MLflow's own table creation and migrations);
+  - the target must hold no data: an empty database, or one a fresh server has only initialised
+    (the Default experiment, the default workspace); anything else is refused, nothing is changed;
+  - every table is copied in one transaction, in foreign-key order, integer key sequences moved past
+    the copied keys; then the row count of every table and the schema revision are compared, and a
+    difference rolls everything back;
+  - every file under the artifact directory is uploaded to the same relative key under the S3
+    prefix (mlflow-artifacts:/ URIs name no location, so they keep resolving); a file already there
+    with the same size is skipped, so an interrupted run can be repeated; then every key and size
+    is compared.
+Prints one JSON line with the counts and exits 0 only if everything matched.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+from urllib.parse import urlparse
+
+import boto3
+import sqlalchemy
+from boto3.s3.transfer import TransferConfig
+from mlflow.store.db.utils import _get_latest_schema_revision, _initialize_tables, _upgrade_db
+
+BATCH_ROWS = 5000
+#: Tables a fresh server fills by itself, and what with.
+FRESH_SERVER_ROWS = {"experiments": "experiment_id = 0", "workspaces": "TRUE", "experiment_tags": "experiment_id = 0"}
+
+
+class MigrationError(Exception):
+    pass
+
+
+def revision(connection) -> str | None:
+    if not sqlalchemy.inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(sqlalchemy.text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def reflect(connection) -> sqlalchemy.MetaData:
+    metadata = sqlalchemy.MetaData()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sqlalchemy.exc.SAWarning)
+        metadata.reflect(connection)
+    return metadata
+
+
+def count(connection, table: sqlalchemy.Table, where: str = "TRUE") -> int:
+    return connection.execute(sqlalchemy.select(sqlalchemy.func.count()).select_from(table).where(sqlalchemy.text(where))).scalar()
+
+
+def prepare_target(engine, head: str) -> None:
+    """The pinned schema on the target, created or brought up to date by MLflow itself."""
+    with engine.connect() as connection:
+        current = revision(connection)
+    if current is None:
+        _initialize_tables(engine)
+    elif current != head:
+        _upgrade_db(engine)
+
+
+def refuse_unless_empty(target, tables: list[sqlalchemy.Table]) -> None:
+    held = {}
+    for table in tables:
+        if table.name == "alembic_version":
+            continue
+        beyond_fresh = count(target, table, f"NOT ({FRESH_SERVER_ROWS[table.name]})") if table.name in FRESH_SERVER_ROWS else count(target, table)
+        if beyond_fresh:
+            held[table.name] = beyond_fresh
+    if held:
+        raise MigrationError(f"the target database already holds data ({held}); migrate only into a new, empty one")
+
+
+def copy_tables(source, target, tables: list[sqlalchemy.Table]) -> dict[str, int]:
+    for table in reversed(tables):
+        if table.name != "alembic_version":
+            target.execute(table.delete())
+    copied = {}
+    source_metadata = reflect(source)
+    for table in tables:
+        if table.name == "alembic_version":
+            continue
+        if table.name not in source_metadata.tables:
+            raise MigrationError(f"the source has no table {table.name}, although both are at the same revision")
+        source_table = source_metadata.tables[table.name]
+        booleans = {c.name for c in table.columns if isinstance(c.type, sqlalchemy.Boolean)}
+        # A generated column is computed by PostgreSQL from the others, as SQLite computed it.
+        columns = [c.name for c in table.columns if c.computed is None]
+        rows = source.execute(sqlalchemy.select(*[source_table.c[name] for name in columns])).mappings()
+        total = 0
+        while batch := rows.fetchmany(BATCH_ROWS):
+            values = [{k: (bool(v) if k in booleans and v is not None else v) for k, v in row.items()} for row in batch]
+            target.execute(table.insert(), values)
+            total += len(values)
+        copied[table.name] = total
+        # Keys copied as they are leave a serial's sequence behind them: move it past the largest.
+        for column in table.primary_key.columns:
+            if isinstance(column.type, sqlalchemy.Integer):
+                sequence = target.execute(sqlalchemy.text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": table.name, "c": column.name}).scalar()
+                if sequence:
+                    target.execute(sqlalchemy.text(f'SELECT setval(:s, COALESCE((SELECT MAX("{column.name}") FROM "{table.name}"), 0) + 1, false)'), {"s": sequence})
+    return copied
+
+
+def verify_tables(source, target, tables: list[sqlalchemy.Table]) -> None:
+    differ = {}
+    source_metadata = reflect(source)
+    for table in tables:
+        have, want = count(target, table), count(source, source_metadata.tables[table.name])
+        if have != want:
+            differ[table.name] = {"source": want, "target": have}
+    if differ:
+        raise MigrationError(f"row counts differ after the copy: {differ}")
+    if revision(target) != revision(source):
+        raise MigrationError(f"schema revisions differ after the copy: source {revision(source)}, target {revision(target)}")
+
+
+def migrate_database(sqlite_path: Path, postgres_uri: str) -> dict:
+    if not sqlite_path.is_file():
+        raise MigrationError(f"--sqlite {sqlite_path}: no such file")
+    source_engine = sqlalchemy.create_engine(f"sqlite:///file:{sqlite_path}?mode=ro&uri=true")
+    head = _get_latest_schema_revision()
+    with source_engine.connect() as source:
+        source_revision = revision(source)
+    if source_revision != head:
+        raise MigrationError(f"--sqlite {sqlite_path} is at schema revision {source_revision}, this MLflow release at {head}: "
+                             "start the host once with the release the stack deploys (it migrates the database), then migrate")
+    target_engine = sqlalchemy.create_engine(postgres_uri)
+    prepare_target(target_engine, head)
+    with source_engine.connect() as source, target_engine.begin() as target:
+        tables = [t for t in reflect(target).sorted_tables]
+        refuse_unless_empty(target, tables)
+        copied = copy_tables(source, target, tables)
+        verify_tables(source, target, tables)
+    return {"revision": head, "tables": len(copied), "rows": sum(copied.values()), "rows_per_table": {k: v for k, v in copied.items() if v}}
+
+
+def migrate_artifacts(directory: Path, destination: str) -> dict:
+    url = urlparse(destination)
+    if url.scheme != "s3" or not url.netloc:
+        raise MigrationError(f"--s3 {destination}: expected s3://<bucket>/<prefix>")
+    if not directory.is_dir():
+        raise MigrationError(f"--artifacts {directory}: no such directory")
+    bucket, prefix = url.netloc, url.path.strip("/")
+    s3 = boto3.client("s3", endpoint_url=os.environ.get("MLFLOW_S3_ENDPOINT_URL") or None)
+    key_of = lambda path: "/".join(filter(None, [prefix, path.relative_to(directory).as_posix()]))
+    local = {key_of(p): p.stat().st_size for p in sorted(directory.rglob("*")) if p.is_file()}
+
+    def stored() -> dict[str, int]:
+        found = {}
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=f"{prefix}/" if prefix else ""):
+            found.update({o["Key"]: o["Size"] for o in page.get("Contents", [])})
+        return found
+
+    already = stored()
+    transfer = TransferConfig(multipart_threshold=64 << 20, multipart_chunksize=64 << 20)
+    uploaded = 0
+    for path in sorted(directory.rglob("*")):
+        if path.is_file() and already.get(key_of(path)) != local[key_of(path)]:
+            s3.upload_file(str(path), bucket, key_of(path), Config=transfer)
+            uploaded += 1
+    after = stored()
+    missing = sorted(k for k, size in local.items() if after.get(k) != size)
+    if missing:
+        raise MigrationError(f"{len(missing)} artifact(s) missing or of another size in s3://{bucket}: {missing[:10]}")
+    return {"files": len(local), "bytes": sum(local.values()), "uploaded": uploaded}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sqlite", type=Path, required=True, help="the host's mlflow.db (MLflow stopped)")
+    parser.add_argument("--artifacts", type=Path, required=True, help="the host's artifact directory")
+    parser.add_argument("--postgres", required=True, help="the scaled tier's backend store URI (password from PGPASSWORD)")
+    parser.add_argument("--s3", required=True, help="the scaled tier's artifacts destination, s3://<bucket>/<prefix>")
+    args = parser.parse_args()
+    started = time.monotonic()
+    try:
+        summary = {"database": migrate_database(args.sqlite.resolve(), args.postgres), "artifacts": migrate_artifacts(args.artifacts.resolve(), args.s3)}
+    except MigrationError as error:
+        print(f"migrate-store: {error}", file=sys.stderr)
+        return 1
+    summary["seconds"] = round(time.monotonic() - started, 1)
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

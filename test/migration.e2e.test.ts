@@ -1,0 +1,123 @@
+// The move from one host to the scaled tier, for real: the pinned MLflow, run as the host's
+// rendered compose file runs it behind the host's nginx (SQLite and the artifact directory on a
+// directory laid out like the data volume), takes experiments, runs, metrics, artifacts, a trace
+// and registered models with an alias from its own client. The host's MLflow stops;
+// scripts/migrate-store.py, in the environment of the scaled tier's MLflow container, moves the
+// database into PostgreSQL and the artifacts into S3 and verifies both; the scaled tier's task
+// (harness/scaledStack.ts) then serves every item back to the client identically, and new items
+// get keys after the copied ones.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { cpSync, readdirSync, statSync } from "fs";
+import * as path from "path";
+import { projectRoot } from "../lib/projectRoot";
+import { render } from "../scripts/render";
+import { inNamespace, reexecInNamespace, RunResult, scratchDir } from "../harness/namespace";
+import { NginxSandbox } from "../harness/nginxSandbox";
+import { pythonEnvBin } from "../harness/pythonEnv";
+import { schemaHead } from "../harness/realMlflow";
+import { OneOffTask, ScaledStack } from "../harness/scaledStack";
+import { runProgram } from "./support/pulumiProgram";
+import { DeclaredTask, declaredTask, SCALED } from "./support/scaledTask";
+import { clientEnvFromTrackingEnv, runClient, trackingEnv } from "./support/tracking";
+
+const MIGRATE = path.join(projectRoot(), "scripts", "migrate-store.py");
+
+function filesUnder(dir: string, prefix = ""): Map<string, number> {
+    const found = new Map<string, number>();
+    for (const name of readdirSync(dir)) {
+        const full = path.join(dir, name);
+        if (statSync(full).isDirectory()) for (const [key, size] of filesUnder(full, `${prefix}${name}/`)) found.set(key, size);
+        else found.set(`${prefix}${name}`, statSync(full).size);
+    }
+    return found;
+}
+
+function defineTests(): void {
+    let declared: DeclaredTask;
+    let stack: ScaledStack;
+    let manifest: string;
+    let written: RunResult;
+    let hostData: { db: string; artifacts: string };
+    let migration: RunResult;
+    let again: RunResult;
+    let rowsBeforeAgain = "";
+    let rowsAfterAgain = "";
+    let scaledClient: Record<string, string>;
+
+    before(async () => {
+        const renderDir = path.join(scratchDir("render"), "dev");
+        render({ stack: "dev", out: renderDir });
+        const host = await NginxSandbox.start({ renderDir });
+        manifest = path.join(scratchDir("manifest"), "manifest.json");
+        written = await runClient("mlflow", "upgrade_data.py", ["write", manifest, scratchDir("written")], trackingEnv(host, Object.keys(host.users)[0]), 300_000);
+        // The data volume outlives the host's containers; the sandbox takes its directories along when it stops.
+        const volume = scratchDir("data-volume");
+        cpSync(host.dirs.mlflowData, volume, { recursive: true });
+        hostData = { db: path.join(volume, "mlflow.db"), artifacts: path.join(volume, path.relative(host.dirs.mlflowData, host.dirs.artifacts)) };
+        await host.stop();
+
+        declared = declaredTask(await runProgram({ ...SCALED }));
+        const migrate = (task: OneOffTask) => task.run([pythonEnvBin("mlflow"), MIGRATE,
+            "--sqlite", hostData.db, "--artifacts", hostData.artifacts, "--postgres", task.backendStoreUri, "--s3", task.artifactsDestination]);
+        stack = await ScaledStack.start({
+            ...declared,
+            beforeService: async task => {
+                migration = await migrate(task);
+                if (migration.code !== 0) return;
+                rowsBeforeAgain = await stack0Rows(task);
+                again = await migrate(task);
+                rowsAfterAgain = await stack0Rows(task);
+            },
+        });
+        scaledClient = clientEnvFromTrackingEnv(declared.trackingEnv, stack.loadBalancerCaPem);
+    });
+    after(async () => { await stack?.stop(); });
+
+    /** Rows of the tables that matter most, through psql inside the one-off's view of the database. */
+    const stack0Rows = async (task: OneOffTask) => {
+        const result = await task.run([pythonEnvBin("mlflow"), "-c",
+            "import os,sys,sqlalchemy as s; e=s.create_engine(sys.argv[1]); c=e.connect(); print(','.join(str(c.execute(s.text(f'SELECT count(*) FROM {t}')).scalar()) for t in ('experiments','runs','metrics','model_versions')))",
+            task.backendStoreUri]);
+        assert.equal(result.code, 0, result.stderr);
+        return result.stdout.trim();
+    };
+
+    describe("migration from one host (SQLite, artifact directory) to the scaled tier (PostgreSQL, S3)", () => {
+        it("the host's MLflow took the data from its client", () => {
+            assert.equal(written.code, 0, `${written.stdout}\n${written.stderr}`);
+        });
+
+        it("migrate-store.py copies every table and every artifact, and verifies row counts and the schema revision", async () => {
+            assert.equal(migration.code, 0, `${migration.stdout}\n${migration.stderr}`);
+            const summary = JSON.parse(migration.stdout.trim().split("\n").pop()!);
+            assert.equal(summary.database.revision, await schemaHead());
+            for (const table of ["experiments", "runs", "metrics", "params", "tags", "registered_models", "model_versions", "registered_model_aliases", "trace_info", "logged_models"]) {
+                assert.ok(summary.database.rows_per_table[table] > 0, `${table}: ${JSON.stringify(summary.database.rows_per_table)}`);
+            }
+            const local = filesUnder(hostData.artifacts);
+            assert.equal(summary.artifacts.files, local.size);
+            const stored = await stack.s3.objects(declared.bucket, "artifacts/");
+            assert.deepEqual(new Map([...stored].map(([key, size]) => [key.slice("artifacts/".length), size])), local, "the same tree, key for key and size for size");
+        });
+
+        it("a second run into the filled database is refused and changes nothing", () => {
+            assert.equal(again.code, 1, `${again.stdout}\n${again.stderr}`);
+            assert.match(again.stderr, /the target database already holds data \(\{.*'runs': 3.*\}\); migrate only into a new, empty one/);
+            assert.equal(rowsAfterAgain, rowsBeforeAgain);
+        });
+
+        it("the scaled tier's MLflow serves every item back to the client identically: runs, params, tags, metric histories, artifacts by checksum, the model by alias, the trace", async () => {
+            const read = await runClient("mlflow", "upgrade_data.py", ["verify", manifest, scratchDir("read")], scaledClient, 300_000);
+            assert.equal(read.code, 0, `${read.stdout}\n${read.stderr}\nMLflow:\n${stack.mlflow.log.slice(-4000)}`);
+        });
+
+        it("new experiments and runs get keys after the copied ones", async () => {
+            const extended = await runClient("mlflow", "upgrade_data.py", ["extend", manifest, scratchDir("extend")], scaledClient, 120_000);
+            assert.equal(extended.code, 0, `${extended.stdout}\n${extended.stderr}\nMLflow:\n${stack.mlflow.log.slice(-4000)}`);
+        });
+    });
+}
+
+if (!inNamespace()) reexecInNamespace(__filename, { timeoutMs: 900_000 });
+else defineTests();
