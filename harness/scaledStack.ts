@@ -27,6 +27,9 @@ const ADDRESSES = { database: "127.0.3.1", s3: "127.0.3.2", loadBalancer: "127.0
 
 /** A one-off command in the MLflow container's environment, with the stores it is given. */
 export interface OneOffTask {
+    /** Another container of the MLflow image (a one-off task's), with local directories for its task volumes. */
+    runContainer(definition: EcsContainerDefinition, volumes: Record<string, string>): Promise<RunResult>;
+    /** A command in the MLflow container's environment, after its entry script wrote the CA bundle. */
     run(command: string[], timeoutMs?: number): Promise<RunResult>;
     /** The --backend-store-uri and --artifacts-destination of the MLflow container, as it sees them. */
     backendStoreUri: string;
@@ -108,9 +111,17 @@ export class ScaledStack {
 
         const tmp = mkdirIn(work, "mlflow-tmp");
         const home = mkdirIn(work, "mlflow-home");
-        /** A container of the MLflow image as ECS starts it: its entry script, its environment, its secret. */
-        const asContainer = (definition: EcsContainerDefinition) => ({
-            command: ["/bin/sh", "-c", (definition.command?.[0] ?? "").replace(/\/tmp\//g, `${tmp}/`)],
+        /**
+         * A container of the MLflow image as ECS starts it: its entry script, its environment, its
+         * secret; its /tmp and its task volumes (`volumes`: volume name -> local directory) mapped
+         * onto local directories.
+         */
+        const asContainer = (definition: EcsContainerDefinition, volumes: Record<string, string> = {}) => ({
+            command: ["/bin/sh", "-c", (definition.mountPoints ?? []).reduce((script, mount) => {
+                const local = volumes[mount.sourceVolume];
+                if (!local) throw new Error(`${definition.name} mounts the task volume ${mount.sourceVolume}: no local directory given`);
+                return script.split(mount.containerPath).join(local);
+            }, (definition.command?.[0] ?? "").replace(/\/tmp\//g, `${tmp}/`))],
             env: {
                 PATH: `${path.join(pythonEnvDir("mlflow"), "bin")}:/usr/bin:/bin`,
                 HOME: home,
@@ -132,6 +143,10 @@ export class ScaledStack {
             const service = asContainer(mlflowDefinition);
             const script = service.command[2];
             await options.beforeService({
+                runContainer: (definition, volumes) => {
+                    const { command, env } = asContainer(definition, volumes);
+                    return run(command[0], command.slice(1), { env, cwd: tmp, timeoutMs: 600_000 });
+                },
                 // The entry script's first step (the CA bundle where the URI points), then the command.
                 run: (command, timeoutMs) => run("/bin/sh", ["-c", `${script.split(" && exec ")[0]} && exec "$@"`, "one-off", ...command], { env: service.env, cwd: tmp, timeoutMs: timeoutMs ?? 600_000 }),
                 backendStoreUri: optionOf(script, "--backend-store-uri"),

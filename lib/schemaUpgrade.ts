@@ -1,12 +1,14 @@
 // The schema upgrade of the scaled tier, as the Lambda function that `pulumi up` invokes before
 // the service gets the new release: first a snapshot of the database, then `mlflow db upgrade`
 // as one ECS task; either failing fails the deployment, so the service keeps the old release.
+// With migrateFromSnapshot, a third step runs the move from a host (scripts/migrate-store.py) as
+// one ECS task with an EBS volume made from the host's data snapshot.
 // The steps are one self-contained function (its source is what the Lambda runs), tested here
 // with stand-ins for RDS and ECS.
 
 export interface SchemaUpgradeEvent {
-    step: "snapshot" | "upgrade";
-    /** The release being deployed; part of the snapshot's name. */
+    step: "snapshot" | "upgrade" | "migrate";
+    /** The release being deployed (part of the snapshot's name); empty for the migrate step, which runs once per host snapshot. */
     mlflowVersion: string;
     dbInstanceIdentifier: string;
     cluster: string;
@@ -18,6 +20,8 @@ export interface SchemaUpgradeEvent {
     securityGroups: string[];
     /** Where the task's output is, for the error message. */
     logGroup: string;
+    /** The migrate step's volume: created from the host's data snapshot when the task starts, deleted when it ends. */
+    hostData?: { volumeName: string; snapshotId: string; filesystemType: string; infrastructureRoleArn: string };
 }
 
 export interface TaskState {
@@ -68,18 +72,21 @@ export async function schemaUpgradeStep(event: SchemaUpgradeEvent, aws: SchemaUp
         return snapshot;
     }
 
+    const work = event.step === "migrate"
+        ? { task: "migration", what: `the migration from the host's data snapshot ${event.hostData?.snapshotId}`, otherwise: "the service does not start" }
+        : { task: "schema upgrade", what: `mlflow db upgrade to ${event.mlflowVersion}`, otherwise: "the service keeps its release" };
     const started = await aws.runTask(event);
-    if (!started.taskArn) throw new Error(`the schema upgrade task did not start: ${started.failure ?? "no reason given"}`);
+    if (!started.taskArn) throw new Error(`the ${work.task} task did not start: ${started.failure ?? "no reason given"}`);
     const taskArn = started.taskArn;
     let state: TaskState | undefined;
-    await waitFor(`the schema upgrade task ${taskArn}`, 10000, async () => {
+    await waitFor(`the ${work.task} task ${taskArn}`, 10000, async () => {
         state = await aws.describeTask(event.cluster, taskArn);
         return state.lastStatus === "STOPPED";
     });
     const container = state!.containers.find(c => c.name === event.container);
-    if (container?.exitCode === 0) return `mlflow db upgrade to ${event.mlflowVersion} succeeded (task ${taskArn})`;
+    if (container?.exitCode === 0) return `${work.what} succeeded (task ${taskArn})`;
     const why = container?.exitCode !== undefined ? `exited with ${container.exitCode}` : `did not run (${container?.reason ?? state!.stoppedReason ?? "no reason given"})`;
-    throw new Error(`mlflow db upgrade to ${event.mlflowVersion} ${why}; the service keeps its release. Output: CloudWatch log group ${event.logGroup}, ` +
+    throw new Error(`${work.what} ${why}; ${work.otherwise}. Output: CloudWatch log group ${event.logGroup}, ` +
         `stream ${event.container}/${event.container}/${taskArn.split("/").pop()}`);
 }
 
@@ -104,8 +111,19 @@ const aws = {
             taskDefinition: event.taskDefinition,
             launchType: "FARGATE",
             count: 1,
-            startedBy: "mlflow-schema-upgrade",
+            startedBy: event.container,
             networkConfiguration: { awsvpcConfiguration: { subnets: event.subnets, securityGroups: event.securityGroups, assignPublicIp: "ENABLED" } },
+            volumeConfigurations: event.hostData ? [{
+                name: event.hostData.volumeName,
+                managedEBSVolume: {
+                    snapshotId: event.hostData.snapshotId,
+                    filesystemType: event.hostData.filesystemType,
+                    volumeType: "gp3",
+                    encrypted: true,
+                    roleArn: event.hostData.infrastructureRoleArn,
+                    terminationPolicy: { deleteOnTermination: true },
+                },
+            }] : undefined,
         }));
         return { taskArn: answer.tasks?.[0]?.taskArn, failure: (answer.failures ?? []).map(f => f.reason + (f.detail ? " (" + f.detail + ")" : "")).join("; ") };
     },

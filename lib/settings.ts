@@ -66,6 +66,8 @@ export interface Settings {
     dbInstanceClass: string;
     /** Allocated gp3 storage of the database. */
     dbStorageGiB: number;
+    /** A snapshot of a host's data volume whose database and artifacts the scaled tier takes over when it is created. */
+    migrateFromSnapshot?: string;
 }
 
 /** What a key may hold when the stack file leaves it out; Pulumi.yaml declares the same (a test holds them equal). */
@@ -106,6 +108,7 @@ export const DEFAULTS = {
     dbInstanceClass: "db.t4g.micro",
     // gp3's minimum on RDS.
     dbStorageGiB: 20,
+    migrateFromSnapshot: "",
 } as const;
 
 export type SettingKey = keyof typeof DEFAULTS;
@@ -387,6 +390,8 @@ export function validateSettings(raw: RawConfig): Settings {
     onlyFor(["instanceType", "amiId", "subnetId", "dataVolumeGiB", "dataSnapshotId", "acmeEmail"], !fargate,
         "on an EC2 host (compute ec2); compute fargate has no host, no data volume and no Let's Encrypt");
     onlyFor(["dbInstanceClass", "dbStorageGiB"], rds, "with backendStore rds");
+    onlyFor(["migrateFromSnapshot"], fargate, "with compute fargate (it moves a host's data into the scaled tier's database and bucket)");
+    const migrateFromSnapshot = text("migrateFromSnapshot", /^snap-[0-9a-f]{8,17}$/, "accepted: the id of a snapshot of the host's data volume, such as snap-0123456789abcdef0, or nothing");
 
     const taskCpu = integer("taskCpu", 256, 16384, DEFAULTS.taskCpu);
     const taskMemory = integer("taskMemory", 512, 122880, DEFAULTS.taskMemory);
@@ -432,6 +437,6 @@ export function validateSettings(raw: RawConfig): Settings {
         localHttpsPort, localHttpPort,
         compute, backendStore, artifactStore,
         taskCpu, taskMemory, desiredCount, minTaskCount, maxTaskCount,
-        dbInstanceClass, dbStorageGiB,
+        dbInstanceClass, dbStorageGiB, migrateFromSnapshot,
     };
 }

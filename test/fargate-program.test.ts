@@ -6,6 +6,9 @@ import { before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { MOCK_REGION, ProgramRun, RecordedResource, runProgram } from "./support/pulumiProgram";
 import { SCALED } from "./support/scaledTask";
+import { readFileSync } from "fs";
+import * as path from "path";
+import { projectRoot } from "../lib/projectRoot";
 
 const LB_DNS = `mlflow-1234567890.${MOCK_REGION}.elb.amazonaws.com`;
 
@@ -265,10 +268,11 @@ describe("schema upgrades", () => {
 
     test("snapshot, then upgrade, then the service's task definition: the service never rolls to an unmigrated release", () => {
         assert.deepEqual(serviceTask(run).dependsOn, ["mlflow-schema-upgrade-upgrade"]);
-        assert.deepEqual(named(run, "aws:lambda/invocation:Invocation", "mlflow-schema-upgrade-upgrade").dependsOn, ["mlflow-schema-upgrade-snapshot", "mlflow", "mlflow"],
-            "after the snapshot, the network (its rules lead to the database) and the cluster (its role may read the task's secrets)");
+        assert.deepEqual(named(run, "aws:lambda/invocation:Invocation", "mlflow-schema-upgrade-upgrade").dependsOn, ["mlflow-schema-upgrade-snapshot", "mlflow", "mlflow", "mlflow-artifacts"],
+            "after the snapshot, the network (its rules lead to the database), the cluster (its role may read the task's secrets) and the bucket (its policy, for a migration)");
         const upgradeOptions = named(run, "aws:lambda/invocation:Invocation", "mlflow-schema-upgrade-upgrade").options.dependsOn as pulumi.Resource[];
-        assert.deepEqual(upgradeOptions.slice(1).map(r => r.constructor.name), ["FargateNetwork", "EcsCluster"]);
+        assert.deepEqual(upgradeOptions.slice(1).map(r => r.constructor.name), ["FargateNetwork", "EcsCluster", "ArtifactBucket"]);
+        assert.equal(run.ofType("aws:lambda/invocation:Invocation").length, 2, "no migration without migrateFromSnapshot");
         const snapshot = JSON.parse(named(run, "aws:lambda/invocation:Invocation", "mlflow-schema-upgrade-snapshot").inputs.input);
         const upgrade = JSON.parse(named(run, "aws:lambda/invocation:Invocation", "mlflow-schema-upgrade-upgrade").inputs.input);
         assert.equal(snapshot.step, "snapshot");
@@ -311,6 +315,55 @@ describe("schema upgrades", () => {
         const mlflow = await runProgram({ ...SCALED, mlflowVersion: "3.18.0" });
         assert.notDeepEqual(inputs(mlflow), inputs(run));
         assert.match(upgradeContainers(mlflow), /mlflow:v3\.18\.0-full/);
+    });
+});
+
+describe("migration from a host's data snapshot (migrateFromSnapshot)", () => {
+    const SNAPSHOT = "snap-0123456789abcdef0";
+    let run: ProgramRun;
+    before(async () => { run = await runProgram({ ...SCALED, migrateFromSnapshot: SNAPSHOT }); });
+    const migrateTask = () => named(run, "aws:ecs/taskDefinition:TaskDefinition", "mlflow-schema-upgrade-migrate");
+    const migrateInvocation = (r: ProgramRun) => named(r, "aws:lambda/invocation:Invocation", "mlflow-schema-upgrade-migrate");
+
+    test("snapshot, upgrade, migration, then the service: the service starts on the moved data only", () => {
+        assert.deepEqual(migrateInvocation(run).dependsOn, ["mlflow-schema-upgrade-upgrade"]);
+        assert.deepEqual(serviceTask(run).dependsOn, ["mlflow-schema-upgrade-migrate"]);
+        const event = JSON.parse(migrateInvocation(run).inputs.input);
+        assert.equal(event.step, "migrate");
+        assert.equal(event.taskDefinition, "mlflow-schema-upgrade-migrate-test", "the family: the input does not change with a new revision");
+        assert.equal(event.container, "mlflow-migrate-store");
+        assert.deepEqual(event.hostData, { volumeName: "host-data", snapshotId: SNAPSHOT, filesystemType: "ext4", infrastructureRoleArn: "arn:aws:iam::123456789012:role/mlflow-schema-upgrade-volumes" });
+        assert.deepEqual(event.securityGroups, [group(run, "schema-upgrade")]);
+    });
+
+    test("runs once per snapshot: a new MLflow release leaves the migration's input as it was", async () => {
+        const later = await runProgram({ ...SCALED, migrateFromSnapshot: SNAPSHOT, mlflowVersion: "3.18.0", nginxVersion: "1.30.3" });
+        assert.equal(migrateInvocation(later).inputs.input, migrateInvocation(run).inputs.input);
+    });
+
+    test("the task: the -full image runs scripts/migrate-store.py on the snapshot's volume at the host's mount point, as MLflow's role, with the verified connection", () => {
+        const task = migrateTask().inputs;
+        assert.deepEqual(task.volumes, [{ name: "host-data", configureAtLaunch: true }]);
+        assert.equal(task.taskRoleArn, "arn:aws:iam::123456789012:role/mlflow-task", "the role the bucket lets write");
+        const [container] = containersOf(migrateTask());
+        assert.equal(container.image, "ghcr.io/mlflow/mlflow:v3.17.2-full");
+        assert.deepEqual(container.mountPoints, [{ sourceVolume: "host-data", containerPath: "/srv/mlflow-data", readOnly: false }]);
+        assert.match(container.command![0], /exec 'python' '\/tmp\/migrate-store\.py' '--sqlite' '\/srv\/mlflow-data\/mlflow\/mlflow\.db' '--artifacts' '\/srv\/mlflow-data\/mlflow\/artifacts' '--postgres' 'postgresql\+psycopg2:\/\/mlflow@[^']*sslmode=verify-full[^']*' '--s3' 's3:\/\/mlflow-artifacts-physical\/artifacts'$/);
+        const script = container.environment.find(e => e.name === "MIGRATE_STORE_PY")!.value;
+        assert.equal(script, readFileSync(path.join(projectRoot(), "scripts", "migrate-store.py"), "utf8"));
+        assert.deepEqual(container.secrets.map(s => s.name), ["PGPASSWORD"]);
+    });
+
+    test("the function may start this task, pass MLflow's role to it and the volume role to ECS, nothing more", () => {
+        const policy = statements(named(run, "aws:iam/rolePolicy:RolePolicy", "mlflow-schema-upgrade").inputs.policy);
+        assert.ok(policy.some(s => s.Action.includes("ecs:RunTask") && s.Resource === "arn:aws:ecs:eu-central-1:123456789012:task-definition/mlflow-schema-upgrade-migrate-test:*"));
+        const passRoles = policy.filter(s => s.Action.includes("iam:PassRole"));
+        assert.deepEqual(passRoles.map(s => [s.Resource, s.Condition.StringEquals["iam:PassedToService"]]), [
+            [["arn:aws:iam::123456789012:role/mlflow-execution", "arn:aws:iam::123456789012:role/mlflow-task"], "ecs-tasks.amazonaws.com"],
+            ["arn:aws:iam::123456789012:role/mlflow-schema-upgrade-volumes", "ecs.amazonaws.com"],
+        ]);
+        const attachments = run.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter(a => a.name === "mlflow-schema-upgrade-volumes");
+        assert.deepEqual(attachments.map(a => a.inputs.policyArn), ["arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRolePolicyForVolumes"]);
     });
 });
 

@@ -1,8 +1,9 @@
 // The move from one host to the scaled tier, for real: the pinned MLflow, run as the host's
 // rendered compose file runs it behind the host's nginx (SQLite and the artifact directory on a
 // directory laid out like the data volume), takes experiments, runs, metrics, artifacts, a trace
-// and registered models with an alias from its own client. The host's MLflow stops;
-// scripts/migrate-store.py, in the environment of the scaled tier's MLflow container, moves the
+// and registered models with an alias from its own client. The host's MLflow stops; the
+// migration's one-off container, as the program declares it with migrateFromSnapshot (it runs
+// scripts/migrate-store.py against the data volume at the host's mount point), moves the
 // database into PostgreSQL and the artifacts into S3 and verifies both; the scaled tier's task
 // (harness/scaledStack.ts) then serves every item back to the client identically, and new items
 // get keys after the copied ones.
@@ -10,7 +11,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { cpSync, readdirSync, statSync } from "fs";
 import * as path from "path";
-import { projectRoot } from "../lib/projectRoot";
+import { DATA, HOST } from "../lib/render/layout";
+import { HOST_DATA_VOLUME } from "../lib/render/taskContainers";
 import { render } from "../scripts/render";
 import { inNamespace, reexecInNamespace, RunResult, scratchDir } from "../harness/namespace";
 import { NginxSandbox } from "../harness/nginxSandbox";
@@ -20,8 +22,6 @@ import { OneOffTask, ScaledStack } from "../harness/scaledStack";
 import { runProgram } from "./support/pulumiProgram";
 import { DeclaredTask, declaredTask, SCALED } from "./support/scaledTask";
 import { clientEnvFromTrackingEnv, runClient, trackingEnv } from "./support/tracking";
-
-const MIGRATE = path.join(projectRoot(), "scripts", "migrate-store.py");
 
 function filesUnder(dir: string, prefix = ""): Map<string, number> {
     const found = new Map<string, number>();
@@ -38,7 +38,7 @@ function defineTests(): void {
     let stack: ScaledStack;
     let manifest: string;
     let written: RunResult;
-    let hostData: { db: string; artifacts: string };
+    let hostData: { volume: string; artifacts: string };
     let migration: RunResult;
     let again: RunResult;
     let rowsBeforeAgain = "";
@@ -51,15 +51,15 @@ function defineTests(): void {
         const host = await NginxSandbox.start({ renderDir });
         manifest = path.join(scratchDir("manifest"), "manifest.json");
         written = await runClient("mlflow", "upgrade_data.py", ["write", manifest, scratchDir("written")], trackingEnv(host, Object.keys(host.users)[0]), 300_000);
-        // The data volume outlives the host's containers; the sandbox takes its directories along when it stops.
-        const volume = scratchDir("data-volume");
-        cpSync(host.dirs.mlflowData, volume, { recursive: true });
-        hostData = { db: path.join(volume, "mlflow.db"), artifacts: path.join(volume, path.relative(host.dirs.mlflowData, host.dirs.artifacts)) };
+        // What ECS makes of the host's data snapshot: a volume laid out as the host's, mounted at
+        // the migration task's mount point. (The sandbox takes its own directories along when it stops.)
+        const volume = scratchDir("host-data-volume");
+        cpSync(host.dirs.mlflowData, path.join(volume, path.relative(HOST.dataMount, DATA.mlflow)), { recursive: true });
+        hostData = { volume, artifacts: path.join(volume, path.relative(HOST.dataMount, DATA.artifacts)) };
         await host.stop();
 
-        declared = declaredTask(await runProgram({ ...SCALED }));
-        const migrate = (task: OneOffTask) => task.run([pythonEnvBin("mlflow"), MIGRATE,
-            "--sqlite", hostData.db, "--artifacts", hostData.artifacts, "--postgres", task.backendStoreUri, "--s3", task.artifactsDestination]);
+        declared = declaredTask(await runProgram({ ...SCALED, migrateFromSnapshot: "snap-0123456789abcdef0" }));
+        const migrate = (task: OneOffTask) => task.runContainer(declared.migration!, { [HOST_DATA_VOLUME]: hostData.volume });
         stack = await ScaledStack.start({
             ...declared,
             beforeService: async task => {

@@ -193,6 +193,20 @@ describe("the schema upgrade's steps", () => {
         assert.doesNotMatch(name, /--/, "RDS refuses two hyphens in a row");
     });
 
+    test("migrate: one task with the host's data volume made from its snapshot; a failure keeps the service from starting", async () => {
+        const hostData = { volumeName: "host-data", snapshotId: "snap-0123456789abcdef0", filesystemType: "ext4", infrastructureRoleArn: "arn:aws:iam::1:role/volumes" };
+        const started: SchemaUpgradeEvent[] = [];
+        const { aws } = fakeAws({ tasks: [{ lastStatus: "STOPPED", containers: [{ name: "mlflow-migrate-store", exitCode: 0 }] }] });
+        const recording = { ...aws, runTask: (e: SchemaUpgradeEvent) => { started.push(e); return aws.runTask(e); } };
+        const migrate = { ...event("migrate"), container: "mlflow-migrate-store", mlflowVersion: "", hostData };
+        assert.match(await schemaUpgradeStep(migrate, recording, 60_000), /^the migration from the host's data snapshot snap-0123456789abcdef0 succeeded/);
+        assert.deepEqual(started.map(e => e.hostData), [hostData]);
+        const failed = fakeAws({ tasks: [{ lastStatus: "STOPPED", containers: [{ name: "mlflow-migrate-store", exitCode: 1 }] }] });
+        await assert.rejects(schemaUpgradeStep(migrate, failed.aws, 60_000),
+            /the migration from the host's data snapshot snap-0123456789abcdef0 exited with 1; the service does not start\. Output: CloudWatch log group logs, stream mlflow-migrate-store\/mlflow-migrate-store\/abc123/);
+        assert.match(lambdaSource(), /volumeConfigurations: event\.hostData \? \[\{/, "the Lambda passes the volume to RunTask");
+    });
+
     test("a failed snapshot stops before any upgrade", async () => {
         const { aws } = fakeAws({ snapshotStatuses: ["creating", "failed"] });
         await assert.rejects(schemaUpgradeStep(event("snapshot"), aws, 60_000), /ended failed; no upgrade was attempted/);

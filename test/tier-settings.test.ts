@@ -78,6 +78,8 @@ describe("tier settings", () => {
         ["less than gp3's minimum", { ...SCALED, dbStorageGiB: "10" }, "dbStorageGiB", "10", /from 20 to 65536/],
         ["backups RDS cannot keep", { ...SCALED, backupRetentionDays: "60" }, "backupRetentionDays", "60", /accepted with backendStore rds: 1 to 35/],
         ["a domain ACM cannot validate", { ...SCALED, domain: "mlflow.example.com" }, "domain", "mlflow.example.com", /needs route53ZoneId: ACM validates/],
+        ["a migration into the host itself", { migrateFromSnapshot: "snap-0123456789abcdef0" }, "migrateFromSnapshot", "snap-0123456789abcdef0", /only means something with compute fargate/],
+        ["a migration from something not a snapshot", { ...SCALED, migrateFromSnapshot: "vol-0123456789abcdef0" }, "migrateFromSnapshot", "vol-0123456789abcdef0", /accepted: the id of a snapshot of the host's data volume/],
     ];
     for (const [what, raw, key, value, accepted] of cases) {
         test(`${what}: ${key} = ${value} is rejected, naming key, value and what is accepted`, () => assertOneProblem(raw, key, value, accepted));
@@ -90,6 +92,11 @@ describe("tier settings", () => {
             }
         }
         assert.deepEqual(FARGATE_TASK_SIZES.get(8192)!.slice(0, 3), [16384, 20480, 24576], "8 vCPU: steps of 4 GiB");
+    });
+
+    test("a host's data snapshot to migrate from, on the scaled tier", () => {
+        assert.equal(validateSettings({ ...SCALED, migrateFromSnapshot: "snap-0123456789abcdef0" }).migrateFromSnapshot, "snap-0123456789abcdef0");
+        assert.equal(validateSettings({ ...SCALED }).migrateFromSnapshot, undefined);
     });
 
     test("a domain with its zone is the scaled tier's way to a public certificate", () => {

@@ -1,8 +1,11 @@
+import { readFileSync } from "fs";
+import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { containerInput, endpointUrl } from "../../lib/render/endpoint";
 import { rdsCaBundle } from "../../lib/render/rdsCa";
-import { schemaUpgradeContainer, serviceContainers, TASK_LISTEN_PORT, TaskContainersInput } from "../../lib/render/taskContainers";
+import { migrationContainer, schemaUpgradeContainer, serviceContainers, TASK_LISTEN_PORT, TaskContainersInput } from "../../lib/render/taskContainers";
+import { projectRoot } from "../../lib/projectRoot";
 import { renderTaskNginxConf } from "../../lib/render/taskNginx";
 import { Settings } from "../../lib/settings";
 import { ArtifactBucket } from "../shared/artifactBucket";
@@ -128,7 +131,12 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
             logGroupName: cluster.logGroupName,
             // Components as dependencies mean all of their resources: the network's rules (the
             // way to the database), the cluster's role policies (the secrets the task receives).
-            after: [network, cluster],
+            after: [network, cluster, bucket],
+            migration: settings.migrateFromSnapshot ? {
+                container: taskInput.apply(input => migrationContainer(input, readFileSync(path.join(projectRoot(), "scripts", "migrate-store.py"), "utf8"))),
+                snapshotId: settings.migrateFromSnapshot,
+                taskRoleArn: cluster.taskRoleArn,
+            } : undefined,
             tags,
         }, parent);
         const service = new MlflowService(name, {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EcsContainerDefinition } from "../../lib/render/taskContainers";
+import { EcsContainerDefinition, HOST_DATA_VOLUME } from "../../lib/render/taskContainers";
 import { lambdaSource, SchemaUpgradeEvent } from "../../lib/schemaUpgrade";
 
 export interface SchemaUpgradeArgs {
@@ -17,13 +17,25 @@ export interface SchemaUpgradeArgs {
     readonly logGroupName: pulumi.Input<string>;
     /** What must be in place before the task runs: the rules that let it reach the database and the registries, the grants of its secrets. */
     readonly after: pulumi.Resource[];
+    /** The move from one host, run once after the upgrade (migrateFromSnapshot). */
+    readonly migration?: {
+        /** migrationContainer: scripts/migrate-store.py against the host's data volume. */
+        readonly container: pulumi.Input<EcsContainerDefinition>;
+        /** The snapshot of the host's data volume (ext4, as the host formats it). */
+        readonly snapshotId: string;
+        /** The role of MLflow's tasks: the one that may write the artifact bucket. */
+        readonly taskRoleArn: pulumi.Input<string>;
+    };
     readonly tags?: Record<string, string>;
 }
+
+/** The file system the host puts on its data volume (host/mlflow-prepare-data). */
+const HOST_DATA_FILESYSTEM = "ext4";
 
 /**
  * The schema upgrade, run by `pulumi up` itself, before the service may change:
  *
- *   upgrade task definition --> snapshot invocation --> upgrade invocation --> service's task definition
+ *   upgrade task definition --> snapshot invocation --> upgrade invocation [--> migrate invocation] --> service's task definition
  *
  * Both steps are invocations of one Lambda function (lib/schemaUpgrade.ts): the first takes an
  * RDS snapshot and waits until it is available, the second runs `mlflow db upgrade` as a single
@@ -35,6 +47,11 @@ export interface SchemaUpgradeArgs {
  * the upgrade, so it is never registered and the service keeps serving the old release. The next
  * `pulumi up` tries again, with a new snapshot. No provider beyond aws, no tooling on the
  * deployer's machine, and each step has Lambda's 15 minutes.
+ *
+ * With a migration, a third invocation runs scripts/migrate-store.py as one task whose EBS volume
+ * ECS creates from the host's data snapshot (and deletes afterwards): its input holds the snapshot
+ * id, so it runs once per snapshot; run again into a database that holds data, the script refuses
+ * and changes nothing. It fails the deployment like the upgrade, before the service starts.
  */
 export class SchemaUpgrade extends pulumi.ComponentResource {
     /** Depend on this to run after a successful upgrade. */
@@ -60,6 +77,26 @@ export class SchemaUpgrade extends pulumi.ComponentResource {
             tags,
         }, parent);
 
+        const migration = args.migration;
+        const migrationTask = migration && new aws.ecs.TaskDefinition(`${name}-migrate`, {
+            family: `${name}-migrate-${pulumi.getStack()}`,
+            requiresCompatibilities: ["FARGATE"],
+            networkMode: "awsvpc",
+            runtimePlatform: { cpuArchitecture: "ARM64", operatingSystemFamily: "LINUX" },
+            cpu: "1024",
+            memory: "4096",
+            executionRoleArn: args.executionRoleArn,
+            taskRoleArn: migration.taskRoleArn,
+            volumes: [{ name: HOST_DATA_VOLUME, configureAtLaunch: true }],
+            containerDefinitions: pulumi.jsonStringify([migration.container]),
+            tags,
+        }, parent);
+        // ECS creates and deletes the task's volume with this role.
+        const volumeRole = migration && new aws.iam.Role(`${name}-volumes`, { assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "ecs.amazonaws.com" }), tags }, parent);
+        if (volumeRole) {
+            new aws.iam.RolePolicyAttachment(`${name}-volumes`, { role: volumeRole.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRolePolicyForVolumes" }, parent);
+        }
+
         const region = aws.getRegionOutput({}, parent).region;
         const account = aws.getCallerIdentityOutput({}, parent).accountId;
         const role = new aws.iam.Role(name, { assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "lambda.amazonaws.com" }), tags }, parent);
@@ -83,9 +120,18 @@ export class SchemaUpgrade extends pulumi.ComponentResource {
                     {
                         Effect: "Allow",
                         Action: ["iam:PassRole"],
-                        Resource: args.executionRoleArn,
+                        Resource: migration ? [args.executionRoleArn, migration.taskRoleArn] : args.executionRoleArn,
                         Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
                     },
+                    ...(migrationTask && volumeRole ? [
+                        {
+                            Effect: "Allow",
+                            Action: ["ecs:RunTask"],
+                            Resource: pulumi.interpolate`arn:aws:ecs:${region}:${account}:task-definition/${migrationTask.family}:*`,
+                            Condition: { ArnEquals: { "ecs:cluster": args.clusterArn } },
+                        },
+                        { Effect: "Allow", Action: ["iam:PassRole"], Resource: volumeRole.arn, Condition: { StringEquals: { "iam:PassedToService": "ecs.amazonaws.com" } } },
+                    ] : []),
                 ],
             }),
         }, parent);
@@ -102,21 +148,28 @@ export class SchemaUpgrade extends pulumi.ComponentResource {
             tags,
         }, parent);
 
-        const event = (step: SchemaUpgradeEvent["step"]) => pulumi.jsonStringify({
+        const event = (step: SchemaUpgradeEvent["step"], hostData?: { [K in keyof NonNullable<SchemaUpgradeEvent["hostData"]>]: pulumi.Input<string> }) => pulumi.jsonStringify({
             step,
-            mlflowVersion,
+            // Not in the migration's input: a new release must not move the data a second time.
+            mlflowVersion: step === "migrate" ? "" : mlflowVersion,
             dbInstanceIdentifier: args.dbInstanceIdentifier,
             cluster: args.clusterArn,
-            taskDefinition: taskDefinition.arn,
-            container: pulumi.output(container).name,
+            // The migration's family, not a revision: its input then changes only with the snapshot.
+            taskDefinition: step === "migrate" && migrationTask ? migrationTask.family : taskDefinition.arn,
+            container: pulumi.output(step === "migrate" && migration ? migration.container : container).name,
             subnets: args.subnetIds,
             securityGroups: [args.securityGroupId],
             logGroup: args.logGroupName,
+            hostData,
         } satisfies Record<keyof SchemaUpgradeEvent, unknown>);
         const snapshot = new aws.lambda.Invocation(`${name}-snapshot`, { functionName: fn.name, input: event("snapshot") }, parent);
         const upgrade = new aws.lambda.Invocation(`${name}-upgrade`, { functionName: fn.name, input: event("upgrade") }, { ...parent, dependsOn: [snapshot, ...args.after] });
+        const migrate = migration && volumeRole && new aws.lambda.Invocation(`${name}-migrate`, {
+            functionName: fn.name,
+            input: event("migrate", { volumeName: HOST_DATA_VOLUME, snapshotId: migration.snapshotId, filesystemType: HOST_DATA_FILESYSTEM, infrastructureRoleArn: volumeRole.arn }),
+        }, { ...parent, dependsOn: [upgrade] });
 
-        this.completed = upgrade;
+        this.completed = migrate ?? upgrade;
         this.snapshotName = snapshot.result.apply(result => (JSON.parse(result) as { result: string }).result);
         this.taskDefinitionArn = taskDefinition.arn;
         this.registerOutputs({ snapshotName: this.snapshotName, taskDefinitionArn: this.taskDefinitionArn });

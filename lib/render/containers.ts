@@ -1,6 +1,6 @@
 // The two containers, described once: the EC2 host's compose file and the local target's
 // Docker resources are both made from these.
-import { MLFLOW } from "./layout";
+import { MLFLOW, SQLITE_FILE } from "./layout";
 
 export interface ContainerInput {
     mlflowVersion: string;
@@ -54,7 +54,7 @@ export function mlflowContainer(input: ContainerInput): ContainerSpec {
             "mlflow", "server",
             "--host", "0.0.0.0",
             "--port", String(MLFLOW.port),
-            "--backend-store-uri", `sqlite:///${MLFLOW.dataDir}/mlflow.db`,
+            "--backend-store-uri", `sqlite:///${MLFLOW.dataDir}/${SQLITE_FILE}`,
             "--serve-artifacts",
             "--artifacts-destination", MLFLOW.artifactsDir,
             "--workers", String(MLFLOW_WORKERS),

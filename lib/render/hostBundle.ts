@@ -9,7 +9,7 @@ import { projectRoot } from "../projectRoot";
 import { Settings } from "../settings";
 import { renderCompose } from "./compose";
 import { containerInput, publicEndpoint, renderProxyConf } from "./endpoint";
-import { DATA, HOST, MLFLOW, NGINX } from "./layout";
+import { DATA, HOST, MLFLOW, NGINX, SQLITE_FILE } from "./layout";
 import { BACKUP_TIME_UTC, DISK_WARN_PERCENT, METRIC_NAMESPACE } from "./schedule";
 
 /** What only a deployment knows; `npm run render` supplies sample values. */
@@ -116,7 +116,7 @@ export function renderHostEnv(settings: Settings, facts: HostFacts): string {
         ACME_EMAIL: settings.acmeEmail ?? "",
         MLFLOW_VERSION: settings.mlflowVersion,
         MLFLOW_DATA_DIR: DATA.mlflow,
-        MLFLOW_CONTAINER_DB_URI: `sqlite:///${MLFLOW.dataDir}/mlflow.db`,
+        MLFLOW_CONTAINER_DB_URI: `sqlite:///${MLFLOW.dataDir}/${SQLITE_FILE}`,
         BACKUP_DIR: DATA.backups,
     };
     return Object.entries(values).map(([key, value]) => `${key}=${shellQuote(value)}`).join("\n") + "\n";

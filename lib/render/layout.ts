@@ -29,6 +29,9 @@ export const HOST = {
     systemdDir: "/etc/systemd/system",
 } as const;
 
+/** MLflow's SQLite database, in its data directory (DATA.mlflow on the host, MLFLOW.dataDir in the container). */
+export const SQLITE_FILE = "mlflow.db";
+
 /** Directories on the data volume. */
 export const DATA = {
     mlflow: `${HOST.dataMount}/mlflow`,

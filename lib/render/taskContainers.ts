@@ -4,7 +4,7 @@
 // and psycopg2), PostgreSQL and S3 instead of the data volume, MLflow on loopback, files that
 // arrive through the environment (a task has no host directory to mount).
 import { ContainerInput, HealthCheck, mlflowContainer, mlflowImage, nginxContainer } from "./containers";
-import { NGINX } from "./layout";
+import { DATA, HOST, NGINX, SQLITE_FILE } from "./layout";
 
 /** The port nginx listens on inside the task; the load balancer's target group sends requests there. */
 export const TASK_LISTEN_PORT = 80;
@@ -18,7 +18,10 @@ export const S3_ARTIFACT_PREFIX = "artifacts";
 
 export const artifactsDestination = (bucket: string) => `s3://${bucket}/${S3_ARTIFACT_PREFIX}`;
 
-export const CONTAINER_NAMES = { nginx: "nginx", mlflow: "mlflow", schemaUpgrade: "mlflow-schema-upgrade" } as const;
+export const CONTAINER_NAMES = { nginx: "nginx", mlflow: "mlflow", schemaUpgrade: "mlflow-schema-upgrade", migration: "mlflow-migrate-store" } as const;
+
+/** The task volume of the migration: an EBS volume created from the host's data snapshot at launch. */
+export const HOST_DATA_VOLUME = "host-data";
 
 /** boto3 (S3) and psycopg2 (PostgreSQL) are only in MLflow's -full image. */
 export const mlflowFullImage = (version: string) => `${mlflowImage(version)}-full`;
@@ -63,6 +66,7 @@ export interface EcsContainerDefinition {
     portMappings?: { containerPort: number; protocol: "tcp" }[];
     healthCheck?: { command: string[]; interval: number; timeout: number; retries: number; startPeriod: number };
     dependsOn?: { containerName: string; condition: "START" | "HEALTHY" | "COMPLETE" | "SUCCESS" }[];
+    mountPoints?: { sourceVolume: string; containerPath: string; readOnly: boolean }[];
     linuxParameters?: { initProcessEnabled: boolean };
     logConfiguration: { logDriver: "awslogs"; options: Record<string, string> };
 }
@@ -193,5 +197,28 @@ export function schemaUpgradeContainer(input: TaskContainersInput): EcsContainer
         command: [withCaBundle(["mlflow", "db", "upgrade", backendStoreUri(input.database)])],
         ...databaseAccess(input, {}),
         logConfiguration: logs(input, CONTAINER_NAMES.schemaUpgrade),
+    };
+}
+
+/**
+ * The move from one host: scripts/migrate-store.py (its text arrives in the environment; the
+ * image has MLflow, psycopg2 and boto3) reads the host's data volume, mounted where the host
+ * mounts it, and writes the database and the bucket the service uses. The volume is a copy made
+ * from a snapshot for this task alone, so it is mounted writable: SQLite may roll back a journal
+ * left by a host that stopped uncleanly.
+ */
+export function migrationContainer(input: TaskContainersInput, migrateStoreScript: string): EcsContainerDefinition {
+    const script = "/tmp/migrate-store.py";
+    const command = ["python", script, "--sqlite", `${DATA.mlflow}/${SQLITE_FILE}`, "--artifacts", DATA.artifacts,
+        "--postgres", backendStoreUri(input.database), "--s3", input.artifactsDestination];
+    return {
+        name: CONTAINER_NAMES.migration,
+        image: mlflowFullImage(input.container.mlflowVersion),
+        essential: true,
+        entryPoint: ["/bin/sh", "-c"],
+        command: [`printf '%s' "$MIGRATE_STORE_PY" > ${script} && ${withCaBundle(command)}`],
+        ...databaseAccess(input, { MIGRATE_STORE_PY: migrateStoreScript, AWS_DEFAULT_REGION: input.region }),
+        mountPoints: [{ sourceVolume: HOST_DATA_VOLUME, containerPath: HOST.dataMount, readOnly: false }],
+        logConfiguration: logs(input, CONTAINER_NAMES.migration),
     };
 }
