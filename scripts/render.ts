@@ -8,7 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { renderHtpasswd } from "../lib/render/htpasswd";
 import { HOST } from "../lib/render/layout";
-import { publicEndpoint } from "../lib/render/endpoint";
+import { hostEndpoint, localEndpoint } from "../lib/render/endpoint";
 import { HostFacts, hostFiles, renderCloudConfig, secretFiles, secretParameterNames } from "../lib/render/hostBundle";
 import { issueCertificate } from "../lib/sampleTls";
 import { validateSettings } from "../lib/settings";
@@ -75,12 +75,14 @@ export function render(options: RenderOptions): void {
     const settings = validateSettings(stackFile.raw);
     const publicIp = options.publicIp ?? SAMPLE_PUBLIC_IP;
     if (!net.isIP(publicIp)) throw new Error(`--public-ip ${publicIp}: not an IP address`);
-    const tls = sampleTls(publicEndpoint(settings, publicIp).names);
+    // The local target runs the same files with the same renderers, reached on localhost.
+    const endpoint = settings.target === "local" ? localEndpoint(settings.localHttpsPort) : hostEndpoint(settings.domain, publicIp);
+    const tls = sampleTls(endpoint.names);
     const passwords = Object.fromEntries(settings.users.map(user => [user, samplePassword()]));
     const facts: HostFacts = {
         stack: options.stack,
         region: stackFile.region ?? "us-east-1",
-        publicIp,
+        endpoint,
         dataVolumeId: SAMPLE_VOLUME_ID,
         ...secretParameterNames(stackFile.project, options.stack),
         secretVersions: "htpasswd:1,tls-fallback-key:1",

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { containerInput, publicEndpoint } from "../lib/render/endpoint";
+import { containerInput, localEndpoint } from "../lib/render/endpoint";
 import { mlflowContainer, nginxContainer } from "../lib/render/containers";
 import { renderHtpasswd } from "../lib/render/htpasswd";
 import { DEFAULTS, validateSettings } from "../lib/settings";
@@ -64,7 +64,7 @@ describe("local target with default settings", () => {
 
     test("MLflow: on the stack's network as \"mlflow\", data volume at /mlflow, command, env and healthcheck of the shared description", () => {
         const settings = validateSettings({ target: "local" });
-        const spec = mlflowContainer(containerInput(settings, publicEndpoint(settings, "127.0.0.1")));
+        const spec = mlflowContainer(containerInput(settings, localEndpoint(settings.localHttpsPort)));
         const mlflow = container(run, "mlflow-mlflow").inputs;
         const network = run.one(NETWORK);
         assert.deepEqual(mlflow.networksAdvanced, [{ name: `${network.name}-physical`, aliases: ["mlflow"] }]);
@@ -88,7 +88,7 @@ describe("local target with default settings", () => {
 
     test("nginx: healthcheck of the shared description, restarts, waits for healthy, starts after MLflow", () => {
         const settings = validateSettings({ target: "local" });
-        const spec = nginxContainer(containerInput(settings, publicEndpoint(settings, "127.0.0.1")));
+        const spec = nginxContainer(containerInput(settings, localEndpoint(settings.localHttpsPort)));
         const nginx = container(run, "mlflow-nginx");
         assert.deepEqual(nginx.inputs.healthcheck.tests, spec.healthcheck.test);
         assert.equal(nginx.inputs.healthcheck.startPeriod, spec.healthcheck.startPeriod);

@@ -10,7 +10,7 @@ import * as http from "http";
 import * as path from "path";
 import { CA_CERT_FILE } from "../components/shared/credentials";
 import { renderTrackingEnv } from "../lib/render/clientEnv";
-import { endpointUrl, publicEndpoint } from "../lib/render/endpoint";
+import { endpointUrl, hostEndpoint } from "../lib/render/endpoint";
 import { validateSettings } from "../lib/settings";
 import { readStackFile } from "../lib/stackConfig";
 import { projectRoot } from "../lib/projectRoot";
@@ -76,7 +76,7 @@ function defineTests(): void {
         // As the README says: `pulumi stack output caCertPem > mlflow-ca.pem`, then eval trackingEnv.
         writeFileSync(path.join(clientDir, CA_CERT_FILE), sandbox.caCert);
         const [user, password] = Object.entries(sandbox.users)[0];
-        const url = endpointUrl(publicEndpoint(validateSettings(readStackFile(STACK).raw), sandbox.publicIp));
+        const url = endpointUrl(hostEndpoint(validateSettings(readStackFile(STACK).raw).domain, sandbox.publicIp));
         trackingEnvFile = path.join(clientDir, "tracking.env");
         writeFileSync(trackingEnvFile, renderTrackingEnv({ url, user, password, caCertFile: CA_CERT_FILE }));
 

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { HostFacts, renderCloudConfig, secretParameterNames, userDataBase64 } from "../../lib/render/hostBundle";
+import { hostEndpoint } from "../../lib/render/endpoint";
 import { Settings } from "../../lib/settings";
 import { METRIC_NAMESPACE } from "./monitoring";
 
@@ -115,7 +116,7 @@ export class MlflowHost extends pulumi.ComponentResource {
         ]).apply(([regionName, publicIp, dataVolumeId, htpasswdVersion, tlsKeyVersion, caCertPem, fallbackChainPem]) => ({
             stack,
             region: regionName,
-            publicIp,
+            endpoint: hostEndpoint(settings.domain, publicIp),
             dataVolumeId,
             ...names,
             secretVersions: `htpasswd:${htpasswdVersion},tls-fallback-key:${tlsKeyVersion}`,

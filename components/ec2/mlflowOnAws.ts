@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { endpointUrl, publicEndpoint } from "../../lib/render/endpoint";
+import { endpointUrl, hostEndpoint } from "../../lib/render/endpoint";
 import { Settings } from "../../lib/settings";
 import { CA_CERT_FILE, Credentials } from "../shared/credentials";
 import { BACKUP_TAG, DataVolume } from "./dataVolume";
@@ -71,7 +71,7 @@ export class MlflowOnAws extends pulumi.ComponentResource {
         }, parent);
         // The address outlives every host: clients, DNS and the certificate keep pointing at it.
         const eip = new aws.ec2.Eip(name, { domain: "vpc", tags: { ...tags, Name: name } }, parent);
-        const endpoint = eip.publicIp.apply(ip => publicEndpoint(settings, ip));
+        const endpoint = eip.publicIp.apply(ip => hostEndpoint(settings.domain, ip));
         const names = endpoint.names;
 
         const credentials = new Credentials(name, { users: settings.users }, parent);

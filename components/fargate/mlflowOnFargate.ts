@@ -2,7 +2,7 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { containerInput, endpointUrl } from "../../lib/render/endpoint";
+import { containerInput, Endpoint, endpointUrl } from "../../lib/render/endpoint";
 import { rdsCaBundle } from "../../lib/render/rdsCa";
 import { migrationContainer, schemaUpgradeContainer, serviceContainers, TASK_LISTEN_PORT, TaskContainersInput } from "../../lib/render/taskContainers";
 import { projectRoot } from "../../lib/projectRoot";
@@ -98,7 +98,7 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
             tags,
         }, parent);
 
-        const endpoint = loadBalancer.serverName.apply(serverName => ({ names: [serverName], httpsPort: 443 }));
+        const endpoint = loadBalancer.serverName.apply((serverName): Endpoint => ({ names: [serverName], httpsPort: 443, strictTransportSecurity: true }));
         const taskInput: pulumi.Output<TaskContainersInput> = pulumi.all([
             endpoint, region, database.address, database.port, database.secretArn, bucket.artifactsDestination, htpasswd.arn, cluster.logGroupName,
         ]).apply(([serverEndpoint, regionName, host, port, secretArn, destination, htpasswdArn, logGroup]) => ({

@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ContainerSpec, HealthCheck, mlflowContainer, nginxContainer } from "../../lib/render/containers";
-import { containerInput, endpointUrl, publicEndpoint, renderProxyConf } from "../../lib/render/endpoint";
+import { containerInput, endpointUrl, localEndpoint, renderProxyConf } from "../../lib/render/endpoint";
 import { MLFLOW, NGINX } from "../../lib/render/layout";
 import { Settings } from "../../lib/settings";
 import { CA_CERT_FILE, Credentials } from "../shared/credentials";
@@ -50,8 +50,7 @@ export class MlflowOnDocker extends pulumi.ComponentResource {
         super("mlflow-on-aws:index:MlflowOnDocker", name, {}, opts);
         const { settings, healthyTimeoutSeconds } = { healthyTimeoutSeconds: 300, ...args };
         const parent = { parent: this };
-        // The address argument only matters on AWS; a local endpoint is localhost on localHttpsPort.
-        const endpoint = publicEndpoint(settings, LOOPBACK);
+        const endpoint = localEndpoint(settings.localHttpsPort);
         const input = containerInput(settings, endpoint);
         const mlflowSpec = mlflowContainer(input);
         const nginxSpec = nginxContainer(input);
@@ -90,7 +89,7 @@ export class MlflowOnDocker extends pulumi.ComponentResource {
         // and shows the container's uploads as [secret]. nginx.conf and the chain stay readable in
         // a diff. The key is read by nginx's master (root) only; the htpasswd file by its workers.
         const uploads: docker.types.input.ContainerUpload[] = [
-            { file: NGINX.conf, content: renderProxyConf(settings, endpoint), permissions: "0644" },
+            { file: NGINX.conf, content: renderProxyConf(endpoint, settings.maxUploadSize), permissions: "0644" },
             { file: NGINX.htpasswd, content: pulumi.secret(credentials.htpasswd), permissions: "0644" },
             { file: NGINX.certificate, content: ca.serverChainPem, permissions: "0644" },
             { file: NGINX.certificateKey, content: pulumi.secret(ca.serverKeyPem), permissions: "0600" },

@@ -1,5 +1,6 @@
 // How clients reach the server, and the two renderings that depend on it (nginx.conf and the
-// containers' settings). The EC2 host and the local target both take them from here.
+// containers' settings). Each deployment target says what its endpoint is; nothing here asks
+// which target it is.
 import { Settings } from "../settings";
 import { ContainerInput } from "./containers";
 import { renderNginxConf } from "./nginx";
@@ -9,12 +10,18 @@ export interface Endpoint {
     names: string[];
     /** The https port clients connect to. */
     httpsPort: number;
+    /** Send HSTS: not for localhost, where browsers would apply it to every local port. */
+    strictTransportSecurity: boolean;
 }
 
-/** Names and port of the server: the domain and/or Elastic IP on 443, or localhost on the local target's port. */
-export function publicEndpoint(settings: Settings, publicIp: string): Endpoint {
-    if (settings.target === "local") return { names: ["localhost", "127.0.0.1"], httpsPort: settings.localHttpsPort };
-    return { names: settings.domain ? [settings.domain, publicIp] : [publicIp], httpsPort: 443 };
+/** An EC2 host: its domain (if any) and its Elastic IP, on 443. */
+export function hostEndpoint(domain: string | undefined, publicIp: string): Endpoint {
+    return { names: domain ? [domain, publicIp] : [publicIp], httpsPort: 443, strictTransportSecurity: true };
+}
+
+/** The local target: localhost on the local target's https port. */
+export function localEndpoint(httpsPort: number): Endpoint {
+    return { names: ["localhost", "127.0.0.1"], httpsPort, strictTransportSecurity: false };
 }
 
 const portSuffix = (endpoint: Endpoint) => (endpoint.httpsPort === 443 ? "" : `:${endpoint.httpsPort}`);
@@ -30,13 +37,14 @@ export function containerInput(settings: Settings, endpoint: Endpoint): Containe
     };
 }
 
-export function renderProxyConf(settings: Settings, endpoint: Endpoint): string {
+/** nginx.conf for `endpoint`; `maxUploadSize` is client_max_body_size in nginx syntax. */
+export function renderProxyConf(endpoint: Endpoint, maxUploadSize: string): string {
     return renderNginxConf({
         serverNames: endpoint.names,
         httpsPort: endpoint.httpsPort,
-        maxUploadSize: settings.maxUploadSize,
+        maxUploadSize,
         // Docker's embedded DNS, on the host's compose network and on the local target's network alike.
         resolver: "127.0.0.11",
-        strictTransportSecurity: settings.target !== "local",
+        strictTransportSecurity: endpoint.strictTransportSecurity,
     });
 }

@@ -8,7 +8,7 @@ import { stringify } from "yaml";
 import { projectRoot } from "../projectRoot";
 import { Settings } from "../settings";
 import { renderCompose } from "./compose";
-import { containerInput, publicEndpoint, renderProxyConf } from "./endpoint";
+import { containerInput, Endpoint, renderProxyConf } from "./endpoint";
 import { DATA, HOST, MLFLOW, NGINX, SQLITE_FILE } from "./layout";
 import { BACKUP_TIME_UTC, DISK_WARN_PERCENT, METRIC_NAMESPACE } from "./schedule";
 
@@ -16,7 +16,8 @@ import { BACKUP_TIME_UTC, DISK_WARN_PERCENT, METRIC_NAMESPACE } from "./schedule
 export interface HostFacts {
     stack: string;
     region: string;
-    publicIp: string;
+    /** How clients reach the host (endpoint.ts): its names and port. */
+    endpoint: Endpoint;
     dataVolumeId: string;
     htpasswdParameter: string;
     tlsKeyParameter: string;
@@ -86,7 +87,7 @@ const hostSource = (name: string) => readFileSync(path.join(HOST_SOURCE_DIR, nam
 
 /** Settings of the host scripts. Paths come from layout.ts so that each is spelled once. */
 export function renderHostEnv(settings: Settings, facts: HostFacts): string {
-    const endpoint = publicEndpoint(settings, facts.publicIp);
+    const endpoint = facts.endpoint;
     const values: Record<string, string> = {
         STACK: facts.stack,
         AWS_REGION: facts.region,
@@ -133,13 +134,13 @@ function shellQuote(value: string): string {
 
 /** Files cloud-init writes: configuration, certificates (public parts), scripts and units. */
 export function hostFiles(settings: Settings, facts: HostFacts): HostFile[] {
-    const endpoint = publicEndpoint(settings, facts.publicIp);
+    const endpoint = facts.endpoint;
     const file = (filePath: string, content: string, mode = "0644"): HostFile =>
         ({ path: filePath, content, mode, delivery: "user-data" });
     return [
         file(HOST.hostEnv, renderHostEnv(settings, facts)),
         file(HOST.composeFile, renderCompose(containerInput(settings, endpoint))),
-        file(HOST.nginxConf, renderProxyConf(settings, endpoint)),
+        file(HOST.nginxConf, renderProxyConf(endpoint, settings.maxUploadSize)),
         file(HOST.caCert, facts.caCertPem),
         file(HOST.fallbackCert, facts.fallbackChainPem),
         file(HOST.dockerDaemonConfig, JSON.stringify({
