@@ -135,16 +135,20 @@ export function authFailureZone(): string {
  * artifactDownloads()). The timeouts bound the silence between two reads or writes, not a whole
  * transfer.
  */
-export function proxyToMlflow(input: NginxInput): string {
+/**
+ * `forwardedProto` is what X-Forwarded-Proto carries: $scheme where nginx terminates TLS itself,
+ * behind a load balancer a variable that believes the balancer's header only from the balancer.
+ */
+export function proxyToMlflow(maxUploadSize: string, forwardedProto: string): string {
     return [
         "proxy_http_version 1.1;",
         `proxy_set_header Connection "";`,
         "proxy_set_header Host $host;",
         "proxy_set_header X-Real-IP $remote_addr;",
         "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
-        "proxy_set_header X-Forwarded-Proto $scheme;",
+        `proxy_set_header X-Forwarded-Proto ${forwardedProto};`,
         "proxy_set_header X-Forwarded-Host $host;",
-        `client_max_body_size ${input.maxUploadSize};`,
+        `client_max_body_size ${maxUploadSize};`,
         "proxy_request_buffering off;",
         "client_body_buffer_size 256k;",
         "proxy_max_temp_file_size 0;",
@@ -285,7 +289,7 @@ export function renderNginxConf(input: NginxInput): string {
         "",
         authFailureZone(),
         "",
-        proxyToMlflow(input),
+        proxyToMlflow(input.maxUploadSize, "$scheme"),
         "",
         defaultServers(),
         "",

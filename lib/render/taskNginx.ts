@@ -68,18 +68,6 @@ export function loadBalancerTrust(input: TaskNginxInput): string {
 }
 
 /**
- * The host's proxy settings, with the protocol MLflow is told taken from the load balancer: nginx
- * itself speaks plain HTTP here, so $scheme would tell MLflow "http" for every request.
- */
-export function proxyBehindLoadBalancer(input: TaskNginxInput): string {
-    const lines = proxyToMlflow(hostPieceInput(input)).split("\n");
-    const forwardedProto = lines.findIndex(line => line === "proxy_set_header X-Forwarded-Proto $scheme;");
-    if (forwardedProto < 0) throw new Error("proxyToMlflow no longer sets X-Forwarded-Proto from $scheme: review proxyBehindLoadBalancer");
-    lines[forwardedProto] = "proxy_set_header X-Forwarded-Proto $forwarded_proto;";
-    return lines.join("\n");
-}
-
-/**
  * The load balancer's health checks carry a target address as Host: they get /health from the
  * default server (MLflow exempts /health from its Host check). Any other unknown name gets the
  * connection closed, as on the host.
@@ -117,7 +105,8 @@ export function renderTaskNginxConf(input: TaskNginxInput): string {
         "",
         authFailureZone(),
         "",
-        proxyBehindLoadBalancer(input),
+        // nginx speaks plain HTTP here: $scheme would tell MLflow "http" for every request.
+        proxyToMlflow(input.maxUploadSize, "$forwarded_proto"),
         "",
         defaultTaskServer(input),
         "",
