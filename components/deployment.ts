@@ -33,3 +33,17 @@ export interface Deployment {
     clusterName?: pulumi.Output<string>;
     serviceName?: pulumi.Output<string>;
 }
+
+/** The type tokens of the AWS tiers' top components (part of every child's URN). */
+export const TIER_COMPONENT_TYPES = {
+    ec2: "mlflow-on-aws:index:MlflowOnAws",
+    fargate: "mlflow-on-aws:index:MlflowOnFargate",
+} as const;
+
+/**
+ * The same child under the other AWS tier's top component: moving a stack between the tiers then
+ * keeps it and its children (the generated passwords) instead of replacing them.
+ */
+export function fromOtherTier(name: string, otherTier: keyof typeof TIER_COMPONENT_TYPES): pulumi.Alias[] {
+    return [{ parent: pulumi.createUrn(name, TIER_COMPONENT_TYPES[otherTier]) }];
+}

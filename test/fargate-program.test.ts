@@ -318,6 +318,25 @@ describe("schema upgrades", () => {
     });
 });
 
+describe("moving between the tiers", () => {
+    test("the generated passwords stay: each tier's Credentials answers to the other tier's URN, which the engine moves with its children", async () => {
+        const host = await runProgram({});
+        const scaled = await runProgram({ ...SCALED });
+        const credentials = (r: ProgramRun) => r.one("mlflow-on-aws:index:Credentials");
+        /** The URN an alias { parent } names: the parent's type chain, then the child's type and name, as the engine forms it. */
+        const aliasUrns = async (resource: RecordedResource) => Promise.all((resource.options.aliases ?? []).map(async alias => {
+            const parent = await new Promise<string>(resolve => pulumi.output((alias as { parent: pulumi.Input<string> }).parent).apply(resolve));
+            const [prefix, parentName] = [parent.slice(0, parent.lastIndexOf("::")), parent.slice(parent.lastIndexOf("::") + 2)];
+            assert.equal(parentName, "mlflow");
+            return `${prefix}$${resource.type}::${resource.name}`;
+        }));
+        assert.deepEqual(await aliasUrns(credentials(scaled)), [credentials(host).urn]);
+        assert.deepEqual(await aliasUrns(credentials(host)), [credentials(scaled).urn]);
+        const passwordTypes = (r: ProgramRun) => r.ofType("random:index/randomPassword:RandomPassword").map(p => `${p.name} under ${p.parentName}`);
+        assert.deepEqual(passwordTypes(scaled), passwordTypes(host), "the same children, named alike");
+    });
+});
+
 describe("migration from a host's data snapshot (migrateFromSnapshot)", () => {
     const SNAPSHOT = "snap-0123456789abcdef0";
     let run: ProgramRun;

@@ -10,6 +10,7 @@ import { Network } from "./network";
 import { lookUpZone } from "./placement";
 import { PrivateCa } from "../shared/privateCa";
 import { stackTags } from "../shared/tags";
+import { fromOtherTier, TIER_COMPONENT_TYPES } from "../deployment";
 
 export interface MlflowOnAwsArgs {
     /** Validated stack settings (lib/settings.ts). */
@@ -52,7 +53,7 @@ export class MlflowOnAws extends pulumi.ComponentResource {
     }
 
     constructor(name: string, args: MlflowOnAwsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("mlflow-on-aws:index:MlflowOnAws", name, {}, opts);
+        super(TIER_COMPONENT_TYPES.ec2, name, {}, opts);
         const { settings, availabilityZone } = args;
         const parent = { parent: this };
         const tags = stackTags();
@@ -74,7 +75,7 @@ export class MlflowOnAws extends pulumi.ComponentResource {
         const endpoint = eip.publicIp.apply(ip => hostEndpoint(settings.domain, ip));
         const names = endpoint.names;
 
-        const credentials = new Credentials(name, { users: settings.users }, parent);
+        const credentials = new Credentials(name, { users: settings.users }, { ...parent, aliases: fromOtherTier(name, "fargate") });
         const ca = new PrivateCa(name, { serverNames: names }, parent);
         const data = new DataVolume(dataVolumeName(name), {
             availabilityZone: network.availabilityZone,

@@ -18,6 +18,7 @@ import { MlflowService } from "./mlflowService";
 import { FargateMonitoring } from "./monitoring";
 import { FargateNetwork } from "./network";
 import { SchemaUpgrade } from "./schemaUpgrade";
+import { fromOtherTier, TIER_COMPONENT_TYPES } from "../deployment";
 
 export interface MlflowOnFargateArgs {
     /** Validated stack settings (lib/settings.ts) with compute fargate, backendStore rds, artifactStore s3. */
@@ -49,7 +50,7 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
     readonly serviceName: pulumi.Output<string>;
 
     constructor(name: string, args: MlflowOnFargateArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("mlflow-on-aws:index:MlflowOnFargate", name, {}, opts);
+        super(TIER_COMPONENT_TYPES.fargate, name, {}, opts);
         const { settings } = args;
         if (settings.compute !== "fargate" || settings.backendStore !== "rds" || settings.artifactStore !== "s3") {
             throw new Error("MlflowOnFargate needs compute fargate with backendStore rds and artifactStore s3 (lib/settings.ts enforces it)");
@@ -59,7 +60,7 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
         const region = aws.getRegionOutput({}, parent).region;
 
         const network = new FargateNetwork(name, { allowedCidrs: settings.allowedCidrs, tags }, parent);
-        const credentials = new Credentials(name, { users: settings.users }, parent);
+        const credentials = new Credentials(name, { users: settings.users }, { ...parent, aliases: fromOtherTier(name, "ec2") });
         const htpasswd = new aws.ssm.Parameter(`${name}-htpasswd`, {
             // Not the host tier's name: moving a stack between tiers creates this before it deletes that.
             name: `/${pulumi.getProject()}/${pulumi.getStack()}/task-htpasswd`,
