@@ -25,15 +25,11 @@ import { pythonEnvDir } from "./pythonEnv";
 
 const ADDRESSES = { database: "127.0.3.1", s3: "127.0.3.2", loadBalancer: "127.0.3.3" } as const;
 
-/** A one-off command in the MLflow container's environment, with the stores it is given. */
+/** What one-off work before the service has: the stores, and a way to run a one-off task's container. */
 export interface OneOffTask {
     /** Another container of the MLflow image (a one-off task's), with local directories for its task volumes. */
     runContainer(definition: EcsContainerDefinition, volumes: Record<string, string>): Promise<RunResult>;
-    /** A command in the MLflow container's environment, after its entry script wrote the CA bundle. */
-    run(command: string[], timeoutMs?: number): Promise<RunResult>;
-    /** The --backend-store-uri and --artifacts-destination of the MLflow container, as it sees them. */
-    backendStoreUri: string;
-    artifactsDestination: string;
+    postgres: Postgres;
 }
 
 export interface ScaledStackOptions {
@@ -48,8 +44,8 @@ export interface ScaledStackOptions {
     /** The schema upgrade's container: run once, to its end, before the service starts. */
     schemaUpgrade?: EcsContainerDefinition;
     /**
-     * Runs after the schema upgrade, before the service starts: one-off work in the MLflow
-     * container's environment (its connection, CA bundle written, database password, S3 access).
+     * Runs after the schema upgrade, before the service starts: one-off tasks with the MLflow
+     * container's connection, CA bundle, database password and S3 access.
      */
     beforeService?: (task: OneOffTask) => Promise<void>;
     nginxRoot?: string;
@@ -140,17 +136,12 @@ export class ScaledStack {
             schemaUpgrade = await run(command[0], command.slice(1), { env, cwd: tmp, timeoutMs: 300_000 });
         }
         if (options.beforeService) {
-            const service = asContainer(mlflowDefinition);
-            const script = service.command[2];
             await options.beforeService({
                 runContainer: (definition, volumes) => {
                     const { command, env } = asContainer(definition, volumes);
                     return run(command[0], command.slice(1), { env, cwd: tmp, timeoutMs: 600_000 });
                 },
-                // The entry script's first step (the CA bundle where the URI points), then the command.
-                run: (command, timeoutMs) => run("/bin/sh", ["-c", `${script.split(" && exec ")[0]} && exec "$@"`, "one-off", ...command], { env: service.env, cwd: tmp, timeoutMs: timeoutMs ?? 600_000 }),
-                backendStoreUri: optionOf(script, "--backend-store-uri"),
-                artifactsDestination: optionOf(script, "--artifacts-destination"),
+                postgres,
             });
         }
         const mlflow = await RealMlflow.launch({ ...asContainer(mlflowDefinition), cwd: tmp, address: "127.0.0.1" });

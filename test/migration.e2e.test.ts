@@ -16,7 +16,7 @@ import { HOST_DATA_VOLUME } from "../lib/render/taskContainers";
 import { render } from "../scripts/render";
 import { inNamespace, reexecInNamespace, RunResult, scratchDir } from "../harness/namespace";
 import { NginxSandbox } from "../harness/nginxSandbox";
-import { pythonEnvBin } from "../harness/pythonEnv";
+import { Postgres } from "../harness/postgres";
 import { schemaHead } from "../harness/realMlflow";
 import { OneOffTask, ScaledStack } from "../harness/scaledStack";
 import { runProgram } from "./support/pulumiProgram";
@@ -32,6 +32,10 @@ function filesUnder(dir: string, prefix = ""): Map<string, number> {
     }
     return found;
 }
+
+/** Rows of the tables that matter most. */
+const rowCounts = (postgres: Postgres) =>
+    postgres.sql(`SELECT ${["experiments", "runs", "metrics", "model_versions"].map(table => `(SELECT count(*) FROM ${table})`).join(" || ',' || ")}`);
 
 function defineTests(): void {
     let declared: DeclaredTask;
@@ -65,23 +69,15 @@ function defineTests(): void {
             beforeService: async task => {
                 migration = await migrate(task);
                 if (migration.code !== 0) return;
-                rowsBeforeAgain = await stack0Rows(task);
+                rowsBeforeAgain = await rowCounts(task.postgres);
                 again = await migrate(task);
-                rowsAfterAgain = await stack0Rows(task);
+                rowsAfterAgain = await rowCounts(task.postgres);
             },
         });
         scaledClient = clientEnvFromTrackingEnv(declared.trackingEnv, stack.loadBalancerCaPem);
     });
     after(async () => { await stack?.stop(); });
 
-    /** Rows of the tables that matter most, through psql inside the one-off's view of the database. */
-    const stack0Rows = async (task: OneOffTask) => {
-        const result = await task.run([pythonEnvBin("mlflow"), "-c",
-            "import os,sys,sqlalchemy as s; e=s.create_engine(sys.argv[1]); c=e.connect(); print(','.join(str(c.execute(s.text(f'SELECT count(*) FROM {t}')).scalar()) for t in ('experiments','runs','metrics','model_versions')))",
-            task.backendStoreUri]);
-        assert.equal(result.code, 0, result.stderr);
-        return result.stdout.trim();
-    };
 
     describe("migration from one host (SQLite, artifact directory) to the scaled tier (PostgreSQL, S3)", () => {
         it("the host's MLflow took the data from its client", () => {
@@ -104,6 +100,7 @@ function defineTests(): void {
         it("a second run into the filled database is refused and changes nothing", () => {
             assert.equal(again.code, 1, `${again.stdout}\n${again.stderr}`);
             assert.match(again.stderr, /the target database already holds data \(\{.*'runs': 3.*\}\); migrate only into a new, empty one/);
+            assert.match(rowsBeforeAgain, /^\d+,3,[1-9]\d*,2$/, "experiments, the 3 runs, metrics, the 2 model versions");
             assert.equal(rowsAfterAgain, rowsBeforeAgain);
         });
 
