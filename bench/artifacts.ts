@@ -1,6 +1,6 @@
 // Artifact transfers: one big PUT and one big GET of /api/2.0/mlflow-artifacts/artifacts/...,
-// through nginx (HTTPS, as rendered: the PUT goes on to the stand-in, the GET is read by nginx from
-// the stand-in's store, mounted as MLflow's) or straight to the stand-in (plain HTTP), made by curl over
+// through nginx (HTTPS, as rendered: the PUT goes on to MLflow, the GET is read by nginx from
+// MLflow's store, mounted read-only) or straight to MLflow (plain HTTP), made by curl over
 // HTTP/1.1 (what MLflow's Python client, `requests`, speaks). While a transfer runs, nginx's
 // memory (RSS of master and workers, from /proc) is sampled every 50 ms and its temporary files
 // are looked for the way the proxy end-to-end test does (NginxSandbox.tempFiles(): files in the
@@ -15,11 +15,11 @@ import { cpuSeconds, nginxCpuSeconds, nginxRss } from "./nginxProcesses";
 import { median, sleep } from "./stats";
 
 export interface TransferTarget {
-    /** The stand-in directly, nginx as rendered, or nginx passing a download on from MLflow (the UI's file viewer). */
-    kind: "standin" | "nginx" | "nginx-proxied";
+    /** MLflow directly, nginx as rendered, or nginx passing a download on from MLflow (the UI's file viewer). */
+    kind: "mlflow" | "nginx" | "nginx-proxied";
     /** Base URL, e.g. https://203.0.113.10 or http://127.0.0.5:5000. */
     baseUrl: string;
-    /** Extra curl arguments: --cacert for nginx, a Host header for the stand-in. */
+    /** Extra curl arguments: --cacert for nginx, a Host header for MLflow (its Host check). */
     curlArgs: string[];
     /** Path and query of the download, when it is not the artifact API's (/get-artifact?path=...&run_uuid=...). */
     downloadPath?: string;
@@ -37,8 +37,8 @@ export interface TransferResult {
     /** Temporary files seen while it ran (only through nginx). */
     tempFiles: string[];
     sha256Ok: boolean;
-    /** CPU time used during the transfer by nginx (master + workers; only through nginx), the stand-in and the client (curl, plus openssl hashing a download). */
-    cpuSeconds: { nginx?: number; standin: number; client: number };
+    /** CPU time used during the transfer by nginx (master + workers; only through nginx), MLflow (all its processes) and the client (curl, plus openssl hashing a download). */
+    cpuSeconds: { nginx?: number; mlflow: number; client: number };
 }
 
 /** Samples nginx's RSS every `intervalMs` and collects temporary files every other sample, until stopped. */
@@ -116,20 +116,22 @@ async function curl(args: string[], options: { hashBody: boolean; timeoutMs: num
 export interface TransferOptions {
     sandbox: NginxSandbox;
     target: TransferTarget;
-    /** The stand-in's process, for its CPU time. */
-    standinPid: number;
+    /** MLflow's processes, for their CPU time. */
+    mlflowPids: () => number[];
     /** Basic auth header value for the artifact requests. */
     authorization: string;
     /** Path under /api/2.0/mlflow-artifacts/artifacts/. */
     artifactPath: string;
-    /** The stand-in's artifact directory ... */
+    /** MLflow's artifact store ... */
     artifactRoot: string;
-    /** ... and the file in it where the stand-in stores this artifact (to check what arrived, and to free the space before the next upload). */
+    /** ... and the file in it where MLflow stores this artifact (to check what arrived, and to free the space before the next upload). */
     storedFile: string;
     sourceFile: string;
     sourceSha256: string;
     bytes: number;
 }
+
+export type TransferRound = TransferResult & { round: number };
 
 export async function transfer(direction: TransferResult["direction"], options: TransferOptions): Promise<TransferResult> {
     const { sandbox, target } = options;
@@ -146,10 +148,11 @@ export async function transfer(direction: TransferResult["direction"], options: 
     if (path.relative(options.artifactRoot, options.storedFile).startsWith("..")) throw new Error(`${options.storedFile} is not in ${options.artifactRoot}`);
     if (direction === "upload") rmSync(options.storedFile, { force: true });
 
-    const throughNginx = target.kind !== "standin";
+    const throughNginx = target.kind !== "mlflow";
+    const mlflowCpu = () => options.mlflowPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
     const baseline = throughNginx ? await idleRss(sandbox) : 0;
     const watch = throughNginx ? new NginxWatch(sandbox) : undefined;
-    const cpuBefore = { nginx: nginxCpuSeconds(sandbox), standin: cpuSeconds(options.standinPid) };
+    const cpuBefore = { nginx: nginxCpuSeconds(sandbox), mlflow: mlflowCpu() };
     watch?.start();
     let result: CurlRun;
     let watched: ReturnType<NginxWatch["stop"]> | undefined;
@@ -160,7 +163,7 @@ export async function transfer(direction: TransferResult["direction"], options: 
     }
     const cpu = {
         nginx: throughNginx ? nginxCpuSeconds(sandbox) - cpuBefore.nginx : undefined,
-        standin: cpuSeconds(options.standinPid) - cpuBefore.standin,
+        mlflow: mlflowCpu() - cpuBefore.mlflow,
         client: result.clientCpuSeconds,
     };
     const { outcome } = result;

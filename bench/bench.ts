@@ -1,254 +1,359 @@
-// The benchmark's machinery: one nginx sandbox (real nginx 1.30, the rendered dev stack) in front
-// of the MLflow stand-in in its own process, configurations switched by rewriting the bind-mounted
-// nginx.conf / htpasswd and reloading, and the three measurements. bench/run.ts drives it for
-// `npm run bench`, bench/compare.ts for A/B comparisons of two nginx.conf files.
+// The benchmark's machinery: real nginx 1.30 with the rendered dev configuration in front of the
+// real MLflow server run as the rendered compose file runs it (harness/nginxSandbox.ts,
+// harness/realMlflow.ts), both in this namespace; MLflow restarted with a variant's settings on
+// the same data directory, nginx's configuration and htpasswd switched by rewriting their
+// bind-mounted files and reloading; and the measurements. bench/run.ts drives it.
 import { execFileSync } from "child_process";
-import { chmodSync, chownSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from "fs";
+import { chmodSync, chownSync, copyFileSync, readFileSync, writeFileSync } from "fs";
 import * as path from "path";
-import { DATA, HOST, MLFLOW, NGINX } from "../lib/render/layout";
+import { performance } from "perf_hooks";
+import { HOST, MLFLOW, NGINX } from "../lib/render/layout";
 import { readSampleValues, render } from "../scripts/render";
 import { freshSourceAddress, request, writeRandomFile } from "../harness/httpClient";
-import { artifactStorePath, spawnStandinProcess, StandinProcess, standinArtifactsDir } from "../harness/mlflowStandin";
-import { addLoopbackAddress, scratchDir } from "../harness/namespace";
+import { run, scratchDir } from "../harness/namespace";
+import { pythonEnvBin } from "../harness/pythonEnv";
+import { projectRoot } from "../lib/projectRoot";
 import { MLFLOW_ADDRESS, NginxSandbox } from "../harness/nginxSandbox";
-import { transfer, TransferOptions, TransferTarget } from "./artifacts";
-import { nginxCpuSeconds, waitForNginxIdle } from "./nginxProcesses";
-import { runPageLoad } from "./pageLoad";
-import { PAGE, PAGE_CLIENTS, SMALL_REQUEST, WARMUP_SECONDS, WRK } from "./plan";
-import type { PageRound, SmallRound, TransferRound } from "./report";
-import { fmtMs, GiB, MiB, percentile } from "./stats";
-import { apr1Htpasswd, bcryptHtpasswd, Variant, VARIANTS, withoutBasicAuth } from "./variants";
+import { mlflowService } from "../harness/realMlflow";
+import { transfer, TransferOptions, TransferRound, TransferTarget } from "./artifacts";
+import { cpuSeconds, nginxCpuSeconds, nginxMemory, waitForNginxIdle } from "./nginxProcesses";
+import { SATURATING_CLIENTS, WARMUP_SECONDS, WRK } from "./plan";
+import { BrowserLoad, loadInBrowser, searchAllRuns, SearchResult, seededRunName, seedRuns } from "./reads";
+import { fmtMs, MiB, percentile, sleep } from "./stats";
+import { artifactApiPath, CallSample, runTrainingLoad, TrackingTarget } from "./tracking";
+import { apr1Htpasswd, bcryptHtpasswd, composeForVariant, HashScheme, MlflowVariant, NginxVariant, RENDERED_MLFLOW } from "./variants";
 import { runWrk } from "./wrk";
-
-export interface BenchSetup {
-    artifactBytes: number;
-    /** Seconds per measurement. */
-    seconds: number;
-    /** Whether artifacts will be measured (the tmpfs then needs room for them). */
-    artifacts: boolean;
-    /** More nginx.conf texts by name, for Variant.config (besides "rendered" and "no-auth"). */
-    extraConfigs?: Record<string, string>;
-}
 
 /** Rotates the list by `round`, so that no variant always runs first or last. */
 export const rotate = <T>(list: readonly T[], round: number): T[] => list.map((_, i) => list[(i + round) % list.length]);
 
-export const log = (line: string) => console.log(line);
+const started = performance.now();
+/** A line of progress, with the seconds since the benchmark started. */
+export const log = (line: string) => console.log(line && !line.includes("\n") ? `[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}` : line);
+
+/** Memory of MLflow's processes and of nginx's, in bytes. */
+export interface Memory { mlflowPss: number; mlflowRss: number; mlflowProcesses: number; nginxPss: number; nginxRss: number }
+
+/** One load level of training clients, one round. */
+export interface LevelRound {
+    variant: string; target: TrackingTarget["kind"]; clients: number; round: number;
+    /** Every tracking call started in the measured seconds. */
+    p50: number; p99: number;
+    metricsP50: number; metricsP99: number; artifactP99: number;
+    calls: number; failed: number; firstError?: string;
+    stepsPerSecond: number;
+    /** The highest PSS of MLflow's processes sampled during the level, with nginx's and the RSS at that moment. */
+    memory: Memory;
+    /** CPU-seconds per second (of 2 cores) of MLflow and of nginx during the level. */
+    mlflowCpu: number; nginxCpu: number;
+    /** The busiest MLflow process's share of MLflow's CPU during the level: how evenly the uvicorn workers share the load. */
+    busiestWorkerShare: number;
+}
+
+export interface SaturatingRound { target: TrackingTarget["kind"]; nginx: string; round: number; callsPerSecond: number; p50: number; p99: number; failed: number }
+export interface RestRound { variant: string; round: number; memory: Memory; startSeconds: number }
+export interface SearchRound extends SearchResult { round: number; filter: string }
+export interface BrowserRound extends BrowserLoad { page: "experiment" | "run"; nginx: string; round: number }
+export interface NginxOwnRound { variant: string; round: number; requestsPerSecond: number; p50: number; p99: number; nginxCpuUs: number }
+
+/** Runs of the search experiment made through the REST API; the rest are copies of them. */
+const SEEDED_THROUGH_API = 100;
+
+const percentileOf = (samples: CallSample[], p: number, calls?: CallSample["call"][]) =>
+    percentile(samples.filter(s => !calls || calls.includes(s.call)).map(s => s.ms), p);
 
 export class Bench {
-    private sandbox!: NginxSandbox;
-    private standin?: StandinProcess;
-    private tmpfs?: string;
-    /** Where the stand-in stores artifacts, in the tmpfs; nginx serves downloads from it, as from MLflow's store. */
-    private standinArtifacts?: string;
+    sandbox!: NginxSandbox;
     private readonly work = scratchDir("bench");
     private readonly renderDir = path.join(this.work, "render");
     private readonly confFile = path.join(this.work, "nginx.conf");
     private readonly htpasswdFile = path.join(this.work, "htpasswd");
-    private current = { config: "", htpasswd: "" };
-    private texts!: { config: Record<string, string>; htpasswd: Record<Variant["htpasswd"], string> };
-    /** user:password of the first rendered user, and the Authorization header value made of it. */
+    private renderedConf = "";
+    private htpasswd!: Record<HashScheme, string>;
+    private current = { nginx: "rendered", htpasswd: "ssha" as HashScheme };
+    private currentMlflow = RENDERED_MLFLOW.id;
     private credentials!: string;
     private authorization!: string;
+    private experiments!: { training: string; search: string };
+    /** A seeded run of the search experiment: its id and name, for the run page. */
+    private seededRun?: { id: string; name: string };
 
-    constructor(private readonly options: BenchSetup) {}
-
-    /** The nginx.conf `npm run render -- --stack dev` wrote (after setUp). */
-    get renderedConf(): string {
-        return this.texts.config.rendered;
-    }
+    /** The rendered nginx.conf's worker_processes and the rendered MLflow's --workers, for the text. */
+    readonly rendered = { nginxWorkers: "", mlflowWorkers: 0 };
 
     async setUp(): Promise<void> {
         render({ stack: "dev", out: this.renderDir });
-        const rendered = (hostPath: string) => readFileSync(path.join(this.renderDir, "files", hostPath), "utf8");
-        const renderedConf = rendered(HOST.nginxConf);
+        const renderedFile = (hostPath: string) => path.join(this.renderDir, "files", hostPath);
+        this.renderedConf = readFileSync(renderedFile(HOST.nginxConf), "utf8");
+        this.rendered.nginxWorkers = /^\s*worker_processes\s+([^;]+);/m.exec(this.renderedConf)?.[1] ?? "unknown";
+        const service = mlflowService(renderedFile(HOST.composeFile));
+        this.rendered.mlflowWorkers = Number(service.command[service.command.indexOf("--workers") + 1]);
         const users = readSampleValues(this.renderDir).users;
         const [user] = Object.keys(users);
         this.credentials = `${user}:${users[user]}`;
         this.authorization = `Basic ${Buffer.from(this.credentials).toString("base64")}`;
-        this.texts = {
-            config: { ...this.options.extraConfigs, "rendered": renderedConf, "no-auth": withoutBasicAuth(renderedConf) },
-            htpasswd: { ssha: rendered(HOST.htpasswd), apr1: apr1Htpasswd(users), bcrypt10: bcryptHtpasswd(users) },
-        };
+        this.htpasswd = { ssha: readFileSync(renderedFile(HOST.htpasswd), "utf8"), apr1: apr1Htpasswd(users), bcrypt10: bcryptHtpasswd(users) };
         // nginx reads these two through bind mounts; a variant rewrites them in place (same inode) and reloads.
-        writeFileSync(this.confFile, renderedConf);
+        writeFileSync(this.confFile, this.renderedConf);
         chmodSync(this.confFile, 0o644);
-        copyFileSync(path.join(this.renderDir, "files", HOST.htpasswd), this.htpasswdFile);
+        copyFileSync(renderedFile(HOST.htpasswd), this.htpasswdFile);
         chownSync(this.htpasswdFile, 0, NGINX.gid);
         chmodSync(this.htpasswdFile, 0o640);
-        this.current = { config: "rendered", htpasswd: "ssha" };
-
-        // Artifacts live in memory (a tmpfs private to this namespace): the disk is not what is measured.
-        // The source and the stored copy (the stand-in's previous copy is removed before each upload), plus the warm-up pair.
-        const needed = 2 * this.options.artifactBytes + 512 * MiB;
-        const available = Number(/^MemAvailable:\s+(\d+) kB/m.exec(readFileSync("/proc/meminfo", "utf8"))?.[1] ?? 0) * 1024;
-        if (this.options.artifacts && available < needed + GiB) throw new Error(`the artifact benchmark needs ${(needed / GiB).toFixed(1)} GiB of memory (plus 1 GiB to spare); ${(available / GiB).toFixed(1)} GiB available`);
-        this.tmpfs = path.join(this.work, "tmpfs");
-        mkdirSync(this.tmpfs);
-        execFileSync("mount", ["-t", "tmpfs", "-o", `size=${needed},mode=0700`, "tmpfs", this.tmpfs]);
-        const standinData = path.join(this.tmpfs, "standin");
-        mkdirSync(standinData);
-        this.standinArtifacts = standinArtifactsDir(standinData);
-
-        // The stand-in in its own process, so that it shares no event loop with the load generators.
-        addLoopbackAddress(MLFLOW_ADDRESS);
-        this.standin = await spawnStandinProcess({
-            host: MLFLOW_ADDRESS, port: MLFLOW.port,
-            composeFile: path.join(this.renderDir, "files", HOST.composeFile),
-            dataDir: standinData,
-        });
-        this.sandbox = await NginxSandbox.start({
-            renderDir: this.renderDir, mlflow: false,
-            hostPaths: { [HOST.nginxConf]: this.confFile, [HOST.htpasswd]: this.htpasswdFile, [DATA.artifacts]: this.standinArtifacts },
-        });
+        this.sandbox = await NginxSandbox.start({ renderDir: this.renderDir, hostPaths: { [HOST.nginxConf]: this.confFile, [HOST.htpasswd]: this.htpasswdFile } });
+        const create = async (name: string) => String((await this.api("/api/2.0/mlflow/experiments/create", { name })).experiment_id);
+        this.experiments = { training: await create("training"), search: await create("search") };
     }
 
     async tearDown(): Promise<void> {
         await this.sandbox?.stop().catch(() => undefined);
-        await this.standin?.stop().catch(() => undefined);
-        if (this.tmpfs) {
-            try { execFileSync("umount", [this.tmpfs]); } catch { /* the namespace ends anyway */ }
-        }
     }
 
-    /** Puts the variant's nginx.conf and htpasswd in place and reloads nginx if either changed; then checks it answers as it should. */
-    private async apply(variant: Variant): Promise<void> {
-        if (variant.target === "nginx" && (variant.config !== this.current.config || variant.htpasswd !== this.current.htpasswd)) {
-            writeFileSync(this.confFile, this.texts.config[variant.config]);
-            writeFileSync(this.htpasswdFile, this.texts.htpasswd[variant.htpasswd]);
-            this.current = { config: variant.config, htpasswd: variant.htpasswd };
-            const before = this.sandbox.workerPids();
-            await this.sandbox.reload();
-            // Old workers finish their connections and exit; wait for that, so that they take no CPU from the measurement.
-            for (const deadline = Date.now() + 10_000; Date.now() < deadline && this.sandbox.workerPids().some(pid => before.includes(pid));) {
-                await new Promise(resolve => setTimeout(resolve, 50));
+    /** A call straight to MLflow (as the bench's own setup, not measured). */
+    private async api(apiPath: string, body: object): Promise<Record<string, unknown>> {
+        const response = await request({
+            address: MLFLOW_ADDRESS, port: MLFLOW.port, tls: false, host: this.sandbox.publicIp, method: "POST", path: apiPath,
+            body: JSON.stringify(body), headers: { "Content-Type": "application/json" }, auth: this.credentials, timeoutMs: 60_000,
+        });
+        if (response.status !== 200) throw new Error(`${apiPath}: ${response.status} ${response.text}`);
+        return JSON.parse(response.text) as Record<string, unknown>;
+    }
+
+    target(kind: TrackingTarget["kind"]): TrackingTarget {
+        const ip = this.sandbox.publicIp;
+        return kind === "nginx"
+            ? { kind, address: ip, port: 443, ca: this.sandbox.caCert, host: ip, authorization: this.authorization }
+            : { kind, address: MLFLOW_ADDRESS, port: MLFLOW.port, host: ip, authorization: this.authorization };
+    }
+
+    memory(): Memory {
+        const mlflow = this.sandbox.mlflow!.memory();
+        const nginx = nginxMemory(this.sandbox);
+        return { mlflowPss: mlflow.pss, mlflowRss: mlflow.rss, mlflowProcesses: mlflow.processes, nginxPss: nginx.pss, nginxRss: nginx.rss };
+    }
+
+    /** CPU-seconds of each of MLflow's processes, by pid. */
+    private mlflowCpuSeconds(): Map<number, number> {
+        return new Map(this.sandbox.mlflow!.processes().map(p => [p.pid, cpuSeconds(p.pid)]));
+    }
+
+    /**
+     * MLflow with the variant's settings, as a fresh process: stopped, the database's journal
+     * mode set, started again on the same data directory; returns its memory at rest after a few calls.
+     */
+    async restartMlflow(variant: MlflowVariant, round: number): Promise<RestRound> {
+        await this.sandbox.mlflow?.stop();
+        const db = path.join(this.sandbox.dirs.mlflowData, "mlflow.db");
+        execFileSync("sqlite3", [db, `PRAGMA journal_mode=${variant.journal.toUpperCase()}`], { stdio: "ignore" });
+        const composeFile = path.join(this.work, `compose-${variant.id}.yaml`);
+        writeFileSync(composeFile, composeForVariant(readFileSync(this.sandbox.composeFile, "utf8"), variant));
+        const started = performance.now();
+        this.sandbox.mlflow = await this.sandbox.startMlflow(MLFLOW_ADDRESS, composeFile);
+        const startSeconds = (performance.now() - started) / 1000;
+        this.currentMlflow = variant.id;
+        // Every worker imports lazily on its first requests; let them, then let it settle.
+        for (let i = 0; i < 20; i++) await this.api("/api/2.0/mlflow/experiments/search", { max_results: 10 });
+        await sleep(3000);
+        const rest: RestRound = { variant: variant.id, round, memory: this.memory(), startSeconds };
+        log(`  MLflow ${variant.id} up in ${startSeconds.toFixed(1)} s; at rest ${rest.memory.mlflowProcesses} processes, ${(rest.memory.mlflowPss / MiB).toFixed(0)} MiB PSS`);
+        return rest;
+    }
+
+    /** MLflow as rendered, restarted only if another variant runs. */
+    async useRenderedMlflow(round: number): Promise<void> {
+        if (this.currentMlflow !== RENDERED_MLFLOW.id) await this.restartMlflow(RENDERED_MLFLOW, round);
+    }
+
+    /** nginx with the variant's configuration (or as rendered) and the htpasswd file hashed by `scheme`; reloaded if either changed. */
+    async useNginx(variant: NginxVariant | undefined, scheme: HashScheme = "ssha"): Promise<void> {
+        const id = variant?.id ?? "rendered";
+        if (id === this.current.nginx && scheme === this.current.htpasswd) return;
+        writeFileSync(this.confFile, variant ? variant.edit(this.renderedConf) : this.renderedConf);
+        writeFileSync(this.htpasswdFile, this.htpasswd[scheme]);
+        const before = this.sandbox.workerPids();
+        await this.sandbox.reload();
+        // Old workers finish their connections and exit; wait for that, so that they take no CPU from the measurement.
+        for (const deadline = Date.now() + 10_000; Date.now() < deadline && this.sandbox.workerPids().some(pid => before.includes(pid));) await sleep(50);
+        this.current = { ...this.current, nginx: id, htpasswd: scheme };
+        const check = await request({ address: this.sandbox.publicIp, port: 443, tls: true, ca: this.sandbox.caCert, path: "/api/2.0/mlflow/experiments/search?max_results=1", localAddress: freshSourceAddress() });
+        if (check.status !== (variant?.id === "no-auth" ? 200 : 401)) throw new Error(`nginx (${id}) answered ${check.status} without credentials`);
+    }
+
+    /** `clients` training clients against the target for `seconds`, with memory and CPU sampled meanwhile. */
+    async trackingLevel(variant: MlflowVariant, kind: TrackingTarget["kind"], clients: number, seconds: number, round: number, nginx?: NginxVariant): Promise<LevelRound> {
+        // nginx as rendered unless a variant is asked for: the round before may have left another configuration or password hash in place.
+        await this.useNginx(nginx);
+        await waitForNginxIdle(this.sandbox);
+        let peak: Memory | undefined;
+        let sampling = true;
+        const sampler = (async () => {
+            await sleep(WARMUP_SECONDS * 1000);
+            while (sampling) {
+                const now = this.memory();
+                if (!peak || now.mlflowPss > peak.mlflowPss) peak = now;
+                await sleep(1000);
             }
+        })();
+        const cpuAt = () => ({ mlflow: this.mlflowCpuSeconds(), nginx: nginxCpuSeconds(this.sandbox), t: performance.now() });
+        const warmupEnd = sleep(WARMUP_SECONDS * 1000).then(cpuAt);
+        const load = await runTrainingLoad({ target: this.target(kind), experimentId: this.experiments.training, clients, warmupSeconds: WARMUP_SECONDS, seconds, mode: "paced" });
+        const [before, after] = [await warmupEnd, cpuAt()];
+        sampling = false;
+        await sampler;
+        const elapsed = (after.t - before.t) / 1000;
+        const perProcess = [...after.mlflow].map(([pid, seconds]) => seconds - (before.mlflow.get(pid) ?? 0));
+        const mlflowCpuSeconds = perProcess.reduce((sum, seconds) => sum + seconds, 0);
+        const m = load.measured;
+        const result: LevelRound = {
+            variant: variant.id, target: kind, clients, round,
+            p50: percentileOf(m, 50), p99: percentileOf(m, 99),
+            metricsP50: percentileOf(m, 50, ["log-batch metrics"]), metricsP99: percentileOf(m, 99, ["log-batch metrics"]),
+            artifactP99: percentileOf(m, 99, ["artifact upload"]),
+            calls: load.calls, failed: load.failed, firstError: load.firstError, stepsPerSecond: load.stepsPerSecond,
+            memory: peak ?? this.memory(),
+            mlflowCpu: mlflowCpuSeconds / elapsed, nginxCpu: (after.nginx - before.nginx) / elapsed,
+            busiestWorkerShare: Math.max(...perProcess) / mlflowCpuSeconds,
+        };
+        log(`  ${variant.id} ${kind} ${clients} clients: ${m.length} calls, p50 ${fmtMs(result.p50)} ms, p99 ${fmtMs(result.p99)} ms ` +
+            `(metrics ${fmtMs(result.metricsP99)}, artifacts ${fmtMs(result.artifactP99)}), ${load.failed} failed of ${load.calls}, ` +
+            `${result.stepsPerSecond.toFixed(1)} steps/s; MLflow ${(result.memory.mlflowPss / MiB).toFixed(0)} MiB PSS, CPU ${result.mlflowCpu.toFixed(2)}, nginx ${result.nginxCpu.toFixed(2)}` +
+            (load.firstError ? `; first error: ${load.firstError}` : ""));
+        return result;
+    }
+
+    /** The closed loop: SATURATING_CLIENTS clients logging one metrics batch after another, as fast as the target answers. */
+    async saturating(kind: TrackingTarget["kind"], nginx: NginxVariant | undefined, seconds: number, round: number): Promise<SaturatingRound> {
+        await this.useNginx(nginx);
+        await waitForNginxIdle(this.sandbox);
+        const load = await runTrainingLoad({ target: this.target(kind), experimentId: this.experiments.training, clients: SATURATING_CLIENTS, warmupSeconds: WARMUP_SECONDS, seconds, mode: "saturating" });
+        const calls = load.measured.filter(s => s.call === "log-batch metrics");
+        const result: SaturatingRound = {
+            target: kind, nginx: kind === "direct" ? "—" : nginx?.id ?? "rendered", round,
+            callsPerSecond: calls.length / seconds, p50: percentileOf(calls, 50), p99: percentileOf(calls, 99), failed: load.failed,
+        };
+        log(`  closed loop ${kind} (${result.nginx}): ${result.callsPerSecond.toFixed(0)} log-batch/s, p50 ${fmtMs(result.p50)} ms, p99 ${fmtMs(result.p99)} ms, ${load.failed} failed`);
+        return result;
+    }
+
+    /**
+     * Fills the search experiment with `count` runs: the first ones through MLflow's REST API
+     * (straight to MLflow: seeding is not what is measured), the rest copied from them inside
+     * the database (bench/clone_runs.py).
+     */
+    async seed(count: number): Promise<number> {
+        const started = performance.now();
+        const throughApi = Math.min(count, SEEDED_THROUGH_API);
+        const last = await seedRuns(this.target("direct"), this.experiments.search, throughApi);
+        this.seededRun = { id: last, name: seededRunName(throughApi - 1) };
+        const db = path.join(this.sandbox.dirs.mlflowData, "mlflow.db");
+        const clone = await run(pythonEnvBin("mlflow"), [path.join(projectRoot(), "bench", "clone_runs.py"), db, this.experiments.search, String(count)], { timeoutMs: 600_000 });
+        if (clone.code !== 0 || Number(clone.stdout.trim()) !== count) throw new Error(`clone_runs.py: ${clone.code} ${clone.stdout}${clone.stderr}`);
+        return (performance.now() - started) / 1000;
+    }
+
+    async search(round: number): Promise<SearchRound[]> {
+        const results: SearchRound[] = [];
+        for (const filter of ["", "metrics.loss < 0.1 and params.optimizer = 'adam'"]) {
+            const result = await searchAllRuns(this.target("nginx"), this.experiments.search, filter);
+            log(`  search_runs${filter ? ` (${filter})` : ""}: ${result.runs} runs in ${result.pageMs.length} pages, ${fmtMs(result.totalMs)} ms, page p50 ${fmtMs(percentile(result.pageMs, 50))} ms`);
+            results.push({ ...result, round, filter });
         }
-        await this.check(variant);
+        return results;
     }
 
-    /** The variant answers 200 with credentials, and without them 200 only when auth is off (401 otherwise). */
-    private async check(variant: Variant): Promise<void> {
-        const ip = this.sandbox.publicIp;
-        const call = (auth: boolean) => variant.target === "standin"
-            ? request({ address: MLFLOW_ADDRESS, port: MLFLOW.port, tls: false, host: ip, path: SMALL_REQUEST, auth: auth ? this.credentials : undefined })
-            : request({ address: ip, port: 443, tls: true, ca: this.sandbox.caCert, path: SMALL_REQUEST, auth: auth ? this.credentials : undefined, localAddress: freshSourceAddress(), timeoutMs: 30_000 });
-        const ok = await call(true);
-        if (ok.status !== 200) throw new Error(`(${variant.id}) ${variant.name}: an authenticated request got ${ok.status} ${ok.text}`);
-        if (variant.target === "nginx") {
-            const anonymous = await call(false);
-            const expected = variant.config === "no-auth" ? 200 : 401;
-            if (anonymous.status !== expected) throw new Error(`(${variant.id}) ${variant.name}: a request without credentials got ${anonymous.status}, expected ${expected}`);
+    /** The UI's first load of the search experiment's page and of a run's page, each in a fresh browser profile. */
+    async browser(nginx: NginxVariant | undefined, round: number): Promise<BrowserRound[]> {
+        await this.useNginx(nginx);
+        const origin = `https://${this.sandbox.publicIp}`;
+        const [username, password] = this.credentials.split(/:(.*)/s);
+        const run = this.seededRun!;
+        const pages = [
+            { page: "experiment" as const, url: `${origin}/#/experiments/${this.experiments.search}/runs`, shows: /^seed-\d{5}$/ },
+            { page: "run" as const, url: `${origin}/#/experiments/${this.experiments.search}/runs/${run.id}`, shows: new RegExp(`^${run.name}$`) },
+        ];
+        const results: BrowserRound[] = [];
+        for (const { page, url, shows } of pages) {
+            const load = await loadInBrowser({ caCertPem: this.sandbox.caCert, origin, username, password, url, shows });
+            log(`  UI ${page} page (${nginx?.id ?? "rendered"}): shown after ${fmtMs(load.shownMs)} ms, ${load.requests} requests, ${(load.bytes / MiB).toFixed(2)} MiB ` +
+                `(static ${(load.staticBytes / MiB).toFixed(2)}), ${load.ajax.length} ajax calls${load.failed.length ? `, FAILED: ${load.failed.join("; ")}` : ""}`);
+            results.push({ ...load, page, nginx: nginx?.id ?? "rendered", round });
         }
+        return results;
     }
 
-    private errorLogSeen = 0;
-
-    /** nginx's error.log lines at warn level and above since the last call: a measurement with such lines measured something else. */
-    private reportErrorLog(variant: Variant): void {
-        const text = this.sandbox.errorLog();
-        const fresh = text.slice(this.errorLogSeen).split("\n").filter(line => /\[(warn|error|crit|alert|emerg)\]/.test(line));
-        this.errorLogSeen = text.length;
-        if (fresh.length > 0) log(`  nginx error.log during (${variant.id}) ${variant.name}: ${fresh.length} lines, e.g. ${fresh[0]}`);
-    }
-
-    async smallRequests(variant: Variant, round: number): Promise<SmallRound> {
-        await this.apply(variant);
-        const ip = this.sandbox.publicIp;
-        const direct = variant.target === "standin";
-        const url = direct ? `http://${MLFLOW_ADDRESS}:${MLFLOW.port}${SMALL_REQUEST}` : `https://${ip}${SMALL_REQUEST}`;
-        // wrk sets Host from the URL; the stand-in must see the public name, as behind nginx.
-        const headers: Record<string, string> = { Authorization: this.authorization, ...(direct ? { Host: ip } : {}) };
-        await runWrk({ url, headers, ...WRK, seconds: WARMUP_SECONDS });
+    /** nginx's own path under load: a small artifact file nginx serves itself (auth checked, MLflow not involved), by wrk. */
+    async nginxOwn(variant: { id: string; nginx?: NginxVariant; scheme: HashScheme; minSeconds?: number }, seconds: number, round: number): Promise<NginxOwnRound> {
+        await this.useNginx(variant.nginx, variant.scheme);
+        this.smallFile ??= await this.storeArtifact("small.json", 1024);
+        const url = `https://${this.sandbox.publicIp}${this.smallFile}`;
+        const headers = { Authorization: this.authorization };
+        await runWrk({ url, headers, ...WRK, seconds: 1 });
         await waitForNginxIdle(this.sandbox);
         const cpuBefore = nginxCpuSeconds(this.sandbox);
-        const wrk = await runWrk({ url, headers, ...WRK, seconds: Math.max(this.options.seconds, variant.minSeconds ?? 0) });
-        // nginx's CPU time per answered request, while wrk ran (for (a) nginx is idle and this is ~0).
-        const nginxCpuMs = direct ? undefined : (1000 * (nginxCpuSeconds(this.sandbox) - cpuBefore)) / wrk.requests;
-        if (wrk.non2xx > 0 || wrk.socketErrors > 0 || wrk.requests === 0) {
-            throw new Error(`(${variant.id}) ${variant.name}: ${wrk.non2xx} non-2xx answers, ${wrk.socketErrors} socket errors in ${wrk.requests} requests:\n${wrk.raw}`);
-        }
-        const cpu = nginxCpuMs === undefined ? "" : `, nginx ${(1000 * nginxCpuMs).toFixed(0)} µs CPU/request`;
-        log(`  small (${variant.id}) ${variant.name}: ${Math.round(wrk.requestsPerSecond)} requests/s, p50 ${fmtMs(wrk.p50)} ms, p99 ${fmtMs(wrk.p99)} ms${cpu}`);
-        this.reportErrorLog(variant);
-        return { variant: variant.id, round, requestsPerSecond: wrk.requestsPerSecond, p50: wrk.p50, p99: wrk.p99, requests: wrk.requests, nginxCpuMs };
+        const wrk = await runWrk({ url, headers, ...WRK, seconds: Math.max(seconds, variant.minSeconds ?? 0) });
+        const nginxCpuUs = (1e6 * (nginxCpuSeconds(this.sandbox) - cpuBefore)) / wrk.requests;
+        if (wrk.non2xx > 0 || wrk.socketErrors > 0 || wrk.requests === 0) throw new Error(`nginx own path (${variant.id}): ${wrk.non2xx} non-2xx, ${wrk.socketErrors} socket errors in ${wrk.requests}:\n${wrk.raw}`);
+        log(`  nginx's own path (${variant.id}): ${Math.round(wrk.requestsPerSecond)} requests/s, p50 ${fmtMs(wrk.p50)} ms, p99 ${fmtMs(wrk.p99)} ms, ${nginxCpuUs.toFixed(0)} µs CPU/request`);
+        return { variant: variant.id, round, requestsPerSecond: wrk.requestsPerSecond, p50: wrk.p50, p99: wrk.p99, nginxCpuUs };
     }
 
-    async pageLoad(variant: Variant, round: number): Promise<PageRound> {
-        await this.apply(variant);
-        const base = {
-            address: this.sandbox.publicIp, port: 443, ca: this.sandbox.caCert, host: this.sandbox.publicIp,
-            authorization: this.authorization, paths: PAGE, clients: PAGE_CLIENTS,
-            sourceAddress: (client: number) => `127.30.${Math.floor(client / 250)}.${(client % 250) + 1}`,
-        };
-        await runPageLoad({ ...base, seconds: WARMUP_SECONDS });
-        await waitForNginxIdle(this.sandbox);
-        const load = await runPageLoad({ ...base, seconds: this.options.seconds });
-        if (load.errors > 0 || load.pages === 0) throw new Error(`(${variant.id}) page load: ${load.errors} failed pages (${load.firstError}), ${load.pages} loaded`);
-        const summary: PageRound = {
-            variant: variant.id, round, pages: load.pages, requests: load.requestMs.length,
-            requestP50: percentile(load.requestMs, 50), requestP99: percentile(load.requestMs, 99),
-            pageP50: percentile(load.pageMs, 50), pageP99: percentile(load.pageMs, 99),
-            handshakeP50: percentile(load.handshakeMs, 50),
-        };
-        log(`  page (${variant.id}) ${variant.name}: ${summary.pages} pages, request p50 ${summary.requestP50.toFixed(2)} ms p99 ${summary.requestP99.toFixed(2)} ms, page p50 ${summary.pageP50.toFixed(1)} ms p99 ${summary.pageP99.toFixed(1)} ms`);
-        this.reportErrorLog(variant);
-        return summary;
+    private smallFile?: string;
+    /** A run of the training experiment for the bench's own artifacts, and its artifact URI. */
+    private artifactRun?: { runId: string; artifactUri: string };
+
+    private async benchRun(): Promise<{ runId: string; artifactUri: string }> {
+        if (!this.artifactRun) {
+            const run = (await this.api("/api/2.0/mlflow/runs/create", { experiment_id: this.experiments.training, run_name: "bench-artifacts" })).run as { info: { run_id: string; artifact_uri: string } };
+            this.artifactRun = { runId: run.info.run_id, artifactUri: run.info.artifact_uri };
+        }
+        return this.artifactRun;
+    }
+
+    /** Uploads `bytes` of random data as an artifact of the bench's run, straight to MLflow; returns its path under the artifact API. */
+    private async storeArtifact(name: string, bytes: number): Promise<string> {
+        const run = await this.benchRun();
+        const apiPath = artifactApiPath(run.artifactUri, name);
+        const response = await request({
+            address: MLFLOW_ADDRESS, port: MLFLOW.port, tls: false, host: this.sandbox.publicIp, method: "PUT", path: apiPath,
+            body: Buffer.alloc(bytes, "x"), headers: { "Content-Type": "application/octet-stream" }, auth: this.credentials,
+        });
+        if (response.status !== 200) throw new Error(`PUT ${apiPath}: ${response.status} ${response.text}`);
+        return apiPath;
     }
 
     /** The measured artifact, once written. */
     private artifact?: Omit<TransferOptions, "target">;
-    /** The stand-in's run the artifacts belong to. */
-    private run?: { runId: string; artifactRoot: string };
 
-    /** An experiment and a run in the stand-in, made through its API the way a client makes them. */
-    private async createRun(): Promise<{ runId: string; artifactRoot: string }> {
-        const call = async (apiPath: string, body: object) => {
-            const response = await request({
-                address: MLFLOW_ADDRESS, port: MLFLOW.port, tls: false, host: this.sandbox.publicIp, method: "POST", path: apiPath,
-                body: JSON.stringify(body), headers: { "Content-Type": "application/json" }, auth: this.credentials,
-            });
-            if (response.status !== 200) throw new Error(`${apiPath}: ${response.status} ${response.text}`);
-            return JSON.parse(response.text);
-        };
-        const experimentId = (await call("/api/2.0/mlflow/experiments/create", { name: "bench" })).experiment_id;
-        const run = (await call("/api/2.0/mlflow/runs/create", { experiment_id: experimentId })).run;
-        return { runId: run.info.run_id, artifactRoot: artifactStorePath(String(run.info.artifact_uri)) };
-    }
-
-    /** The artifact transfers of one round, through nginx as `variant` configures it (as rendered by default). */
-    async artifacts(round: number, variant: Variant = VARIANTS.find(v => v.id === "c")!): Promise<TransferRound[]> {
-        await this.apply(variant);
-        const tmpfs = this.tmpfs!;
+    /** The artifact transfers of one round: up and down, straight to MLflow and through nginx as rendered, and MLflow's own download through nginx. */
+    async artifacts(artifactBytes: number, round: number): Promise<TransferRound[]> {
+        await this.useNginx(undefined);
         const ip = this.sandbox.publicIp;
-        // The artifacts belong to a run, so that MLflow's own download of them (the UI's file viewer) can be measured too.
-        this.run ??= await this.createRun();
+        const run = await this.benchRun();
         const nginx = { baseUrl: `https://${ip}`, curlArgs: ["--cacert", path.join(this.renderDir, this.sandbox.values.caCertFile)] };
         const targets: TransferTarget[] = [
-            { kind: "standin", baseUrl: `http://${MLFLOW_ADDRESS}:${MLFLOW.port}`, curlArgs: ["-H", `Host: ${ip}`] },
+            { kind: "mlflow", baseUrl: `http://${MLFLOW_ADDRESS}:${MLFLOW.port}`, curlArgs: ["-H", `Host: ${ip}`] },
             { kind: "nginx", ...nginx },
         ];
-        const artifactRoot = this.standinArtifacts!;
+        const artifactRoot = this.sandbox.dirs.artifacts;
+        const prefix = "/api/2.0/mlflow-artifacts/artifacts/";
         const options = async (name: string, bytes: number): Promise<Omit<TransferOptions, "target">> => {
-            const sourceFile = path.join(tmpfs, `${name}.bin`);
+            const sourceFile = path.join(this.work, `${name}.bin`);
             const sha256 = await writeRandomFile(sourceFile, bytes);
-            const artifactPath = `${this.run!.artifactRoot}/${name}.bin`;
+            const artifactPath = artifactApiPath(run.artifactUri, `${name}.bin`).slice(prefix.length);
             return {
-                sandbox: this.sandbox, standinPid: this.standin!.child.pid!, authorization: this.authorization, artifactPath,
+                sandbox: this.sandbox, mlflowPids: () => this.sandbox.mlflow!.processes().map(p => p.pid), authorization: this.authorization, artifactPath,
                 artifactRoot, storedFile: path.join(artifactRoot, artifactPath), sourceFile, sourceSha256: sha256, bytes,
             };
         };
         if (!this.artifact) {
-            // Unmeasured: the first transfers of a fresh stand-in and nginx are slower (JIT, first buffers),
-            // and so is the first time the stand-in fills as much fresh memory as it stores.
-            const warmup = await options("warmup", Math.min(128 * MiB, this.options.artifactBytes));
+            // Unmeasured: the first transfers of fresh processes are slower (first buffers, imports).
+            const warmup = await options("warmup", Math.min(128 * MiB, artifactBytes));
             for (const direction of ["upload", "download"] as const) for (const target of targets) await transfer(direction, { ...warmup, target });
-            this.artifact = await options("model", this.options.artifactBytes);
+            this.artifact = await options("model", artifactBytes);
             await transfer("upload", { ...this.artifact, target: targets[0] });
         }
         const common = this.artifact;
-        const inRun = path.posix.relative(this.run.artifactRoot, common.artifactPath);
-        const proxied: TransferTarget = { kind: "nginx-proxied", ...nginx, downloadPath: `/get-artifact?path=${inRun}&run_uuid=${this.run.runId}` };
+        const inRun = path.posix.relative(run.artifactUri.replace(/^mlflow-artifacts:\/*/, ""), common.artifactPath);
+        const proxied: TransferTarget = { kind: "nginx-proxied", ...nginx, downloadPath: `/get-artifact?path=${inRun}&run_uuid=${run.runId}` };
         const results: TransferRound[] = [];
         for (const direction of ["upload", "download"] as const) {
             for (const target of rotate(direction === "download" ? [...targets, proxied] : targets, round)) {

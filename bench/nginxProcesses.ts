@@ -1,4 +1,4 @@
-// nginx's processes as /proc shows them: memory (RSS) and CPU time of the master and its workers.
+// nginx's processes as /proc shows them: memory (RSS, PSS) and CPU time of the master and its workers.
 import { execFileSync } from "child_process";
 import { readFileSync } from "fs";
 import { NginxSandbox } from "../harness/nginxSandbox";
@@ -20,6 +20,18 @@ export function rssBytes(pid: number): number {
 /** The sum of RSS of nginx's master and workers, in bytes. */
 export function nginxRss(sandbox: NginxSandbox): number {
     return pidsOf(sandbox).reduce((sum, pid) => sum + rssBytes(pid), 0);
+}
+
+/** RSS and PSS (shared pages split between the processes that map them) of nginx's master and workers together, in bytes. */
+export function nginxMemory(sandbox: NginxSandbox): { rss: number; pss: number } {
+    const total = { rss: 0, pss: 0 };
+    for (const pid of pidsOf(sandbox)) {
+        let rollup = "";
+        try { rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"); } catch { continue; }
+        total.rss += 1024 * Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+        total.pss += 1024 * Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+    }
+    return total;
 }
 
 /** User + system CPU time of a process, in clock ticks (0 once it is gone). */

@@ -3,46 +3,44 @@
 import { spawnSync } from "child_process";
 import { readFileSync } from "fs";
 import * as os from "os";
+import { pythonEnvBin } from "../harness/pythonEnv";
+import { CHROMIUM } from "../harness/browser";
+import type { TransferResult, TransferRound } from "./artifacts";
+import type { BrowserRound, LevelRound, Memory, NginxOwnRound, RestRound, SaturatingRound, SearchRound } from "./bench";
+import { CLIENT_LEVELS, P99_LIMIT_MS, SATURATING_CLIENTS, SEARCH_PAGE, TRAINING, WARMUP_SECONDS, WRK } from "./plan";
 import type { BenchOptions, Part } from "./run";
-import type { TransferResult } from "./artifacts";
-import { PAGE, PAGE_CLIENTS, PAGE_VARIANTS, WARMUP_SECONDS, WRK } from "./plan";
-import { fmtInt, fmtMs, fmtRatio, GiB, median, MiB, roughly } from "./stats";
-import { VariantId, VARIANTS } from "./variants";
+import { fmtInt, fmtMs, fmtRatio, GiB, median, MiB, percentile } from "./stats";
+import { HashScheme, NGINX_VARIANTS, NginxVariant, RENDERED_MLFLOW } from "./variants";
 
-export interface SmallRound {
-    variant: VariantId; round: number; requestsPerSecond: number; p50: number; p99: number; requests: number;
-    /** nginx's CPU time per answered request (ms), measured while wrk ran; undefined for the stand-in alone. */
-    nginxCpuMs?: number;
-}
-export interface PageRound {
-    variant: VariantId; round: number; pages: number; requests: number;
-    requestP50: number; requestP99: number; pageP50: number; pageP99: number; handshakeP50: number;
-}
-export type TransferRound = TransferResult & { round: number };
+/** nginx's own path is measured with these. */
+export const NGINX_OWN: { id: string; name: string; nginx?: NginxVariant; scheme: HashScheme; minSeconds?: number }[] = [
+    { id: "no-auth", name: "no auth (TLS only)", nginx: NGINX_VARIANTS.noAuth, scheme: "ssha" },
+    { id: "ssha", name: "as rendered ({SSHA})", scheme: "ssha" },
+    { id: "apr1", name: "the seed's $apr1$", scheme: "apr1" },
+    // bcrypt: ~20 answers a second; a shorter measurement would end before the first ones.
+    { id: "bcrypt10", name: "bcrypt cost 10", scheme: "bcrypt10", minSeconds: 5 },
+];
 
 export interface Environment {
-    cores: number;
-    cpuModel: string;
-    memory: string;
-    kernel: string;
-    nginx: string;
-    nginxOpenssl: string;
-    node: string;
-    wrk: string;
-    openssl: string;
-    curl: string;
+    cores: number; cpuModel: string; memory: string; kernel: string;
+    nginx: string; nginxOpenssl: string; mlflow: string; python: string; sqlite: string;
+    node: string; chromium: string; wrk: string; curl: string;
 }
 
 export interface BenchResults {
     options: BenchOptions;
-    /** The rendered configuration's worker_processes, for the text. */
-    workerProcesses: string;
+    rendered: { nginxWorkers: string; mlflowWorkers: number };
     startedAt: Date;
     durationSeconds: number;
     environment: Environment;
-    small: SmallRound[];
-    pages: PageRound[];
+    seedSeconds: number;
+    rest: RestRound[];
+    levels: LevelRound[];
+    saturating: SaturatingRound[];
+    search: SearchRound[];
+    browser: BrowserRound[];
     transfers: TransferRound[];
+    nginxOwn: NginxOwnRound[];
 }
 
 export interface Target {
@@ -58,7 +56,7 @@ export interface Target {
 const firstLine = (text: string) => text.split("\n").map(l => l.trim()).find(Boolean) ?? "";
 
 function command(file: string, args: string[]): string {
-    const result = spawnSync(file, args, { encoding: "utf8", timeout: 10_000 });
+    const result = spawnSync(file, args, { encoding: "utf8", timeout: 20_000 });
     return `${result.stdout ?? ""}${result.stderr ?? ""}`;
 }
 
@@ -66,6 +64,7 @@ export function collectEnvironment(nginxRoot: string): Environment {
     const cpuinfo = readFileSync("/proc/cpuinfo", "utf8");
     const memKb = Number(/^MemTotal:\s+(\d+) kB/m.exec(readFileSync("/proc/meminfo", "utf8"))?.[1] ?? 0);
     const nginxV = command("chroot", [nginxRoot, "nginx", "-V"]);
+    const [mlflow, python, sqlite] = command(pythonEnvBin("mlflow"), ["-c", "import mlflow, sqlite3, sys; print(mlflow.__version__); print(sys.version.split()[0]); print(sqlite3.sqlite_version)"]).trim().split("\n");
     return {
         cores: os.cpus().length,
         cpuModel: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1].trim() ?? "unknown",
@@ -73,35 +72,58 @@ export function collectEnvironment(nginxRoot: string): Environment {
         kernel: `Linux ${os.release()}`,
         nginx: /nginx version: (\S+)/.exec(nginxV)?.[1] ?? "unknown",
         nginxOpenssl: /built with (OpenSSL \S+)/.exec(nginxV)?.[1] ?? "unknown",
+        mlflow: `MLflow ${mlflow}`, python: `Python ${python}`, sqlite: `SQLite ${sqlite}`,
         node: `Node ${process.version}`,
+        chromium: firstLine(command(CHROMIUM, ["--version"])),
         wrk: firstLine(command("wrk", ["-v"])).replace(/ Copyright.*/, ""),
-        openssl: firstLine(command("openssl", ["version"])).replace(/ \(Library: .*\)$/, ""),
         curl: firstLine(command("curl", ["--version"])).split(" ").slice(0, 2).join(" "),
     };
 }
 
 // ---- medians ---------------------------------------------------------------------------------
 
-export function smallMedians(results: BenchResults, id: VariantId) {
-    const rounds = results.small.filter(r => r.variant === id);
+
+export function levelMedians(results: BenchResults, variant: string, target: LevelRound["target"], clients: number) {
+    const rounds = results.levels.filter(l => l.variant === variant && l.target === target && l.clients === clients);
+    const m = (f: (l: LevelRound) => number) => median(rounds.map(f));
     return {
-        rounds,
-        requestsPerSecond: median(rounds.map(r => r.requestsPerSecond)),
-        p50: median(rounds.map(r => r.p50)),
-        p99: median(rounds.map(r => r.p99)),
-        nginxCpuMs: median(rounds.map(r => r.nginxCpuMs ?? NaN)),
+        rounds, clients,
+        p50: m(l => l.p50), p99: m(l => l.p99), metricsP50: m(l => l.metricsP50), metricsP99: m(l => l.metricsP99), artifactP99: m(l => l.artifactP99),
+        failed: rounds.reduce((sum, l) => sum + l.failed, 0), calls: rounds.reduce((sum, l) => sum + l.calls, 0),
+        stepsPerSecond: m(l => l.stepsPerSecond), mlflowCpu: m(l => l.mlflowCpu), nginxCpu: m(l => l.nginxCpu), busiestWorkerShare: m(l => l.busiestWorkerShare),
+        mlflowPss: m(l => l.memory.mlflowPss), mlflowRss: m(l => l.memory.mlflowRss), nginxPss: m(l => l.memory.nginxPss), nginxRss: m(l => l.memory.nginxRss),
+        firstError: rounds.find(l => l.firstError)?.firstError,
     };
 }
+type LevelMedians = ReturnType<typeof levelMedians>;
 
-export function pageMedians(results: BenchResults, id: VariantId) {
-    const rounds = results.pages.filter(r => r.variant === id);
-    const m = (key: keyof PageRound) => median(rounds.map(r => r[key] as number));
-    return {
-        rounds,
-        pages: rounds.reduce((sum, r) => sum + r.pages, 0),
-        requestP50: m("requestP50"), requestP99: m("requestP99"),
-        pageP50: m("pageP50"), pageP99: m("pageP99"), handshakeP50: m("handshakeP50"),
-    };
+/** A level is carried when its median p99 stays within the limit and no call of any round failed. */
+const carried = (m: LevelMedians) => m.rounds.length > 0 && m.p99 <= P99_LIMIT_MS && m.failed === 0;
+
+/** The levels a variant ran, its highest carried one, and the first one it did not carry (its knee; undefined if it carried all). */
+export function capacity(results: BenchResults, variant: string) {
+    const planned = results.options.mlflowVariants.find(v => v.id === variant);
+    const levels = (planned ? results.options.levels(planned) : []).map(clients => levelMedians(results, variant, "nginx", clients)).filter(m => m.rounds.length > 0 || results.levels.some(l => l.variant === variant));
+    const ran = levels.filter(m => m.rounds.length > 0);
+    const knee = levels.find(m => !carried(m) && (m.rounds.length > 0 || ran.some(r => r.clients < m.clients)));
+    const carriedLevels = ran.filter(m => carried(m) && (!knee || m.clients < knee.clients));
+    return { levels: ran, knee, carries: carriedLevels.at(-1)?.clients ?? 0, smallestRun: ran[0]?.clients };
+}
+
+/** The knee's medians, or the highest level's when every level was carried. */
+const kneeOrLast = (c: ReturnType<typeof capacity>) => (c.knee && c.knee.rounds.length ? c.knee : c.levels.at(-1));
+/** MLflow's and nginx's PSS at the knee (bytes). */
+const peakAtKnee = (c: ReturnType<typeof capacity>) => { const at = kneeOrLast(c); return at ? at.mlflowPss + at.nginxPss : NaN; };
+
+export function restMedians(results: BenchResults, variant: string) {
+    const rounds = results.rest.filter(r => r.variant === variant);
+    const m = (f: (memory: Memory) => number) => median(rounds.map(r => f(r.memory)));
+    return { rounds, mlflowPss: m(x => x.mlflowPss), mlflowRss: m(x => x.mlflowRss), processes: m(x => x.mlflowProcesses), nginxPss: m(x => x.nginxPss), nginxRss: m(x => x.nginxRss), startSeconds: median(rounds.map(r => r.startSeconds)) };
+}
+
+export function saturatingMedians(results: BenchResults, target: SaturatingRound["target"], nginx: string) {
+    const rounds = results.saturating.filter(r => r.target === target && r.nginx === nginx);
+    return { rounds, callsPerSecond: median(rounds.map(r => r.callsPerSecond)), p50: median(rounds.map(r => r.p50)), p99: median(rounds.map(r => r.p99)), failed: rounds.reduce((s, r) => s + r.failed, 0) };
 }
 
 export function transferMedians(results: BenchResults, direction: TransferResult["direction"], target: TransferResult["target"]) {
@@ -110,65 +132,74 @@ export function transferMedians(results: BenchResults, direction: TransferResult
     return {
         rounds,
         mbPerSecond: median(rounds.map(t => t.mbPerSecond)),
-        /** Worst round. */
         maxGrowthBytes: growth.length ? Math.max(...growth) : undefined,
         tempFiles: [...new Set(rounds.flatMap(t => t.tempFiles))],
         sha256Ok: rounds.length > 0 && rounds.every(t => t.sha256Ok),
-        seconds: median(rounds.map(t => t.seconds)),
-        cpu: {
-            nginx: median(rounds.map(t => t.cpuSeconds.nginx ?? NaN)),
-            standin: median(rounds.map(t => t.cpuSeconds.standin)),
-            client: median(rounds.map(t => t.cpuSeconds.client)),
-        },
+        cpu: { nginx: median(rounds.map(t => t.cpuSeconds.nginx ?? NaN)), mlflow: median(rounds.map(t => t.cpuSeconds.mlflow)), client: median(rounds.map(t => t.cpuSeconds.client)) },
     };
+}
+
+export function browserMedians(results: BenchResults, page: BrowserRound["page"], nginx: string) {
+    const rounds = results.browser.filter(b => b.page === page && b.nginx === nginx);
+    const ajax = rounds.flatMap(r => r.ajax.map(a => a.ms));
+    return {
+        rounds, shownMs: median(rounds.map(r => r.shownMs)), bytes: median(rounds.map(r => r.bytes)), staticBytes: median(rounds.map(r => r.staticBytes)),
+        requests: median(rounds.map(r => r.requests)), ajaxCalls: median(rounds.map(r => r.ajax.length)), ajaxP50: percentile(ajax, 50), ajaxMax: Math.max(...ajax),
+        failed: rounds.flatMap(r => r.failed),
+    };
+}
+
+export function nginxOwnMedians(results: BenchResults, id: string) {
+    const rounds = results.nginxOwn.filter(r => r.variant === id);
+    return { rounds, requestsPerSecond: median(rounds.map(r => r.requestsPerSecond)), p50: median(rounds.map(r => r.p50)), p99: median(rounds.map(r => r.p99)), nginxCpuUs: median(rounds.map(r => r.nginxCpuUs)) };
 }
 
 // ---- targets ---------------------------------------------------------------------------------
 
 export const TARGETS = {
-    authVsNoAuth: 0.90,
-    authVsApr1: 3,
-    artifactVsDirect: 0.80,
+    /** MLflow's and nginx's memory at the knee, as a share of the default instance's 2 GiB (the rest is the OS's, Docker's and the page cache's). */
+    memoryShareAtKnee: 0.5,
+    trackingVsDirect: 0.95,
+    uploadVsDirect: 0.90,
     memoryGrowthBytes: 64 * MiB,
 };
 
+const finite = (...values: (number | undefined)[]) => values.every(v => v !== undefined && Number.isFinite(v) && v > 0);
+
 export function evaluateTargets(results: BenchResults): Target[] {
     const measured = (part: Part) => results.options.parts.includes(part);
-    const rps = (id: VariantId) => smallMedians(results, id).requestsPerSecond;
-    const up = { nginx: transferMedians(results, "upload", "nginx"), direct: transferMedians(results, "upload", "standin") };
-    const down = { nginx: transferMedians(results, "download", "nginx"), direct: transferMedians(results, "download", "standin") };
-    const proxiedDown = transferMedians(results, "download", "nginx-proxied");
-    const growth = Math.max(up.nginx.maxGrowthBytes ?? NaN, down.nginx.maxGrowthBytes ?? NaN, proxiedDown.maxGrowthBytes ?? NaN);
-    const temp = [...up.nginx.tempFiles, ...down.nginx.tempFiles, ...proxiedDown.tempFiles];
-    const ratio = (a: number, b: number) => a / b;
-    const intact = [up.direct, up.nginx, down.direct, down.nginx, proxiedDown].every(t => t.sha256Ok);
-    const finite = (...values: (number | undefined)[]) => values.every(v => v !== undefined && Number.isFinite(v) && v > 0);
+    const rendered = capacity(results, RENDERED_MLFLOW.id);
+    const defaults = capacity(results, "defaults");
+    const renderedPeak = peakAtKnee(rendered);
+    const closedDirect = saturatingMedians(results, "direct", "—");
+    const closedNginx = saturatingMedians(results, "nginx", "rendered");
+    const up = { nginx: transferMedians(results, "upload", "nginx"), direct: transferMedians(results, "upload", "mlflow") };
+    const down = { nginx: transferMedians(results, "download", "nginx"), direct: transferMedians(results, "download", "mlflow"), proxied: transferMedians(results, "download", "nginx-proxied") };
+    const transfers = [up.nginx, up.direct, down.nginx, down.direct, down.proxied];
+    const growth = Math.max(...transfers.map(t => t.maxGrowthBytes ?? 0));
+    const temp = transfers.flatMap(t => t.tempFiles);
+    const browserFailures = results.browser.flatMap(b => b.failed);
     const missing = [
-        ...VARIANTS.filter(v => !finite(rps(v.id), smallMedians(results, v.id).p50, smallMedians(results, v.id).p99)).map(v => `small (${v.id})`)
-            .filter(() => measured("small")),
-        ...PAGE_VARIANTS.filter(id => !finite(pageMedians(results, id).requestP50, pageMedians(results, id).pageP99)).map(id => `page (${id})`)
-            .filter(() => measured("pages")),
-        ...([["upload", up], ["download", down], ["download from MLflow", { direct: down.direct, nginx: proxiedDown }]] as const).flatMap(([name, pair]) => [
-            ...(finite(pair.direct.mbPerSecond) ? [] : [`${name} direct`]),
-            ...(finite(pair.nginx.mbPerSecond) && pair.nginx.maxGrowthBytes !== undefined ? [] : [`${name} via nginx`]),
-        ]).filter(() => measured("artifacts")),
+        ...results.options.mlflowVariants.filter(v => !finite(levelMedians(results, v.id, "nginx", results.options.levels(v)[0]).p99)).map(v => `tracking (${v.id})`).filter(() => measured("tracking")),
+        ...(finite(closedDirect.callsPerSecond, closedNginx.callsPerSecond) ? [] : ["closed loop"]).filter(() => measured("proxy")),
+        ...(results.search.length > 0 && results.search.every(s => s.runs === results.options.searchRuns || s.filter) && finite(...results.browser.map(b => b.shownMs), ...results.browser.map(b => b.bytes)) && results.browser.length > 0 ? [] : ["reads"]).filter(() => measured("reads")),
+        ...(transfers.every(t => finite(t.mbPerSecond)) ? [] : ["artifacts"]).filter(() => measured("artifacts")),
+        ...NGINX_OWN.filter(v => !finite(nginxOwnMedians(results, v.id).requestsPerSecond)).map(v => `nginx (${v.id})`).filter(() => measured("nginx")),
     ];
-    /** The ratio within each round (the two were measured minutes apart at most), for judging how close a verdict is. */
     const paired = (xs: { round: number; value: number }[], ys: { round: number; value: number }[]) =>
         `; per round ${xs.map(x => fmtRatio(x.value / (ys.find(y => y.round === x.round)?.value ?? NaN))).join(" / ")}`;
-    const smallOf = (id: VariantId) => smallMedians(results, id).rounds.map(r => ({ round: r.round, value: r.requestsPerSecond }));
-    const transferOf = (t: typeof up.nginx) => t.rounds.map(r => ({ round: r.round, value: r.mbPerSecond }));
-    const authVsNoAuth = ratio(rps("c"), rps("b"));
-    const authVsApr1 = ratio(rps("c"), rps("d"));
-    const upRatio = ratio(up.nginx.mbPerSecond, up.direct.mbPerSecond);
-    const downRatio = ratio(down.nginx.mbPerSecond, down.direct.mbPerSecond);
+    const closedRatio = closedNginx.callsPerSecond / closedDirect.callsPerSecond;
+    const upRatio = up.nginx.mbPerSecond / up.direct.mbPerSecond;
+    const lowFailures = results.levels.filter(l => l.clients <= 10 && l.failed > 0);
     return [
-        { name: "every variant ran and produced numbers", measured: missing.length ? `missing: ${missing.join(", ")}` : "all rows filled", pass: missing.length === 0, correctness: true },
-        { name: "artifacts arrive intact (sha256 equal, every transfer)", measured: intact ? "equal" : "DIFFERENT", pass: intact, correctness: true, part: "artifacts" as Part },
-        { name: `(c) ≥ ${TARGETS.authVsNoAuth} × (b) requests/s`, measured: `${fmtRatio(authVsNoAuth)} × (${fmtInt(rps("c"))} / ${fmtInt(rps("b"))})${paired(smallOf("c"), smallOf("b"))}`, pass: authVsNoAuth >= TARGETS.authVsNoAuth, correctness: false, part: "small" as Part },
-        { name: `(c) ≥ ${TARGETS.authVsApr1} × (d) requests/s`, measured: `${fmtRatio(authVsApr1)} × (${fmtInt(rps("c"))} / ${fmtInt(rps("d"))})${paired(smallOf("c"), smallOf("d"))}`, pass: authVsApr1 >= TARGETS.authVsApr1, correctness: false, part: "small" as Part },
-        { name: `upload through nginx ≥ ${TARGETS.artifactVsDirect} × direct`, measured: `${fmtRatio(upRatio)} × (${fmtInt(up.nginx.mbPerSecond)} / ${fmtInt(up.direct.mbPerSecond)} MB/s)${paired(transferOf(up.nginx), transferOf(up.direct))}`, pass: upRatio >= TARGETS.artifactVsDirect, correctness: false, part: "artifacts" as Part },
-        { name: `download through nginx ≥ ${TARGETS.artifactVsDirect} × direct`, measured: `${fmtRatio(downRatio)} × (${fmtInt(down.nginx.mbPerSecond)} / ${fmtInt(down.direct.mbPerSecond)} MB/s)${paired(transferOf(down.nginx), transferOf(down.direct))}`, pass: downRatio >= TARGETS.artifactVsDirect, correctness: false, part: "artifacts" as Part },
+        { name: "every part ran and produced numbers", measured: missing.length ? `missing: ${missing.join(", ")}` : "all rows filled", pass: missing.length === 0, correctness: true },
+        { name: "no failed tracking call at 10 clients or fewer", measured: lowFailures.length ? lowFailures.map(l => `${l.variant} ${l.target} ${l.clients}: ${l.firstError}`).join("; ") : "none", pass: lowFailures.length === 0, correctness: true, part: "tracking" as Part },
+        { name: "the UI loads without a failed request", measured: browserFailures.length ? browserFailures.slice(0, 3).join("; ") : "none", pass: browserFailures.length === 0, correctness: true, part: "reads" as Part },
+        { name: "artifacts arrive intact (sha256 equal, every transfer)", measured: transfers.every(t => t.sha256Ok) ? "equal" : "DIFFERENT", pass: transfers.every(t => t.sha256Ok), correctness: true, part: "artifacts" as Part },
+        { name: "as rendered: carries at least the training clients MLflow's defaults carry", measured: `${rendered.carries} against ${defaults.carries} clients`, pass: rendered.carries >= defaults.carries && rendered.carries > 0, correctness: false, part: "tracking" as Part },
+        { name: `as rendered: MLflow and nginx at the knee within ${fmtInt(100 * TARGETS.memoryShareAtKnee)} % of a t4g.small's 2 GiB`, measured: `${mib(renderedPeak)} MiB (${fmtInt(100 * renderedPeak / (2 * GiB))} %)`, pass: renderedPeak <= TARGETS.memoryShareAtKnee * 2 * GiB, correctness: false, part: "tracking" as Part },
+        { name: `tracking calls through nginx ≥ ${TARGETS.trackingVsDirect} × direct (closed loop)`, measured: `${fmtRatio(closedRatio)} × (${fmtInt(closedNginx.callsPerSecond)} / ${fmtInt(closedDirect.callsPerSecond)} log-batch/s)${paired(closedNginx.rounds.map(r => ({ round: r.round, value: r.callsPerSecond })), closedDirect.rounds.map(r => ({ round: r.round, value: r.callsPerSecond })))}`, pass: closedRatio >= TARGETS.trackingVsDirect, correctness: false, part: "proxy" as Part },
+        { name: `upload through nginx ≥ ${TARGETS.uploadVsDirect} × direct`, measured: `${fmtRatio(upRatio)} × (${fmtInt(up.nginx.mbPerSecond)} / ${fmtInt(up.direct.mbPerSecond)} MB/s)${paired(up.nginx.rounds.map(r => ({ round: r.round, value: r.mbPerSecond })), up.direct.rounds.map(r => ({ round: r.round, value: r.mbPerSecond })))}`, pass: upRatio >= TARGETS.uploadVsDirect, correctness: false, part: "artifacts" as Part },
         { name: `nginx memory growth < ${TARGETS.memoryGrowthBytes / MiB} MiB during a transfer`, measured: `${(growth / MiB).toFixed(1)} MiB at most`, pass: growth < TARGETS.memoryGrowthBytes, correctness: false, part: "artifacts" as Part },
         { name: "no nginx temporary files", measured: temp.length ? temp.slice(0, 3).join(", ") : "none", pass: temp.length === 0, correctness: false, part: "artifacts" as Part },
     ].filter(target => !target.part || measured(target.part));
@@ -176,144 +207,190 @@ export function evaluateTargets(results: BenchResults): Target[] {
 
 // ---- text ------------------------------------------------------------------------------------
 
-const variantName = (id: VariantId) => VARIANTS.find(v => v.id === id)!.name;
 const perRound = (values: number[], fmt: (v: number) => string) => values.map(fmt).join(" / ");
+const mib = (bytes: number | undefined) => (bytes === undefined || !Number.isFinite(bytes) ? "—" : fmtInt(bytes / MiB));
 const size = (bytes: number) => (bytes >= GiB ? `${(bytes / GiB).toFixed(bytes % GiB ? 2 : 0)} GiB` : `${Math.round(bytes / MiB)} MiB`);
-const mib = (bytes: number | undefined) => (bytes === undefined ? "—" : `${(bytes / MiB).toFixed(1)}`);
 
 function table(header: string[], rows: string[][]): string {
     return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map(r => `| ${r.join(" | ")} |`)].join("\n");
 }
 
-function smallTable(results: BenchResults): { table: string; notes: string[] } {
-    const m = (id: VariantId) => smallMedians(results, id);
-    const [a, b, c, d, e] = [m("a"), m("b"), m("c"), m("d"), m("e")];
-    const micros = (ms: number) => (Number.isFinite(ms) ? fmtInt(1000 * ms) : "—");
-    const rows = VARIANTS.map(v => {
-        const x = m(v.id);
-        return [`(${v.id}) ${v.name}`, fmtInt(x.requestsPerSecond), fmtMs(x.p50), fmtMs(x.p99), fmtRatio(x.requestsPerSecond / b.requestsPerSecond),
-            micros(x.nginxCpuMs), perRound(x.rounds.map(r => r.requestsPerSecond), fmtInt)];
-    });
-    const cores = results.environment.cores;
-    const authCost = 100 * (1 - c.requestsPerSecond / b.requestsPerSecond);
-    const notes = [
-        `**(a)** The stand-in alone, over plain HTTP, answers ${fmtInt(a.requestsPerSecond)} requests/s with wrk on the same ${cores} cores: ` +
-            "the reference, not a target: every nginx row adds TLS, a second hop and nginx's own work on the same cores.",
-        `**(b)** TLS termination and proxying without a password check: ${fmtInt(b.requestsPerSecond)} requests/s, ${fmtRatio(b.requestsPerSecond / a.requestsPerSecond)} × (a); ` +
-            `nginx spends ${micros(b.nginxCpuMs)} µs of CPU per request (a core of its own would serve about ${fmtInt(roughly(1000 / b.nginxCpuMs))} requests/s): what any HTTPS proxy in front of MLflow costs here.`,
-        `**(c)** As deployed: ${fmtInt(c.requestsPerSecond)} requests/s, ${fmtRatio(c.requestsPerSecond / b.requestsPerSecond)} × (b), p99 ${fmtMs(c.p99)} ms; ` +
-            `nginx spends ${micros(c.nginxCpuMs)} µs per request, ${micros(c.nginxCpuMs - b.nginxCpuMs)} µs more than (b), for decoding the header, reading the htpasswd file and one salted SHA-1` +
-            (authCost > 0 ? `: the password check costs ${fmtInt(authCost)} % of the proxy's throughput.` : `: the password check is lost in the noise between rounds.`),
-        `**(d)** The seed's \`$apr1$\` hashes: ${fmtInt(d.requestsPerSecond)} requests/s; (c) serves ${fmtRatio(c.requestsPerSecond / d.requestsPerSecond)} × as many. ` +
-            `nginx spends ${micros(d.nginxCpuMs)} µs per request (${fmtRatio(d.nginxCpuMs / c.nginxCpuMs)} × (c)): 1,000 rounds of MD5 on every request, nothing cached.`,
-        `**(e)** bcrypt cost 10 (what \`bcryptHash\` gives): ${fmtInt(e.requestsPerSecond)} requests/s, median latency ${fmtMs(e.p50)} ms: ` +
-            `nginx spends ${fmtMs(e.nginxCpuMs)} ms of CPU per request, during which its worker serves nobody else, so one UI page of ${PAGE.length} requests ` +
-            `costs ${(PAGE.length * e.nginxCpuMs / 1000).toFixed(1)} s of CPU. A slow hash protects guessable passwords; these are 40 random characters.`,
-    ];
-    return {
-        table: table(["variant", "requests/s (median)", "p50 ms", "p99 ms", "× (b)", "nginx CPU µs/request", "requests/s per round"], rows),
-        notes,
-    };
-}
-
-function pageTable(results: BenchResults): { table: string; notes: string[] } {
-    const ids = [...new Set(results.pages.map(p => p.variant))];
-    const rows = ids.map(id => {
-        const m = pageMedians(results, id);
-        return [`(${id}) ${variantName(id)}`, fmtInt(m.pages), fmtMs(m.handshakeP50), fmtMs(m.requestP50), fmtMs(m.requestP99), fmtMs(m.pageP50), fmtMs(m.pageP99),
-            perRound(m.rounds.map(r => r.pageP50), fmtMs), perRound(m.rounds.map(r => r.pageP99), fmtMs)];
-    });
-    const notes: string[] = [];
-    const b = pageMedians(results, "b");
-    for (const id of ids) {
-        const m = pageMedians(results, id);
-        if (id === "b") {
-            notes.push(`**(b)** Without auth a page of ${PAGE.length} requests over a new connection takes ${fmtMs(m.pageP50)} ms at the median and ${fmtMs(m.pageP99)} ms at p99 ` +
-                `with ${PAGE_CLIENTS} clients loading pages at once; the handshake alone takes ${fmtMs(m.handshakeP50)} ms.`);
-        } else {
-            notes.push(`**(${id})** ${variantName(id)}: page p50 ${fmtMs(m.pageP50)} ms (${fmtRatio(m.pageP50 / b.pageP50)} × (b)), p99 ${fmtMs(m.pageP99)} ms ` +
-                `(${fmtRatio(m.pageP99 / b.pageP99)} × (b)); per request p50 ${fmtMs(m.requestP50)} ms` +
-                (id === "c" ? ": the password check is not visible in a page load." : id === "d" ? ": what a user of the seed's setup waits for on every page." : "."));
-        }
-    }
-    return {
-        table: table(["variant", "pages", "handshake p50 ms", "request p50 ms", "request p99 ms", "page p50 ms", "page p99 ms", "page p50 per round", "page p99 per round"], rows),
-        notes,
-    };
-}
-
-function transferTable(results: BenchResults): { table: string; notes: string[] } {
+function trackingSection(results: BenchResults): string {
+    const variants = results.options.mlflowVariants;
     const rows: string[][] = [];
-    const notes: string[] = [];
-    const cores = results.environment.cores;
-    const gib = results.options.artifactBytes / GiB;
-    const cpuCell = (m: ReturnType<typeof transferMedians>) =>
-        [m.cpu.nginx, m.cpu.standin, m.cpu.client].map(v => (Number.isFinite(v) ? v.toFixed(2) : "—")).join(" / ");
-    const row = (label: string, m: ReturnType<typeof transferMedians>, direct: ReturnType<typeof transferMedians>) =>
-        rows.push([label, fmtInt(m.mbPerSecond), fmtRatio(m.mbPerSecond / direct.mbPerSecond), perRound(m.rounds.map(r => r.mbPerSecond), fmtInt),
-            cpuCell(m), mib(m.maxGrowthBytes), m === direct ? "—" : String(m.tempFiles.length), m.sha256Ok ? "equal" : "DIFFERENT"]);
-    for (const direction of ["upload", "download"] as const) {
-        const direct = transferMedians(results, direction, "standin");
-        const nginx = transferMedians(results, direction, "nginx");
-        row(`${direction} directly to the stand-in (HTTP)`, direct, direct);
-        row(`${direction} through nginx (HTTPS, as rendered)`, nginx, direct);
-        const verb = direction === "upload" ? "An upload (PUT)" : "A download (GET)";
-        const total = (m: typeof nginx) => (Number.isFinite(m.cpu.nginx) ? m.cpu.nginx : 0) + m.cpu.standin + m.cpu.client;
-        notes.push(`**${direction}** ${verb} of ${size(results.options.artifactBytes)} runs at ${fmtInt(nginx.mbPerSecond)} MB/s through nginx against ` +
-            `${fmtInt(direct.mbPerSecond)} MB/s straight to the stand-in (${fmtRatio(nginx.mbPerSecond / direct.mbPerSecond)} ×), ` +
-            `while nginx's memory grew by ${mib(nginx.maxGrowthBytes)} MiB at most and it wrote ${nginx.tempFiles.length ? nginx.tempFiles.length + " temporary files" : "no temporary file"} ` +
-            (direction === "upload" ? "(the body streams on to the stand-in through a fixed buffer: no request buffering). " : "(nginx reads the file from MLflow's store itself, through a fixed pair of buffers; the stand-in is not involved). ") +
-            `nginx used ${(nginx.cpu.nginx / gib).toFixed(2)} CPU-seconds per GiB, i.e. one core moves about ${fmtInt(roughly(results.options.artifactBytes / nginx.cpu.nginx / 1e6))} MB/s through it; ` +
-            `the whole path used ${total(nginx).toFixed(1)} CPU-seconds in ${nginx.seconds.toFixed(1)} s through nginx against ${total(direct).toFixed(1)} in ${direct.seconds.toFixed(1)} s directly, ` +
-            `on ${cores} cores shared by client, proxy and stand-in.`);
-        if (direction === "download") {
-            const proxied = transferMedians(results, "download", "nginx-proxied");
-            row("download from MLflow through nginx (HTTPS, `/get-artifact`, proxied)", proxied, direct);
-            notes.push(`**download from MLflow** The UI's file viewer (\`/get-artifact\`) is answered by MLflow, so there nginx passes the stand-in's stream on: ` +
-                `${fmtInt(proxied.mbPerSecond)} MB/s (${fmtRatio(proxied.mbPerSecond / direct.mbPerSecond)} × direct), nginx memory +${mib(proxied.maxGrowthBytes)} MiB at most, ` +
-                `${proxied.tempFiles.length ? proxied.tempFiles.length + " temporary files" : "no temporary file"} (the answer streams through the proxy buffers, never to disk), ` +
-                `nginx ${(proxied.cpu.nginx / gib).toFixed(2)} CPU-seconds per GiB. This is what every download cost before nginx served the artifact API's files itself; ` +
-                "no target applies to it (the clients' downloads are the row above).");
+    for (const v of variants) {
+        for (const clients of CLIENT_LEVELS) {
+            const m = levelMedians(results, v.id, "nginx", clients);
+            if (m.rounds.length === 0) continue;
+            rows.push([v.name, String(clients), fmtMs(m.p50), fmtMs(m.p99), fmtMs(m.metricsP99), fmtMs(m.artifactP99), `${m.failed} / ${fmtInt(m.calls)}`,
+                m.stepsPerSecond.toFixed(1), m.mlflowCpu.toFixed(2), m.nginxCpu.toFixed(2), mib(m.mlflowPss), perRound(m.rounds.map(r => r.p99), fmtMs)]);
         }
     }
-    return {
-        table: table(["transfer", "MB/s (median)", "× direct", "MB/s per round", "CPU s: nginx / stand-in / client", "nginx RSS growth MiB (max)", "temp files", "sha256"], rows),
-        notes,
-    };
+    const summary = variants.map(v => {
+        const c = capacity(results, v.id);
+        const rest = restMedians(results, v.id);
+        const at = kneeOrLast(c);
+        return [v.name, String(c.carries), c.knee ? String(c.knee.clients) + (c.knee.rounds.length ? "" : " (not run: the level below saturated)") : "beyond the last level",
+            `${mib(rest.mlflowPss)} / ${mib(rest.mlflowRss)} (${fmtInt(rest.processes)} processes)`, at ? `${mib(at.mlflowPss)} / ${mib(at.mlflowRss)} at ${at.clients}` : "—",
+            `${mib(rest.nginxPss)} / ${mib(at?.nginxPss)}`, rest.startSeconds.toFixed(1)];
+    });
+    return `Each client is one training job (bench/tracking.ts): \`runs/create\`, a \`log-batch\` of ${TRAINING.params} parameters and one of ${TRAINING.tags} tags,
+then one \`log-batch\` of ${TRAINING.metricsPerStep} metrics every ${TRAINING.stepMs / 1000} s (the step's due time; a late answer delays only that client's next step)
+and an artifact of ${TRAINING.artifactBytes / 1024} KiB (\`PUT /api/2.0/mlflow-artifacts/artifacts/…\`, as \`log_artifact\` sends it) every ${TRAINING.artifactEverySteps} steps,
+each over its own keep-alive HTTPS connection through nginx as rendered, with basic auth. The clients start spread over the first
+second; ${WARMUP_SECONDS} s of warm-up are not measured, then ${results.options.seconds} s are. p50/p99 are over every call started in the measured seconds;
+"failed" counts every call of the level (warm-up and the final \`runs/update\` included) that got no 200. A level is carried when its
+median p99 is at most ${P99_LIMIT_MS} ms and no call of any round failed; the knee is the first level that is not. CPU is MLflow's and
+nginx's CPU-seconds per second (of ${results.environment.cores} cores); memory is the highest PSS of all of MLflow's processes sampled each second.
+Before each variant's ladder MLflow is started afresh with the variant's settings on the same data directory. MLflow as rendered runs every
+level; any other variant whose p99 passes ${4 * P99_LIMIT_MS} ms or which fails more than a tenth of its calls stops its ladder for that round.
+
+${table(["MLflow", "carries (clients)", "knee (clients)", "at rest: MLflow PSS / RSS MiB", "at the knee: MLflow PSS / RSS MiB", "nginx PSS MiB at rest / at the knee", "start s"], summary)}
+
+${table(["MLflow", "clients", "p50 ms", "p99 ms", "log-batch p99 ms", "artifact p99 ms", "failed / calls", "steps/s", "MLflow CPU", "nginx CPU", "MLflow PSS MiB", "p99 per round"], rows)}
+
+Variants: ${variants.map(v => `**${v.name}**: ${v.description}`).join(" ")}`;
+}
+
+function proxySection(results: BenchResults): string {
+    const direct = saturatingMedians(results, "direct", "—");
+    const rows = [["MLflow directly (HTTP)", direct], ["through nginx as rendered (HTTPS)", saturatingMedians(results, "nginx", "rendered")],
+        [`through nginx, ${NGINX_VARIANTS.noUpstreamKeepalive.name}`, saturatingMedians(results, "nginx", NGINX_VARIANTS.noUpstreamKeepalive.id)]] as const;
+    const closed = table(["path", "log-batch/s (median)", "× direct", "p50 ms", "p99 ms", "failed", "log-batch/s per round"],
+        rows.map(([label, m]) => [label, fmtInt(m.callsPerSecond), fmtRatio(m.callsPerSecond / direct.callsPerSecond), fmtMs(m.p50), fmtMs(m.p99), String(m.failed), perRound(m.rounds.map(r => r.callsPerSecond), fmtInt)]));
+    const levels = CLIENT_LEVELS.filter(clients => levelMedians(results, RENDERED_MLFLOW.id, "direct", clients).rounds.length > 0);
+    const share = (value: number) => `${fmtInt(100 * value)} %`;
+    const pacedTable = table(["clients", "p50 ms: straight / through nginx", "p99 ms: straight / through nginx", "steps/s: straight / through nginx", "× straight (steps/s)",
+        "busiest MLflow process's share of its CPU: straight / through nginx", "failed: straight / through nginx"],
+        levels.map(clients => {
+            const [d, n] = [levelMedians(results, RENDERED_MLFLOW.id, "direct", clients), levelMedians(results, RENDERED_MLFLOW.id, "nginx", clients)];
+            return [String(clients), `${fmtMs(d.p50)} / ${fmtMs(n.p50)}`, `${fmtMs(d.p99)} / ${fmtMs(n.p99)}`, `${d.stepsPerSecond.toFixed(1)} / ${n.stepsPerSecond.toFixed(1)}`,
+                fmtRatio(n.stepsPerSecond / d.stepsPerSecond), `${share(d.busiestWorkerShare)} / ${share(n.busiestWorkerShare)}`, `${d.failed} / ${n.failed}`];
+        }));
+    return `${SATURATING_CLIENTS} clients, each sending one ${TRAINING.metricsPerStep}-metric \`log-batch\` after another on its keep-alive connection (no pause, no
+artifacts), straight to MLflow as rendered (plain HTTP, the \`Host\` header nginx would send) or through nginx; ${results.options.seconds} s measured after ${WARMUP_SECONDS} s.
+"${NGINX_VARIANTS.noUpstreamKeepalive.name}": ${NGINX_VARIANTS.noUpstreamKeepalive.description}
+
+${closed}
+
+The training clients of section 1 at every level, MLflow as rendered, straight to it (plain HTTP) and through nginx (HTTPS, basic auth), in the same round
+one after the other (medians over rounds). Each client holds its own connection to MLflow when it goes straight, and the kernel hands those
+connections to the ${results.rendered.mlflowWorkers} uvicorn workers about evenly; through nginx, MLflow sees only nginx's few upstream connections
+(with keep-alive or without it, the same), and one worker takes most of the requests: the "busiest share" column shows how the
+work split (${fmtInt(100 / Math.max(1, results.rendered.mlflowWorkers))} % is an even split; the \`mlflow server\` process itself and uvicorn's supervisor take almost none).
+
+${pacedTable}`;
+}
+
+function readsSection(results: BenchResults): string {
+    const searchRows = [...new Set(results.search.map(s => s.filter))].map(filter => {
+        const rounds = results.search.filter(s => s.filter === filter);
+        const pages = rounds.flatMap(r => r.pageMs);
+        return [filter ? `\`${filter}\`` : "all runs", fmtInt(median(rounds.map(r => r.runs))), fmtInt(median(rounds.map(r => r.pageMs.length))), fmtMs(median(rounds.map(r => r.totalMs))),
+            fmtMs(percentile(pages, 50)), fmtMs(Math.max(...pages)), perRound(rounds.map(r => r.totalMs), fmtMs)];
+    });
+    const nginxIds = [...new Set(results.browser.map(b => b.nginx))];
+    const browserRows = nginxIds.flatMap(nginx => (["experiment", "run"] as const).map(page => {
+        const m = browserMedians(results, page, nginx);
+        return [page === "experiment" ? `the experiment's page (${fmtInt(results.options.searchRuns)} runs)` : "a run's page", nginx === "rendered" ? "as rendered (gzip)" : NGINX_VARIANTS.noGzipStatic.name,
+            fmtMs(m.shownMs), fmtInt(m.requests), (m.bytes / MiB).toFixed(2), (m.staticBytes / MiB).toFixed(2), fmtInt(m.ajaxCalls), fmtMs(m.ajaxP50), fmtMs(m.ajaxMax), perRound(m.rounds.map(r => r.shownMs), fmtMs)];
+    }));
+    const ajax = results.browser.find(b => b.page === "run")?.ajax.map(a => a.path) ?? [];
+    return `The experiment \`search\` holds ${fmtInt(results.options.searchRuns)} runs, each with 3 parameters, 3 metrics and 2 tags, seeded through MLflow's REST API
+(\`runs/create\`, \`runs/log-batch\`; ${fmtInt(results.seedSeconds)} s here). \`search_runs\` pages through it as \`MlflowClient.search_runs\` does
+(\`POST /api/2.0/mlflow/runs/search\`, \`max_results\` ${SEARCH_PAGE}, \`page_token\`), through nginx:
+
+${table(["search", "runs found", "pages", "total ms (median)", "page p50 ms", "slowest page ms", "total ms per round"], searchRows)}
+
+The UI in headless Chromium (${results.environment.chromium}) through nginx, each page in a fresh profile (nothing cached, signed in by the
+basic-auth prompt): time from navigation until the page shows a run's name (JavaScript parsing and rendering on the same ${results.environment.cores}
+cores included), every request until then and until the network is idle, bytes as they came over the wire (headers and encoded bodies),
+and the UI's API calls (\`/ajax-api/\`) with the time of each. "${NGINX_VARIANTS.noGzipStatic.name}": ${NGINX_VARIANTS.noGzipStatic.description}
+
+${table(["page", "nginx", "shown after ms", "requests", "MiB", "of it /static-files/ MiB", "ajax calls", "ajax p50 ms", "slowest ajax ms", "shown after ms per round"], browserRows)}
+
+A run page's API calls: ${[...new Set(ajax)].map(a => `\`${a}\``).join(", ") || "—"}.`;
+}
+
+function artifactSection(results: BenchResults): string {
+    const rows: string[][] = [];
+    const cpuCell = (m: ReturnType<typeof transferMedians>) => [m.cpu.nginx, m.cpu.mlflow, m.cpu.client].map(v => (Number.isFinite(v) ? v.toFixed(2) : "—")).join(" / ");
+    for (const direction of ["upload", "download"] as const) {
+        const direct = transferMedians(results, direction, "mlflow");
+        const entries: [string, ReturnType<typeof transferMedians>][] = [[`${direction} straight to MLflow (HTTP)`, direct], [`${direction} through nginx (HTTPS, as rendered)`, transferMedians(results, direction, "nginx")]];
+        if (direction === "download") entries.push(["download from MLflow through nginx (`/get-artifact`, proxied)", transferMedians(results, "download", "nginx-proxied")]);
+        for (const [label, m] of entries) {
+            rows.push([label, fmtInt(m.mbPerSecond), fmtRatio(m.mbPerSecond / direct.mbPerSecond), perRound(m.rounds.map(r => r.mbPerSecond), fmtInt), cpuCell(m),
+                m === direct ? "—" : (m.maxGrowthBytes === undefined ? "—" : (m.maxGrowthBytes / MiB).toFixed(1)), m === direct ? "—" : String(m.tempFiles.length), m.sha256Ok ? "equal" : "DIFFERENT"]);
+        }
+    }
+    return `One ${size(results.options.artifactBytes)} file of random bytes, \`PUT\` and then \`GET\` on \`/api/2.0/mlflow-artifacts/artifacts/<experiment>/<run>/artifacts/model.bin\`
+with curl (HTTP/1.1, like MLflow's Python client): straight to MLflow (plain HTTP), through nginx as rendered (the upload streams on to MLflow;
+the download is a file nginx reads itself from MLflow's store, \`artifactDownloads()\` in lib/render/nginx.ts), and MLflow's own download
+(\`/get-artifact\`, the UI's file viewer) passed on by nginx. MLflow's store is on this machine's disk (ext4), as on the data volume.
+A download is piped from curl into \`openssl dgst -sha256\`; an upload is checked against the file MLflow stored. CPU-seconds of nginx,
+MLflow (all its processes) and the client (curl, openssl) during the transfer; nginx's memory growth is the peak of its RSS over its
+median at rest; temporary files are looked for as the proxy end-to-end test does. Unmeasured 128 MiB transfers and one full upload warm up first.
+
+${table(["transfer", "MB/s (median)", "× straight", "MB/s per round", "CPU s: nginx / MLflow / client", "nginx RSS growth MiB (max)", "temp files", "sha256"], rows)}`;
+}
+
+function nginxOwnSection(results: BenchResults): string {
+    const base = nginxOwnMedians(results, "no-auth");
+    const rows = NGINX_OWN.map(v => {
+        const m = nginxOwnMedians(results, v.id);
+        return [v.name, fmtInt(m.requestsPerSecond), fmtMs(m.p50), fmtMs(m.p99), fmtRatio(m.requestsPerSecond / base.requestsPerSecond), fmtInt(m.nginxCpuUs), perRound(m.rounds.map(r => r.requestsPerSecond), fmtInt)];
+    });
+    return `\`wrk -t${WRK.threads} -c${WRK.connections} -d${results.options.seconds}s --latency\` (keep-alive, HTTPS) on a 1 KiB artifact file, which nginx reads itself from MLflow's
+store: TLS, the password check and a file, MLflow not involved, so the hash schemes differ only in nginx's work. nginx runs the rendered
+\`worker_processes ${results.rendered.nginxWorkers}\`; the htpasswd file holds the same users and passwords hashed each way.
+
+${table(["htpasswd", "requests/s (median)", "p50 ms", "p99 ms", "× no auth", "nginx CPU µs/request", "requests/s per round"], rows)}`;
+}
+
+function memorySection(results: BenchResults): string {
+    const rows = results.options.mlflowVariants.map(v => {
+        const rest = restMedians(results, v.id);
+        const c = capacity(results, v.id);
+        const at = kneeOrLast(c);
+        const peak = peakAtKnee(c);
+        return [v.name, mib(rest.mlflowPss), mib(rest.nginxPss), at ? String(at.clients) : "—", mib(at?.mlflowPss), mib(at?.nginxPss), `${mib(peak)} (${Number.isFinite(peak) ? fmtInt(100 * peak / (2 * GiB)) : "—"} %)`];
+    });
+    return `PSS (shared pages split between the processes that map them) of all of MLflow's processes and of nginx's master and workers,
+at rest (after MLflow's start and 20 calls) and at the knee (the highest sample of the first level not carried, or of the highest level run),
+against the 2 GiB of a t4g.small, which also holds the OS, Docker and the page cache.
+
+${table(["MLflow", "MLflow PSS MiB at rest", "nginx PSS MiB at rest", "knee (clients)", "MLflow PSS MiB there", "nginx PSS MiB there", "both, of 2 GiB"], rows)}`;
 }
 
 export function renderConsole(results: BenchResults, targets: Target[]): string {
     const plain = (md: string) => md.replace(/\*\*/g, "");
     const parts = results.options.parts;
     return [
-        ...(parts.includes("small") ? ["Small authenticated requests (wrk, keep-alive, HTTPS except (a))", plain(smallTable(results).table), ""] : []),
-        ...(parts.includes("pages") ? [`UI page load (${PAGE_CLIENTS} clients, new TLS connection + ${PAGE.length} requests each)`, plain(pageTable(results).table), ""] : []),
-        ...(parts.includes("artifacts") ? [`Artifacts (${size(results.options.artifactBytes)})`, plain(transferTable(results).table), ""] : []),
+        ...(parts.includes("tracking") ? [plain(trackingSection(results)), ""] : []),
+        ...(parts.includes("proxy") ? [plain(proxySection(results)), ""] : []),
+        ...(parts.includes("reads") ? [plain(readsSection(results)), ""] : []),
+        ...(parts.includes("artifacts") ? [plain(artifactSection(results)), ""] : []),
+        ...(parts.includes("nginx") ? [plain(nginxOwnSection(results)), ""] : []),
         ...targets.map(t => `${t.pass ? "PASS" : "FAIL"}  ${t.name}: ${t.measured}${results.options.smoke && !t.correctness ? " (not checked in --smoke)" : ""}`),
     ].join("\n");
 }
 
 export function renderMarkdown(results: BenchResults, targets: Target[]): string {
     const { environment: env, options } = results;
-    const skipped = { table: `Not measured in this run (\`--only ${options.parts.join(",")}\`).`, notes: [] as string[] };
-    const small = options.parts.includes("small") ? smallTable(results) : skipped;
-    const pages = options.parts.includes("pages") ? pageTable(results) : skipped;
-    const transfers = options.parts.includes("artifacts") ? transferTable(results) : skipped;
-    const bullets = (lines: string[]) => lines.map(l => `- ${l}`).join("\n");
+    const section = (part: Part, render: (r: BenchResults) => string) => options.parts.includes(part) ? render(results) : `Not measured in this run (\`--only ${options.parts.join(",")}\`).`;
     const date = results.startedAt.toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
-    return `# Benchmarks: what the proxy costs
+    return `# Benchmarks: what one small host carries
 
 Generated by \`npm run bench\`${options.smoke ? " --smoke (tiny: numbers are not meaningful)" : ""} (bench/run.ts) on ${date}, in ${fmtInt(results.durationSeconds)} s.
-Do not edit by hand: run the benchmark again. ${options.rounds} round(s) of ${options.seconds} s per measurement; every
-variant is measured in every round, in an order rotated from round to round; tables show medians
-over rounds, then the value of each round.
+Do not edit by hand: run the benchmark again. ${options.rounds} round(s) of ${options.seconds} s per measurement; every variant is measured in
+every round, in an order rotated from round to round; tables show medians over rounds, then the value of each round.
 
-Real nginx (Debian's build of the version the image pins) runs the exact bytes \`npm run render -- --stack dev\`
-writes, in front of the MLflow stand-in (harness/mlflowStandin.ts, one Node process), inside
-private network, mount and PID namespaces (harness/nginxSandbox.ts): everything on loopback,
-load generator, nginx and stand-in sharing the same cores, nothing pinned. The stand-in answers in
-microseconds where MLflow needs milliseconds, so these numbers show nginx's own cost at its most
-visible; with the real server behind it the proxy's share is smaller still.
+The real MLflow server (the pinned release from requirements/mlflow.txt, started with the command line and environment of the
+compose file \`npm run render -- --stack dev\` writes, SQLite and the artifact store on a directory laid out like the data volume;
+harness/realMlflow.ts) behind real nginx (Debian's build of the version the image pins) running the rendered nginx.conf, inside
+private network, mount and PID namespaces (harness/nginxSandbox.ts): everything on loopback, load generators, nginx and MLflow
+sharing the same ${env.cores} cores, nothing pinned. A t4g.small has 2 vCPUs too (Graviton2, arm64), and 2 GiB of memory.
 
 ## Machine and versions
 
@@ -322,78 +399,33 @@ visible; with the real server behind it the proxy's share is smaller still.
 | CPU | ${env.cores} cores, ${env.cpuModel} |
 | memory | ${env.memory} |
 | kernel | ${env.kernel} |
+| MLflow | ${env.mlflow} (${env.python}, ${env.sqlite}) |
 | nginx | ${env.nginx} (built with ${env.nginxOpenssl}), Debian sid root |
-| Node | ${env.node} (stand-in and page-load client) |
-| wrk | ${env.wrk} |
-| OpenSSL (wrk, curl) | ${env.openssl} |
-| curl | ${env.curl} |
+| load generators | ${env.node} (training clients, search), ${env.wrk}, ${env.curl}, ${env.chromium} |
 
-## What is compared
+## 1. Training clients: what the server carries
 
-${bullets(VARIANTS.map(v => `**(${v.id}) ${v.name}**: ${v.description}`))}
+${section("tracking", trackingSection)}
 
-Variants (b)-(e) are switched by rewriting the bind-mounted nginx.conf / htpasswd and \`nginx -s reload\`;
-each is checked before it is measured (200 with credentials; without them 401, or 200 for (b)),
-warmed up for ${WARMUP_SECONDS} s, and every measured answer must be a 200. (d) and (e) keep the rendered
-configuration's \`worker_processes ${results.workerProcesses}\`${results.workerProcesses === "1"
-        ? ", so their hashing gets one core; with `worker_processes auto` (the\nimage's default) it would get both, at most twice the rate"
-        : ""}. nginx's CPU time comes from /proc
-(master and workers, user + system) over the measured seconds.
+## 2. The proxy's own cost
 
-The rendered configuration's choices, and what each bought in this benchmark, are in the comments of
-lib/render/nginx.ts; \`node dist/bench/compare.js BEFORE.conf AFTER.conf\` measures a change to it side by
-side, alternating, the way this file's numbers are measured.
+${section("proxy", proxySection)}
 
-## 1. Small authenticated requests
+## 3. Reads: search and the UI
 
-\`wrk -t${WRK.threads} -c${WRK.connections} -d${options.seconds}s --latency\` with keep-alive, \`GET /api/2.0/mlflow/experiments/search?max_results=10\`
-with \`Authorization: Basic …\` and \`Host: <public IP>\`; HTTPS (TLS 1.3, HTTP/1.1) to nginx on the sample
-public IP, except (a), which is plain HTTP to the stand-in's port.
+${section("reads", readsSection)}
 
-${small.table}
+## 4. Artifacts
 
-${bullets(small.notes)}
+${section("artifacts", artifactSection)}
 
-## 2. UI page load
+## 5. nginx's own path and the password hash
 
-${PAGE_CLIENTS} clients at once, each opening a new TLS connection (full handshake, certificate verified,
-no session resumption), sending ${PAGE.length} authenticated requests over it one after another (\`GET /\`, then
-${PAGE.length - 1} × \`GET /ajax-api/2.0/mlflow/experiments/search\`), closing it and starting the next page,
-for ${options.seconds} s (bench/pageLoad.ts, HTTP/1.1 on raw TLS sockets). A request's latency runs from writing
-it to the last byte of its answer; the first one's includes TCP connect and handshake. A page runs from
-connect to the last answer. (e) is left out: at bcrypt's rate one round would take minutes (see (e) above).
+${section("nginx", nginxOwnSection)}
 
-${pages.table}
+## 6. Memory
 
-${bullets(pages.notes)}
-
-## 3. Artifacts
-
-One ${size(options.artifactBytes)} file of random bytes, \`PUT\` and then \`GET\` on
-\`/api/2.0/mlflow-artifacts/artifacts/<experiment>/<run>/artifacts/model.bin\` (a run's artifact) with curl (HTTP/1.1, like MLflow's
-Python client): through nginx as rendered (HTTPS, auth) or straight to the stand-in (plain HTTP).
-Through nginx, as deployed, the upload streams on to the stand-in, and the download is a file nginx
-reads itself from MLflow's artifact store (the stand-in's storage directory, mounted where the compose
-file mounts MLflow's store; \`artifactDownloads()\` in lib/render/nginx.ts); directly, the stand-in
-streams the same file. The source and the stand-in's storage live in a tmpfs, so the disk is not
-what is measured; unmeasured
-128 MiB transfers each way and one full-size upload warm both paths up first. MB/s = 10^6 bytes/s
-over curl's total time.
-
-- nginx's memory: the sum of VmRSS of master and workers from /proc every 50 ms during the transfer,
-  minus its median at rest just before.
-- Temporary files: nginx's temp directories and the files its workers hold open, every 100 ms, as the
-  proxy end-to-end test checks them.
-- Integrity: sha256 of what arrived against the source's: the stand-in's stored file after an upload;
-  a download is piped from curl into \`openssl dgst -sha256\` as it arrives, in both paths alike (no file
-  is written: filling GiBs of fresh memory pages costs more on this machine than the proxy does).
-- CPU time (user + system, from /proc and the shell's \`times\`) of nginx, the stand-in and the client
-  (curl, plus openssl for a download) during each transfer: where the cores went. The client runs on
-  the same cores here; on a real deployment it does not.
-
-${transfers.table}
-
-${bullets(transfers.notes)}
+${section("tracking", memorySection)}
 
 ## Targets
 

@@ -1,5 +1,5 @@
 // Debian's Chromium, headless, driven by playwright-core (which downloads no browser of its own),
-// for the UI test. Only inside the test's namespaces (harness/namespace.ts): Chromium then sees
+// for the UI test and the benchmark. Only inside the test's namespaces (harness/namespace.ts): Chromium then sees
 // nothing but `lo`, with the sample public address on it, and the render's private CA is trusted
 // the way an administrator would make a browser trust it, by policy (CACertificates): a private
 // directory is mounted over /etc/chromium in the private mount namespace, so neither the
@@ -9,7 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "fs";
 import * as path from "path";
 import { X509Certificate } from "crypto";
 import { BrowserContext, chromium, ConsoleMessage, Request, Response } from "playwright-core";
-import { assertInNamespace, scratchDir } from "../../harness/namespace";
+import { assertInNamespace, scratchDir } from "./namespace";
 
 export const CHROMIUM = "/usr/bin/chromium";
 const POLICY_DIR = "/etc/chromium";

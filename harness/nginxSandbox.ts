@@ -16,9 +16,9 @@
 // Only one sandbox at a time per namespace (it owns ports 80 and 443 and the root's mount points);
 // every path nginx writes to inside the shared nginx root is covered by a private bind mount.
 //
-// The benchmark serves MLFLOW_ADDRESS:5000 with its stand-in (mlflowStandin.ts) and starts the
-// sandbox with `mlflow: false`; load generators (wrk, curl) are spawned with `sandbox.exec` or
-// plain child_process: every child of the script is in the namespace.
+// The benchmark restarts MLflow with other settings (startMlflow with a changed compose file);
+// load generators (wrk, curl) are spawned with `sandbox.exec` or plain child_process: every
+// child of the script is in the namespace.
 import { ChildProcess, execFileSync, spawn } from "child_process";
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from "fs";
 import * as path from "path";
@@ -193,11 +193,12 @@ export class NginxSandbox {
 
     /**
      * The real MLflow server on this sandbox's data directory, waited on at `address` (which must
-     * be on `lo`); for a second start after the first was stopped (a recreated container).
+     * be on `lo`); for a second start after the first was stopped (a recreated container), by
+     * default with the rendered compose file's command and environment.
      */
-    startMlflow(address: string): Promise<RealMlflow> {
+    startMlflow(address: string, composeFile = this.composeFile): Promise<RealMlflow> {
         return RealMlflow.start({
-            composeFile: this.composeFile,
+            composeFile,
             hostPaths: { [DATA.mlflow]: this.dirs.mlflowData },
             tmpDir: this.dirs.mlflowTmp,
             homeDir: this.dirs.mlflowHome,

@@ -148,6 +148,10 @@ for (const stack of ["dev", "prod"]) {
             if (stack === "prod") assert.ok(domain, "the prod stack has a domain");
         });
 
+        test("MLflow opens a SQLite connection per session instead of waiting for one of a pool", () => {
+            assert.equal(mlflow.environment?.MLFLOW_SQLALCHEMYSTORE_POOLCLASS, "NullPool");
+        });
+
         test("both services have healthchecks and restart policies", () => {
             for (const [name, service] of Object.entries(compose.services)) {
                 const check = service.healthcheck;

@@ -249,6 +249,25 @@ function defineTests(): void {
             assert.equal((await http({ path: "/health" })).headers["strict-transport-security"], undefined, "no HSTS over http");
         });
 
+        it("sends the UI's JavaScript gzip-compressed, behind the same auth and headers, and never compresses anything else", async () => {
+            const auth = basicAuth(...users[0]);
+            const gzip = { "Accept-Encoding": "gzip, deflate, br" };
+            const index = await https({ path: "/", auth });
+            const script = /static-files\/static\/js\/main\.[0-9a-f]+\.js/.exec(index.text)?.[0];
+            assert.ok(script, `index.html names no main script:\n${index.text.slice(0, 2000)}`);
+            const compressed = await https({ path: `/${script}`, auth, headers: gzip });
+            assert.equal(compressed.status, 200);
+            assert.equal(compressed.headers["content-encoding"], "gzip");
+            assert.deepEqual(compressed.all("x-content-type-options"), ["nosniff"]);
+            assert.equal((await https({ path: `/${script}`, headers: gzip, localAddress: freshSourceAddress() })).status, 401);
+            for (const p of ["/", "/api/2.0/mlflow/experiments/search?max_results=10", "/ajax-api/2.0/mlflow/experiments/search?max_results=10"]) {
+                const response = await https({ path: p, auth, headers: gzip });
+                assert.equal(response.status, 200, p);
+                assert.equal(response.headers["content-encoding"], undefined, `${p} was compressed`);
+                assert.deepEqual(response.all("x-content-type-options"), ["nosniff"], `${p}: nosniff once`);
+            }
+        });
+
         it("closes the connection (444) for a Host it does not serve, on 80 and 443", async () => {
             const before = (await mlflowLog()).length;
             const outcomes = [

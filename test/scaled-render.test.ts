@@ -113,9 +113,23 @@ describe("the task's nginx.conf", () => {
         assert.match(conf, /add_header Strict-Transport-Security/);
         assert.throws(() => renderTaskNginxConf({ ...nginxInput, loadBalancerCidrs: [] }), /no load balancer address blocks/);
     });
+
+    test("AI Gateway streams pass unbuffered and the UI's files go out compressed, as on the host; MLflow's own nosniff is hidden", () => {
+        const conf = renderTaskNginxConf(nginxInput);
+        assert.match(conf, /location \^~ \/gateway\/ \{\n\s*proxy_buffering off;/);
+        assert.match(conf, /location \^~ \/static-files\/ \{\n\s*gzip on;/);
+        assert.match(conf, /proxy_hide_header X-Content-Type-Options;/);
+    });
 });
 
 describe("the task's containers", () => {
+    test("MLflow keeps SQLAlchemy's connection pool for PostgreSQL (a connection costs a TLS handshake); the rest of the host's environment stays", () => {
+        const [mlflow] = serviceContainers(taskInput());
+        const names = mlflow.environment.map(variable => variable.name);
+        assert.ok(!names.includes("MLFLOW_SQLALCHEMYSTORE_POOLCLASS"), names.join(", "));
+        for (const name of ["MLFLOW_SERVER_ALLOWED_HOSTS", "MLFLOW_SERVER_ENABLE_JOB_EXECUTION", "MLFLOW_DISABLE_TELEMETRY"]) assert.ok(names.includes(name), name);
+    });
+
     test("both entry scripts are valid sh, and nginx's drops its secrets before it starts", () => {
         const containers = [...serviceContainers(taskInput()), schemaUpgradeContainer(taskInput())];
         for (const container of containers) {

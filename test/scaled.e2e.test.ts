@@ -9,6 +9,7 @@ import { after, before, describe, it } from "node:test";
 import { readFileSync } from "fs";
 import * as path from "path";
 import { S3_ARTIFACT_PREFIX } from "../lib/render/taskContainers";
+import { request } from "../harness/httpClient";
 import { inNamespace, reexecInNamespace, RunResult, scratchDir } from "../harness/namespace";
 import { ScaledStack } from "../harness/scaledStack";
 import { schemaHead } from "../harness/realMlflow";
@@ -52,8 +53,15 @@ function defineTests(): void {
         it("keeps runs in PostgreSQL over TLS with the schema of the pinned release, and the password nowhere in the task definition", async () => {
             assert.ok(ids, "the flow ran");
             assert.equal(await stack.postgres.sql(`SELECT count(*) FROM runs WHERE run_uuid = '${ids.run_id}'`), "1");
-            const connections = await stack.postgres.sql("SELECT DISTINCT ssl FROM pg_stat_ssl JOIN pg_stat_activity USING (pid) WHERE usename = 'mlflow' AND client_addr IS NOT NULL");
-            assert.equal(connections, "t", "every MLflow connection is TLS");
+            // A request through the load balancer, so that a worker holds a pooled connection now.
+            const search = await request({
+                address: new URL(clientEnv.MLFLOW_TRACKING_URI).hostname, port: 443, tls: true, ca: stack.loadBalancerCaPem, servername: declared.serverName,
+                host: declared.serverName, auth: `${clientEnv.MLFLOW_TRACKING_USERNAME}:${clientEnv.MLFLOW_TRACKING_PASSWORD}`,
+                method: "POST", path: "/api/2.0/mlflow/experiments/search", headers: { "content-type": "application/json" }, body: JSON.stringify({ max_results: 1 }),
+            });
+            assert.equal(search.status, 200);
+            const connections = await stack.postgres.sql("SELECT string_agg(DISTINCT ssl::text, ',') FROM pg_stat_ssl JOIN pg_stat_activity USING (pid) WHERE usename = 'mlflow' AND client_addr IS NOT NULL");
+            assert.equal(connections, "true", "MLflow holds connections, and every one is TLS");
             const revision = await stack.postgres.sql("SELECT version_num FROM alembic_version");
             assert.equal(revision, await schemaHead());
             assert.ok(!JSON.stringify(declared.containers).includes(stack.postgres.options.password));

@@ -1,6 +1,6 @@
 // End to end with a real browser: Debian's headless Chromium opens the MLflow UI through real
 // nginx 1.30 (the dev render) in front of the real MLflow server, signed in with a generated
-// user and trusting the render's private CA (test/support/browser.ts), after the real Python
+// user and trusting the render's private CA (harness/browser.ts), after the real Python
 // client wrote an experiment and a run through the same nginx. Screenshots go to out/ui/ (CI keeps
 // out/ as an artifact), so a person can see what the pages showed.
 import assert from "node:assert/strict";
@@ -12,7 +12,7 @@ import { projectRoot } from "../lib/projectRoot";
 import { render } from "../scripts/render";
 import { inNamespace, reexecInNamespace, scratchDir } from "../harness/namespace";
 import { NginxSandbox } from "../harness/nginxSandbox";
-import { launchChromium, PageRecorder } from "./support/browser";
+import { launchChromium, PageRecorder } from "../harness/browser";
 import { runClient, trackingEnv } from "./support/tracking";
 
 const SCREENSHOTS = path.join(projectRoot(), "out", "ui");

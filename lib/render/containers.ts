@@ -39,6 +39,16 @@ export interface ContainerSpec {
  */
 export const MLFLOW_WORKERS = 2;
 
+/**
+ * What the SQLite store on the data volume needs. Each uvicorn worker runs up to 40 requests at
+ * once in its thread pool, and SQLAlchemy's default pool holds 15 SQLite connections: from about
+ * 50 training clients on, requests waited 30 s for a connection and failed (docs/benchmarks.md,
+ * "SQLAlchemy's pool"). Without a pool every session opens its own connection to the file, which
+ * costs microseconds, and nothing waits for one. (A PostgreSQL store keeps the pool: there a
+ * connection costs a TLS handshake.)
+ */
+export const SQLITE_STORE_ENVIRONMENT: Readonly<Record<string, string>> = { MLFLOW_SQLALCHEMYSTORE_POOLCLASS: "NullPool" };
+
 export const mlflowImage = (version: string) => `ghcr.io/mlflow/mlflow:v${version}`;
 export const nginxImage = (version: string) => `nginx:${version}-alpine`;
 
@@ -72,6 +82,7 @@ export function mlflowContainer(input: ContainerInput): ContainerSpec {
             // MLflow sends usage events to mlflow-telemetry.io by default, the server its own and
             // those the UI posts to it; a private server keeps what its users do to itself.
             MLFLOW_DISABLE_TELEMETRY: "true",
+            ...SQLITE_STORE_ENVIRONMENT,
         },
         healthcheck: {
             test: ["CMD", "python", "-c",

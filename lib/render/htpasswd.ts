@@ -2,8 +2,8 @@ import { createHash, createHmac } from "crypto";
 
 /**
  * One htpasswd line in nginx's {SSHA} scheme: base64(SHA-1(password + salt) + salt).
- * nginx checks it in microseconds (docs/benchmarks.md: 41,031 requests/s against 4,919 for
- * $apr1$ and 20 for bcrypt cost 10), which matters because nginx hashes on every request and the MLflow UI sends
+ * nginx checks it in microseconds (docs/benchmarks.md: 23,957 requests/s against 2,830 for
+ * $apr1$ and 12 for bcrypt cost 10), which matters because nginx hashes on every request and the MLflow UI sends
  * dozens per page. A slow hash protects guessable passwords; these are 40 random characters.
  * The salt is derived from the password so the file is the same on every run (no host
  * replacement for an unchanged user list); it still differs per user and per password.

@@ -26,12 +26,10 @@ const block = (head: string, ...body: string[]) => `${head} {\n${indent(body.joi
 
 /**
  * Worker model: ONE worker. On these hosts (2 vCPUs) nginx shares the cores with MLflow, and one
- * worker is more work per core than two: it batches more events per wake-up and switches less
- * (`npm run bench`, docs/benchmarks.md: 28,800 -> 38,200 small authenticated requests/s, p99
- * 1.84 -> 1.42 ms). Two workers also split keep-alive clients by luck (the first to wake accepts
- * most), which made throughput swing between 25,000 and 37,000 from one run to the next. One
- * worker still moves about 1.8 GB/s of artifacts (0.5-0.6 CPU-seconds per GiB), more than the
- * network, the disk or MLflow deliver. 4096 connections: UI bursts (each proxied request holds a
+ * worker batches more events per wake-up and switches less than two. It is far from the limit:
+ * one worker serves about 24,000 authenticated small-file requests/s at 40 µs of CPU each, where
+ * MLflow itself answers about 60 tracking calls/s, and sends a 1 GiB artifact download for about
+ * 1 CPU-second (`npm run bench`, docs/benchmarks.md, sections 2, 4 and 5). 4096 connections: UI bursts (each proxied request holds a
  * client and an upstream connection) and long artifact transfers.
  */
 export function mainContext(): string {
@@ -165,7 +163,7 @@ export function proxyToMlflow(maxUploadSize: string, forwardedProto: string): st
 
 /**
  * The generated passwords are 40 random characters, so a slow hash adds nothing but CPU on
- * every request: the htpasswd file uses {SSHA}, which nginx checks itself (docs/benchmarks.md: 41,031 requests/s against 4,919 for $apr1$).
+ * every request: the htpasswd file uses {SSHA}, which nginx checks itself (docs/benchmarks.md: 23,957 requests/s against 2,830 for $apr1$).
  */
 export function basicAuth(): string {
     return [
@@ -206,11 +204,16 @@ export function httpServer(input: NginxInput): string {
         block("location /", `return 301 https://${httpsAuthority}$request_uri;`));
 }
 
-/** Headers on every https answer. A location that adds a header of its own repeats these (nginx inherits add_header only into locations that add none). */
+/**
+ * Headers on every https answer. A location that adds a header of its own repeats these (nginx
+ * inherits add_header only into locations that add none). MLflow sends its own nosniff, which is
+ * hidden so that an answer carries the header once.
+ */
 export function securityHeaders(input: NginxInput): string[] {
     return [
         ...(input.strictTransportSecurity ? [`add_header Strict-Transport-Security "max-age=63072000" always;`] : []),
         "add_header X-Content-Type-Options nosniff always;",
+        "proxy_hide_header X-Content-Type-Options;",
     ];
 }
 
@@ -223,10 +226,10 @@ const ARTIFACT_FILE_PREFIXES = ["/api/2.0/mlflow-artifacts/artifacts/", "/ajax-a
  * streams the body as everywhere else). MLflow would stream each download through Python and
  * hold one of its workers for as long as a client takes to fetch a model; nginx sends the file
  * with a fixed pair of buffers, answers byte ranges (resumed downloads), and the download path
- * keeps working while MLflow restarts. On the benchmark's 2 shared cores a 2 GiB download runs
- * at 0.81-0.86 x the stand-in's own speed over three runs, against 0.77-0.81 x when proxied from
- * it: the stand-in's CPU time leaves the path, nginx's stays about 0.45 s per GiB
- * (docs/benchmarks.md, whose download-from-MLflow row keeps measuring the proxied path).
+ * keeps working while MLflow restarts. On the benchmark's 2 shared cores a 1 GiB download from
+ * nginx runs at 3.5 x MLflow's own speed (432 against 124 MB/s) for under 1 CPU-second of nginx
+ * and none of MLflow's, where MLflow's /get-artifact passed on by nginx manages 15 MB/s
+ * (docs/benchmarks.md, section 4).
  * The same basic auth applies. What is sent is only ever a download: every type is
  * application/octet-stream with Content-Disposition: attachment, so no uploaded HTML or SVG is
  * rendered on this origin. Directories are 404 (MLflow lists them through ?path=), and symbolic
@@ -261,7 +264,21 @@ export function gatewayStreams(): string {
     return block("location ^~ /gateway/", "proxy_buffering off;", "proxy_pass http://mlflow;");
 }
 
-/** Port 443: HSTS, basic auth on everything but /health, artifact downloads from disk, and MLflow behind it. */
+/**
+ * The UI's JavaScript and CSS (/static-files/: files of the MLflow release, the same for every
+ * user) go out gzip-compressed, which MLflow does not do: a first load of the UI moves about a
+ * quarter of the bytes (docs/benchmarks.md, section 3). Nothing else is compressed: API answers carry user data
+ * next to what an attacker may inject, the case compression side channels (BREACH) read.
+ */
+export function staticFiles(): string {
+    return block("location ^~ /static-files/",
+        "gzip on;",
+        "gzip_comp_level 5;",
+        "gzip_types text/css text/javascript application/javascript application/json image/svg+xml;",
+        "proxy_pass http://mlflow;");
+}
+
+/** Port 443: HSTS, basic auth on everything but /health, artifact downloads from disk, compressed UI files, and MLflow behind it. */
 export function httpsServer(input: NginxInput): string {
     return block("server",
         "listen 443 ssl;",
@@ -275,6 +292,7 @@ export function httpsServer(input: NginxInput): string {
         block("location = /health", "auth_basic off;", "proxy_pass http://mlflow;"),
         artifactDownloads(input),
         gatewayStreams(),
+        staticFiles(),
         block("location /", "proxy_pass http://mlflow;"),
         authFailureLocation());
 }

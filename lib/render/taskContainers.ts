@@ -3,7 +3,7 @@
 // compose file (containers.ts) and change only what a Fargate task needs: the -full image (boto3
 // and psycopg2), PostgreSQL and S3 instead of the data volume, MLflow on loopback, files that
 // arrive through the environment (a task has no host directory to mount).
-import { ContainerInput, HealthCheck, mlflowContainer, mlflowImage, nginxContainer } from "./containers";
+import { ContainerInput, HealthCheck, mlflowContainer, mlflowImage, nginxContainer, SQLITE_STORE_ENVIRONMENT } from "./containers";
 import { DATA, HOST, NGINX, SQLITE_FILE } from "./layout";
 
 /** The port nginx listens on inside the task; the load balancer's target group sends requests there. */
@@ -123,6 +123,10 @@ function databaseAccess(input: TaskContainersInput, extra: Record<string, string
     };
 }
 
+/** The server's environment for PostgreSQL: what only the SQLite store needs left out. */
+const withoutSqliteStore = (values: Record<string, string>) =>
+    Object.fromEntries(Object.entries(values).filter(([name]) => !(name in SQLITE_STORE_ENVIRONMENT)));
+
 /**
  * MLflow listens on the task's loopback only: nginx, in the same network namespace, is its one
  * client, whatever a security group says.
@@ -139,7 +143,7 @@ export function mlflowTaskContainer(input: TaskContainersInput): EcsContainerDef
         entryPoint: ["/bin/sh", "-c"],
         command: [withCaBundle(command)],
         // boto3 finds the task role's credentials itself; the region it needs to be told.
-        ...databaseAccess(input, { ...spec.environment, AWS_DEFAULT_REGION: input.region }),
+        ...databaseAccess(input, { ...withoutSqliteStore(spec.environment), AWS_DEFAULT_REGION: input.region }),
         healthCheck: ecsHealthCheck(spec.healthcheck),
         // ECS Exec's agent runs inside the container; an init process reaps what it leaves behind.
         linuxParameters: { initProcessEnabled: true },
