@@ -120,6 +120,11 @@ export function reexecInNamespace(scriptFile: string, options: { timeoutMs?: num
     });
 }
 
+/** A word bash reads back as `value`, whatever it holds. */
+export function shellQuote(value: string): string {
+    return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
 /**
  * A new directory for a test's own files. Inside the namespace it lives in the work directory the
  * outer process removes when the run ends, so nothing needs cleaning up by hand.

@@ -8,19 +8,24 @@
 // compose network address, and MLflow's own job runner reaches it at 0.0.0.0:5000 as in the
 // container. Only inside the namespace (namespace.ts).
 import { ChildProcess, spawn } from "child_process";
-import { mkdirSync, readdirSync, readFileSync } from "fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { MLFLOW } from "../lib/render/layout";
 import { request } from "./httpClient";
-import { assertInNamespace, canConnect, run, sleep } from "./namespace";
+import { assertInNamespace, canConnect, run, shellQuote, sleep } from "./namespace";
 import { PythonEnvName, pythonEnvBin, pythonEnvDir } from "./pythonEnv";
 
 export interface RealMlflowOptions {
     /** The rendered compose file (files/etc/mlflow/compose.yaml of a render). */
     composeFile: string;
-    /** Local directories for the host paths of the mlflow service's volumes, e.g. {[DATA.mlflow]: dir}. */
+    /**
+     * Local directories (or files) for the host paths of the mlflow service's volumes, e.g.
+     * {[DATA.mlflow]: dir}; a file stays a file, a directory is created when missing.
+     */
     hostPaths: Record<string, string>;
+    /** What the container gets from outside the compose file (an S3 endpoint and credentials stand in for the instance role's). */
+    env?: Record<string, string>;
     /** Stand for the container's own /tmp and its HOME (the image's root disk). */
     tmpDir: string;
     homeDir: string;
@@ -53,6 +58,63 @@ export function mlflowService(composeFile: string): Required<ComposeService> {
     return { command: service.command.map(String), environment: service.environment ?? {}, volumes: service.volumes ?? [] };
 }
 
+/** [container path, local path] of each of the service's volumes; directories are created, files must exist. */
+function volumeMounts(service: Required<ComposeService>, hostPaths: Record<string, string>): [string, string][] {
+    return service.volumes.map(volume => {
+        const [hostPath, containerPath] = volume.split(":");
+        const local = hostPaths[hostPath];
+        if (!local) throw new Error(`no local path for the mlflow volume ${volume}`);
+        if (!existsSync(local) || !statSync(local).isFile()) mkdirSync(local, { recursive: true });
+        return [containerPath, local];
+    });
+}
+
+/**
+ * A container path inside a value (an argument, sqlite:////mlflow/mlflow.db, a URI's
+ * sslrootcert=/tmp/rds-ca.pem) -> the local one, the most specific mount first, in one pass (a
+ * local path may itself lie under a container path such as /tmp).
+ */
+function containerPathsMapper(mounts: [string, string][]): (value: string) => string {
+    if (mounts.length === 0) return value => value;
+    const byLength = [...mounts].sort((a, b) => b[0].length - a[0].length);
+    const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const pattern = new RegExp(`(?<![\\w.-])(${byLength.map(([containerPath]) => escape(containerPath)).join("|")})(?=/|$|&)`, "g");
+    const local = new Map(byLength);
+    return value => value.replace(pattern, containerPath => local.get(containerPath)!);
+}
+
+/**
+ * The body of a `docker` stand-in that carries out what the host scripts ask of Docker,
+ * `docker compose -f <hostComposeFile> run --rm --no-deps --entrypoint mlflow mlflow <args>`, as
+ * Compose would: with the mlflow service's environment and volumes (container paths in the
+ * arguments mapped onto the local paths given for the volumes' host paths), the pinned release in
+ * place of the image.
+ */
+export function composeRunStandIn(options: { composeFile: string; hostComposeFile: string; hostPaths: Record<string, string>; tmpDir: string; homeDir: string; env?: Record<string, string> }): string {
+    const service = mlflowService(options.composeFile);
+    const mounts = volumeMounts(service, options.hostPaths);
+    const toLocal = containerPathsMapper(mounts);
+    const env = { ...Object.fromEntries(Object.entries(service.environment).map(([key, value]) => [key, toLocal(String(value))])), ...options.env };
+    const expected = ["compose", "-f", options.hostComposeFile, "run", "--rm", "--no-deps", "--entrypoint", "mlflow", MLFLOW.service];
+    const byLength = [...mounts].sort((a, b) => b[0].length - a[0].length);
+    return [
+        `expected=(${expected.map(shellQuote).join(" ")})`,
+        `[ "\${*:1:${expected.length}}" = "\${expected[*]}" ] || { echo "docker stand-in: unexpected call: $*" >&2; exit 97; }`,
+        `args=("\${@:${expected.length + 1}}")`,
+        // One mapping per argument, the most specific mount first.
+        'for i in "${!args[@]}"; do',
+        ...byLength.map(([containerPath, local], index) => {
+            // A directory's path only with a slash after it: sqlite:////mlflow/mlflow.db holds /mlflow twice.
+            const [from, to] = statSync(local).isFile() ? [containerPath, local] : [`${containerPath}/`, `${local}/`];
+            return `    ${index === 0 ? "if" : "elif"} from=${shellQuote(from)} to=${shellQuote(to)}; [[ "\${args[i]}" == *"$from"* ]]; then args[i]="\${args[i]//"$from"/"$to"}"`;
+        }),
+        ...(byLength.length > 0 ? ["    fi"] : []),
+        "done",
+        `cd ${shellQuote(options.tmpDir)}`,
+        `exec env HOME=${shellQuote(options.homeDir)} ${Object.entries(env).map(([key, value]) => `${key}=${shellQuote(value)}`).join(" ")} ${shellQuote(pythonEnvBin("mlflow", "mlflow"))} "\${args[@]}"`,
+    ].join("\n");
+}
+
 const ACCESS_LINE = /"([A-Z]+) (\S+) HTTP\/[\d.]+" (\d{3})/;
 
 export class RealMlflow {
@@ -81,19 +143,9 @@ export class RealMlflow {
     static async start(options: RealMlflowOptions): Promise<RealMlflow> {
         assertInNamespace();
         const service = mlflowService(options.composeFile);
-        const mounts: [string, string][] = [["/tmp", options.tmpDir]];
-        for (const volume of service.volumes) {
-            const [hostPath, containerPath] = volume.split(":");
-            const local = options.hostPaths[hostPath];
-            if (!local) throw new Error(`no local directory for the mlflow volume ${volume}`);
-            mkdirSync(local, { recursive: true });
-            mounts.push([containerPath, local]);
-        }
         mkdirSync(options.tmpDir, { recursive: true });
         mkdirSync(options.homeDir, { recursive: true });
-        // A container path inside a value (an argument, sqlite:////mlflow/mlflow.db) -> the local one.
-        const toLocal = (value: string) => mounts.reduce((text, [containerPath, local]) =>
-            text.replace(new RegExp(`(?<![\\w.-])${containerPath}(?=/|$)`, "g"), local), value);
+        const toLocal = containerPathsMapper([["/tmp", options.tmpDir], ...volumeMounts(service, options.hostPaths)]);
         const [program, ...args] = service.command;
         if (program !== "mlflow") throw new Error(`the mlflow service runs ${program}, not mlflow`);
         const env: Record<string, string> = {
@@ -101,6 +153,7 @@ export class RealMlflow {
             HOME: options.homeDir,
             TMPDIR: options.tmpDir,
             ...Object.fromEntries(Object.entries(service.environment).map(([key, value]) => [key, toLocal(String(value))])),
+            ...options.env,
         };
         const command = [pythonEnvBin(options.pythonEnv ?? "mlflow", "mlflow"), ...args.map(toLocal)];
         return RealMlflow.launch({ command, env, cwd: options.tmpDir, address: options.address, startTimeoutMs: options.startTimeoutMs });

@@ -379,11 +379,15 @@ export function validateSettings(raw: RawConfig): Settings {
         // Tasks come and go and share no disk: the database and the artifacts must live outside them.
         if (backendStore !== "rds") report("backendStore", backendStore, "compute fargate needs rds: tasks share no disk for an SQLite file");
         if (artifactStore !== "s3") report("artifactStore", artifactStore, "compute fargate needs s3: tasks share no disk for artifacts");
-    } else if (backendStore !== "sqlite" || artifactStore !== "volume") {
-        // The host side (compose file, boot scripts) does not use RDS or S3 yet.
-        for (const [key, value, fallback] of [["backendStore", backendStore, "sqlite"], ["artifactStore", artifactStore, "volume"]] as const) {
-            if (value !== fallback) report(key, value, `not yet with compute ec2 (the host's compose file keeps MLflow's data on its volume); accepted: ${fallback}, or compute fargate`);
-        }
+    } else if ((backendStore === "rds") !== (artifactStore === "s3")) {
+        // A host keeps both stores on its volume (and backs them up together with one snapshot), or
+        // neither: a stateless host. Half of each would split one server's data between a volume
+        // snapshot and RDS's backups, with no single point in time to restore both to.
+        report(backendStore === "rds" ? "artifactStore" : "backendStore", backendStore === "rds" ? artifactStore : backendStore,
+            "compute ec2 keeps both stores on the data volume (backendStore sqlite, artifactStore volume) or neither (backendStore rds, artifactStore s3, a stateless host); accepted: " +
+            (backendStore === "rds" ? "s3 with backendStore rds" : "rds with artifactStore s3"));
+    } else if (rds && subnetId !== undefined) {
+        report("subnetId", subnetId, "with backendStore rds the stack makes its own VPC (the database needs private subnets in two zones next to the host); remove subnetId");
     }
 
     onlyFor(["taskCpu", "taskMemory", "desiredCount", "minTaskCount", "maxTaskCount"], fargate, "with compute fargate");

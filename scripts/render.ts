@@ -9,9 +9,12 @@ import * as path from "path";
 import { renderHtpasswd } from "../lib/render/htpasswd";
 import { HOST } from "../lib/render/layout";
 import { hostEndpoint, localEndpoint } from "../lib/render/endpoint";
-import { HostFacts, hostFiles, renderCloudConfig, secretFiles, secretParameterNames } from "../lib/render/hostBundle";
+import { HostFacts, hostFiles, HostStores, renderCloudConfig, secretFiles, secretParameterNames } from "../lib/render/hostBundle";
+import { rdsCaBundle } from "../lib/render/rdsCa";
+import { artifactsDestination } from "../lib/render/stores";
 import { issueCertificate } from "../lib/sampleTls";
-import { validateSettings } from "../lib/settings";
+import { RawConfig, Settings, validateSettings } from "../lib/settings";
+import { DATABASE_NAME, DATABASE_PORT, DATABASE_USER } from "../components/shared/database";
 import { readStackFile } from "../lib/stackConfig";
 import { PASSWORD_ALPHABET, PASSWORD_LENGTH } from "../lib/credentials";
 
@@ -26,6 +29,8 @@ export interface SampleValues {
     dataVolumeId: string;
     /** User name to sample password. */
     users: Record<string, string>;
+    /** A stateless host's sample database password (what the pgpass file holds). */
+    databasePassword?: string;
     /** The CA certificate, relative to the render directory. */
     caCertFile: string;
 }
@@ -40,6 +45,8 @@ export interface RenderOptions {
     stack: string;
     out: string;
     publicIp?: string;
+    /** Settings on top of the stack file's, e.g. a stateless host's backendStore and artifactStore. */
+    overrides?: RawConfig;
 }
 
 function parseArgs(argv: string[]): RenderOptions {
@@ -70,9 +77,22 @@ function sampleTls(names: string[]): { caCertPem: string; chainPem: string; keyP
     }
 }
 
+/** What a stateless host would be told of its stores, with sample names in the stack's region. */
+function sampleStores(settings: Settings, region: string): HostStores | undefined {
+    if (settings.backendStore !== "rds") return undefined;
+    return {
+        database: { host: `mlflow-db-sample.c0abcdefghij.${region}.rds.amazonaws.com`, port: DATABASE_PORT, database: DATABASE_NAME, user: DATABASE_USER, caBundlePem: rdsCaBundle(region) },
+        artifactsDestination: artifactsDestination("mlflow-artifacts-sample"),
+        region,
+        databaseSecretArn: `arn:aws:secretsmanager:${region}:123456789012:secret:rds!db-sample-AbCdEf`,
+        databaseIdentifier: "mlflow-db-sample",
+    };
+}
+
 export function render(options: RenderOptions): void {
     const stackFile = readStackFile(options.stack);
-    const settings = validateSettings(stackFile.raw);
+    const settings = validateSettings({ ...stackFile.raw, ...options.overrides });
+    const region = stackFile.region ?? "us-east-1";
     const publicIp = options.publicIp ?? SAMPLE_PUBLIC_IP;
     if (!net.isIP(publicIp)) throw new Error(`--public-ip ${publicIp}: not an IP address`);
     // The local target runs the same files with the same renderers, reached on localhost.
@@ -81,17 +101,19 @@ export function render(options: RenderOptions): void {
     const passwords = Object.fromEntries(settings.users.map(user => [user, samplePassword()]));
     const facts: HostFacts = {
         stack: options.stack,
-        region: stackFile.region ?? "us-east-1",
+        region,
         endpoint,
         dataVolumeId: SAMPLE_VOLUME_ID,
         ...secretParameterNames(stackFile.project, options.stack),
         secretVersions: "htpasswd:1,tls-fallback-key:1",
         caCertPem: tls.caCertPem,
         fallbackChainPem: tls.chainPem,
+        stores: sampleStores(settings, region),
     };
+    const databasePassword = facts.stores ? samplePassword() : undefined;
     const files = [
         ...hostFiles(settings, facts),
-        ...secretFiles(facts, { htpasswd: renderHtpasswd(passwords), tlsKeyPem: tls.keyPem }),
+        ...secretFiles(facts, { htpasswd: renderHtpasswd(passwords), tlsKeyPem: tls.keyPem, databasePassword }),
     ];
     rmSync(options.out, { recursive: true, force: true });
     mkdirSync(options.out, { recursive: true });
@@ -107,6 +129,7 @@ export function render(options: RenderOptions): void {
         domain: settings.domain ?? null,
         dataVolumeId: SAMPLE_VOLUME_ID,
         users: passwords,
+        databasePassword,
         caCertFile: path.join("files", HOST.caCert),
     };
     writeFileSync(path.join(options.out, SAMPLE_VALUES_FILE), JSON.stringify(sample, null, 2) + "\n");

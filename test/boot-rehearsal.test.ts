@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { readFileSync, statSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import { ENABLED_UNITS, HOST_PACKAGES, hostPackages } from "../lib/render/hostBundle";
+import { enabledUnits, HOST_PACKAGES, hostPackages } from "../lib/render/hostBundle";
 import { HOST } from "../lib/render/layout";
 import { METRIC_NAMESPACE } from "../lib/render/schedule";
 import { validateSettings } from "../lib/settings";
@@ -113,7 +113,7 @@ describe("boot rehearsal: the dev stack's user data on Debian 13", { skip: !isRo
     });
 
     test("the units are enabled and ordered as on EC2", () => {
-        for (const unit of ENABLED_UNITS) assert.equal(sh(`systemctl is-enabled ${unit}`).trim(), "enabled", unit);
+        for (const unit of enabledUnits({})) assert.equal(sh(`systemctl is-enabled ${unit}`).trim(), "enabled", unit);
         const show = (unit: string, property: string) => sh(`systemctl show --property=${property} --value ${unit}`).trim().split(/\s+/);
         assert.ok(show("mlflow.service", "Requires").includes("docker.service"));
         for (const unit of ["docker.service", "network-online.target"]) assert.ok(show("mlflow.service", "After").includes(unit), unit);

@@ -9,7 +9,7 @@ import { parse } from "yaml";
 import { validateSettings } from "../lib/settings";
 import { readStackFile } from "../lib/stackConfig";
 import { Sandbox } from "./support/hostScripts";
-import { RenderedStack, renderedStack } from "./support/renderOnce";
+import { RenderedStack, renderedStack, STATELESS_HOST } from "./support/renderOnce";
 
 interface Service {
     image: string;
@@ -209,3 +209,51 @@ for (const stack of ["dev", "prod"]) {
         });
     });
 }
+
+describe("compose file of a stateless host (the dev stack with backendStore rds, artifactStore s3)", () => {
+    let rendered: RenderedStack;
+    let compose: Compose;
+    let sandbox: Sandbox;
+    before(() => {
+        rendered = renderedStack("dev", STATELESS_HOST);
+        compose = parse(rendered.text(COMPOSE)) as Compose;
+        sandbox = new Sandbox("compose-stateless");
+    });
+    after(() => sandbox.remove());
+
+    test("docker-compose parses it; nginx alone publishes 80 and 443", () => {
+        const copy = path.join(sandbox.dir, "compose.yaml");
+        writeFileSync(copy, rendered.text(COMPOSE).replace(/^name: mlflow\n/m, ""));
+        const parsed = dockerCompose(copy, "config", "-q");
+        assert.equal(parsed.status, 0, `docker-compose config -q: ${parsed.stderr}`);
+        assert.equal(compose.services.mlflow.ports, undefined);
+        assert.deepEqual(compose.services.nginx.ports, ["80:80", "443:443"]);
+    });
+
+    test("MLflow keeps nothing on the host: PostgreSQL and S3, the CA bundle and password file read-only from what the host received", () => {
+        const mlflow = compose.services.mlflow;
+        const command = mlflow.command ?? [];
+        const backend = argAfter(command, "--backend-store-uri") ?? "";
+        assert.match(backend, /^postgresql\+psycopg2:\/\/mlflow@[^:/]+:5432\/mlflow\?sslmode=verify-full&sslrootcert=\/tmp\/rds-ca\.pem$/);
+        assert.equal(backend, rendered.hostEnv.MLFLOW_CONTAINER_DB_URI, "mlflow-db-upgrade migrates the same database");
+        assert.match(argAfter(command, "--artifacts-destination") ?? "", /^s3:\/\/[a-z0-9.-]+\/artifacts$/);
+        assert.ok(command.includes("--serve-artifacts") && !command.includes("--default-artifact-root"), "clients still upload through the server");
+        assert.equal(mlflow.image, `ghcr.io/mlflow/mlflow:v${rendered.hostEnv.MLFLOW_VERSION}-full`);
+        const mounts = (mlflow.volumes ?? []).map(spec => spec.split(":"));
+        for (const [source, , mode] of mounts) {
+            assert.ok(rendered.files.has(source), `${source} is a file the host receives`);
+            assert.equal(mode, "ro");
+        }
+        assert.ok(!mounts.some(([source]) => source.startsWith(rendered.hostEnv.DATA_MOUNT)), "nothing of the data volume");
+        const pgpass = mounts.find(([source]) => source === rendered.hostEnv.PGPASS_FILE);
+        assert.ok(pgpass, "the password file mlflow-fetch-secrets writes");
+        assert.equal(mlflow.environment?.PGPASSFILE, pgpass[1]);
+        assert.equal(rendered.files.get(rendered.hostEnv.PGPASS_FILE)?.mode, 0o600, "libpq ignores a password file others may read");
+        assert.equal(mlflow.environment?.MLFLOW_SQLALCHEMYSTORE_POOLCLASS, undefined);
+    });
+
+    test("nginx leaves artifact downloads to MLflow: no store mounted, no alias in its configuration", () => {
+        assert.ok(!(compose.services.nginx.volumes ?? []).some(spec => spec.includes("artifacts")));
+        assert.doesNotMatch(rendered.text("/etc/mlflow/nginx.conf"), /^\s*alias /m);
+    });
+});

@@ -8,11 +8,12 @@ import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { describeRun, HOST_DIR, quote, runCommand, runCommandAsync, runHostScript, Sandbox, sqlite } from "./support/hostScripts";
 import { DISK_WARN_PERCENT, METRIC_NAMESPACE } from "../lib/render/schedule";
-import { renderedStack } from "./support/renderOnce";
+import { renderedStack, STATELESS_HOST } from "./support/renderOnce";
 import { WRITER_SCHEMA } from "./support/sqliteWriter";
 
 const prod = renderedStack("prod");
 const dev = renderedStack("dev");
+const stateless = renderedStack("dev", STATELESS_HOST);
 const isRoot = process.getuid?.() === 0;
 
 const modeOf = (file: string) => statSync(file).mode & 0o7777;
@@ -102,6 +103,87 @@ describe("mlflow-db-upgrade", () => {
         const line = run.stderr.split("\n").find(l => l.includes("MIGRATION FAILED"));
         assert.ok(line, `no clear failure line in stderr:\n${run.stderr}`);
         assert.ok(line.includes(copy), `the failure line must name the copy ${copy}: ${line}`);
+    });
+});
+
+describe("mlflow-db-upgrade on a stateless host (RDS)", () => {
+    const version = stateless.hostEnv.MLFLOW_VERSION;
+    const dbUri = stateless.hostEnv.MLFLOW_CONTAINER_DB_URI;
+    const instance = stateless.hostEnv.DATABASE_IDENTIFIER;
+    const region = stateless.hostEnv.AWS_REGION;
+    let sandbox: Sandbox;
+    let dataDir: string;
+    let env: NodeJS.ProcessEnv;
+    let marker: string;
+
+    before(() => {
+        assert.match(dbUri, /^postgresql\+psycopg2:\/\//);
+        sandbox = new Sandbox("db-upgrade-rds");
+        dataDir = sandbox.mkdir("data", "mlflow");
+        marker = path.join(dataDir, ".schema-version");
+        // Each stand-in notes when it ran, so that the order of snapshot and migration shows.
+        const order = quote(sandbox.path("calls", "order"));
+        sandbox.fake("aws", `echo "aws $1 $2" >>${order}`);
+        sandbox.fake("docker", `echo docker >>${order}`);
+        env = sandbox.env(sandbox.envFile(stateless.hostEnvText, { MLFLOW_DATA_DIR: dataDir, BACKUP_DIR: sandbox.path("data", "backups") }));
+    });
+    after(() => sandbox.remove());
+    const order = () => readFileSync(sandbox.path("calls", "order"), "utf8").trim().split("\n");
+
+    test("first start on the volume: `mlflow db upgrade` creates the schema, no snapshot of the new database", () => {
+        const run = runHostScript("mlflow-db-upgrade", env);
+        assert.equal(run.status, 0, describeRun(run));
+        assert.deepEqual(sandbox.callsOf("aws"), []);
+        assert.deepEqual(sandbox.callsOf("docker"), [
+            ["compose", "-f", stateless.hostEnv.COMPOSE_FILE, "run", "--rm", "--no-deps", "--entrypoint", "mlflow", "mlflow", "db", "upgrade", dbUri],
+        ]);
+        assert.equal(readFileSync(marker, "utf8"), `${version}\n`);
+        assert.ok(!existsSync(path.join(dataDir, "mlflow.db")), "no SQLite file appears");
+    });
+
+    test("same version: nothing runs", () => {
+        sandbox.clearCalls("aws");
+        sandbox.clearCalls("docker");
+        const run = runHostScript("mlflow-db-upgrade", env);
+        assert.equal(run.status, 0, describeRun(run));
+        assert.deepEqual([sandbox.callsOf("aws"), sandbox.callsOf("docker")], [[], []]);
+    });
+
+    test("new version: the instance available, a snapshot of it available, then the migration", () => {
+        sandbox.clearCalls("aws");
+        sandbox.clearCalls("docker");
+        writeFileSync(sandbox.path("calls", "order"), "");
+        writeFileSync(marker, "3.0.0\n");
+        const run = runHostScript("mlflow-db-upgrade", env);
+        assert.equal(run.status, 0, describeRun(run));
+        const calls = sandbox.callsOf("aws");
+        assert.deepEqual(calls[0], ["rds", "wait", "db-instance-available", "--region", region, "--db-instance-identifier", instance]);
+        assert.deepEqual(calls[1].slice(0, 6), ["rds", "create-db-snapshot", "--region", region, "--db-instance-identifier", instance]);
+        const snapshot = calls[1][calls[1].indexOf("--db-snapshot-identifier") + 1];
+        assert.match(snapshot, new RegExp(`^${instance}-before-mlflow-${version.replace(/\./g, "-")}-\\d{8}-\\d{6}$`), "the name the host role may snapshot under");
+        assert.ok(snapshot.length <= 255 && /^[a-z][a-z0-9-]*$/.test(snapshot), "a valid RDS snapshot identifier");
+        assert.deepEqual(calls[2], ["rds", "wait", "db-snapshot-available", "--region", region, "--db-snapshot-identifier", snapshot]);
+        assert.deepEqual(order(), ["aws rds wait", "aws rds create-db-snapshot", "aws rds wait", "docker"]);
+        assert.equal(readFileSync(marker, "utf8"), `${version}\n`);
+    });
+
+    test("a failed snapshot stops before the migration; a failed migration names the snapshot and keeps the marker", () => {
+        writeFileSync(marker, "3.1.0\n");
+        sandbox.clearCalls("docker");
+        sandbox.fakeExit("aws", 254);
+        const noSnapshot = runHostScript("mlflow-db-upgrade", env);
+        assert.notEqual(noSnapshot.status, 0, describeRun(noSnapshot));
+        assert.deepEqual(sandbox.callsOf("docker"), [], "no migration without its snapshot");
+
+        sandbox.fakeExit("aws", 0);
+        sandbox.fakeExit("docker", 1);
+        sandbox.clearCalls("aws");
+        const failed = runHostScript("mlflow-db-upgrade", env);
+        assert.notEqual(failed.status, 0, describeRun(failed));
+        const snapshot = sandbox.callsOf("aws")[1].at(-5);
+        const line = failed.stderr.split("\n").find(l => l.includes("MIGRATION FAILED")) ?? "";
+        assert.ok(line.includes(`aws rds restore-db-instance-from-db-snapshot --db-snapshot-identifier ${snapshot}`), line);
+        assert.equal(readFileSync(marker, "utf8"), "3.1.0\n");
     });
 });
 
@@ -449,7 +531,7 @@ describe("mlflow-fetch-secrets", { skip: !isRoot && "chown to root:<gid> needs r
         const run = runHostScript("mlflow-fetch-secrets", env);
         assert.equal(run.status, 0, describeRun(run));
         assert.equal(sandbox.callsOf("aws").length, 4, "two failures, then one call per parameter");
-        assert.match(run.stderr, /attempt 1 of 5: cannot read SSM parameter .*Unable to locate credentials/);
+        assert.match(run.stderr, /attempt 1 of 5: cannot read \S+: .*Unable to locate credentials/);
         assert.ok(existsSync(path.join(secrets, "htpasswd")) && existsSync(path.join(secrets, "fallback-privkey.pem")));
     });
 
@@ -469,6 +551,54 @@ describe("mlflow-fetch-secrets", { skip: !isRoot && "chown to root:<gid> needs r
         assert.ok(last.includes(htpasswdParameter), `the last line must name ${htpasswdParameter}: ${last}`);
         assert.match(run.stderr, /AccessDeniedException/);
         assert.equal(existsSync(path.join(secrets, "htpasswd")), false);
+    });
+});
+
+describe("mlflow-fetch-secrets on a stateless host", { skip: !isRoot && "chown to root:<gid> needs root" }, () => {
+    const secretArn = stateless.hostEnv.DATABASE_SECRET_ARN;
+    let sandbox: Sandbox;
+
+    before(() => {
+        assert.match(secretArn, /^arn:aws:secretsmanager:/);
+        sandbox = new Sandbox("fetch-secrets-rds");
+        // SSM answers every parameter; Secrets Manager the secret as RDS keeps it: JSON with the user and a password
+        // holding the two characters a password file must escape.
+        sandbox.fake("aws", [
+            'if [ "$1" = ssm ]; then echo "parameter value"; exit 0; fi',
+            `if [ "$1" = secretsmanager ]; then echo '{"username":"mlflow","password":"p:w\\\\rd"}'; exit 0; fi`,
+            "exit 254",
+        ].join("\n"));
+    });
+    after(() => sandbox.remove());
+
+    test("writes the password file libpq reads, 0600 root:root, escaping ':' and '\\', from exactly the database's secret", () => {
+        const secrets = sandbox.path("secrets");
+        const pgpass = path.join(secrets, "pgpass");
+        const env = sandbox.env(sandbox.envFile(stateless.hostEnvText, { SECRETS_DIR: secrets, PGPASS_FILE: pgpass }));
+        const run = runHostScript("mlflow-fetch-secrets", env);
+        assert.equal(run.status, 0, describeRun(run));
+        const { DATABASE_HOST: host, DATABASE_PORT: port, DATABASE_NAME: name, DATABASE_USER: user } = stateless.hostEnv;
+        assert.equal(readFileSync(pgpass, "utf8"), `${host}:${port}:${name}:${user}:p\\:w\\\\rd\n`);
+        const stat = statSync(pgpass);
+        assert.deepEqual([octal(stat.mode & 0o7777), stat.uid, stat.gid], ["0600", 0, 0]);
+        const secretCalls = sandbox.callsOf("aws").filter(call => call[0] === "secretsmanager");
+        assert.deepEqual(secretCalls, [["secretsmanager", "get-secret-value", "--region", stateless.hostEnv.AWS_REGION, "--secret-id", secretArn, "--query", "SecretString", "--output", "text"]]);
+        assert.deepEqual(readdirSync(secrets).sort(), ["fallback-privkey.pem", "htpasswd", "pgpass"]);
+    });
+
+    test("an unreadable secret: exit != 0 after the retries, naming it, and no password file", () => {
+        sandbox.fake("aws", [
+            'if [ "$1" = ssm ]; then echo "parameter value"; exit 0; fi',
+            'echo "An error occurred (AccessDeniedException) when calling the GetSecretValue operation" >&2; exit 254',
+        ].join("\n"));
+        const secrets = sandbox.path("secrets-denied");
+        const pgpass = path.join(secrets, "pgpass");
+        const env = sandbox.env(sandbox.envFile(stateless.hostEnvText, { SECRETS_DIR: secrets, PGPASS_FILE: pgpass, FETCH_ATTEMPTS: "2", FETCH_RETRY_SECONDS: "0" }, "denied.env"));
+        const run = runHostScript("mlflow-fetch-secrets", env);
+        assert.notEqual(run.status, 0, describeRun(run));
+        const last = run.stderr.trim().split("\n").at(-1) ?? "";
+        assert.ok(last.includes(`giving up on ${secretArn}`), last);
+        assert.equal(existsSync(pgpass), false);
     });
 });
 

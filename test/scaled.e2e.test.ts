@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { readFileSync } from "fs";
 import * as path from "path";
-import { S3_ARTIFACT_PREFIX } from "../lib/render/taskContainers";
+import { S3_ARTIFACT_PREFIX } from "../lib/render/stores";
 import { request } from "../harness/httpClient";
 import { inNamespace, reexecInNamespace, RunResult, scratchDir } from "../harness/namespace";
 import { ScaledStack } from "../harness/scaledStack";
@@ -75,6 +75,14 @@ function defineTests(): void {
                 assert.ok(objects.has(key), `no object ${key}; have ${[...objects.keys()].slice(0, 20).join(", ")}`);
             }
             assert.ok([...objects.keys()].some(key => key.startsWith(`${S3_ARTIFACT_PREFIX}/${ids!.experiment_id}/models/${ids!.model_id}/artifacts/`)), "the logged model");
+        });
+
+        it("passes artifacts through the task both ways: the client is handed no presigned URL of the bucket, MLflow streams the downloads", () => {
+            assert.ok(ids, "the flow ran");
+            const requests = stack.mlflow.requests();
+            assert.deepEqual(requests.filter(r => /presigned|\/mpu\//.test(r.path)), [], "no presigned URL was asked of MLflow");
+            const downloads = requests.filter(r => r.method === "GET" && r.path.includes(`/mlflow-artifacts/artifacts/${ids!.experiment_id}/${ids!.run_id}/`) && r.status === 200);
+            assert.ok(downloads.length >= ids.artifacts.length, "MLflow streamed the run's files");
         });
 
         for (const [label, unset, source] of [

@@ -41,6 +41,12 @@ describe("tier settings", () => {
         assert.deepEqual([settings.dbInstanceClass, settings.dbStorageGiB], ["db.t4g.small", 50]);
     });
 
+    test("the stateless host: ec2 with rds and s3, with the database's size and the host's settings", () => {
+        const settings = validateSettings({ backendStore: "rds", artifactStore: "s3", dbInstanceClass: "db.t4g.small", dbStorageGiB: "40", instanceType: "t4g.medium", dataVolumeGiB: "5" });
+        assert.deepEqual([settings.compute, settings.backendStore, settings.artifactStore], ["ec2", "rds", "s3"]);
+        assert.deepEqual([settings.dbInstanceClass, settings.dbStorageGiB, settings.instanceType, settings.dataVolumeGiB], ["db.t4g.small", 40, "t4g.medium", 5]);
+    });
+
     test("declared defaults that Pulumi hands over as values are not 'set where they make no sense'", () => {
         const settings = validateSettings({ taskCpu: "512", taskMemory: "1024", desiredCount: "2", dbInstanceClass: "db.t4g.micro", instanceType: "t4g.small", dataVolumeGiB: "20", ...SCALED });
         assert.equal(settings.compute, "fargate");
@@ -56,8 +62,10 @@ describe("tier settings", () => {
         ["local with fargate", { target: "local", compute: "fargate" }, "compute", "fargate", /only means something with target aws/],
         ["local with rds", { target: "local", backendStore: "rds" }, "backendStore", "rds", /only means something with target aws/],
         ["local with s3", { target: "local", artifactStore: "s3" }, "artifactStore", "s3", /only means something with target aws/],
-        ["ec2 with rds, before the host can use it", { backendStore: "rds" }, "backendStore", "rds", /not yet with compute ec2.*accepted: sqlite, or compute fargate/],
-        ["ec2 with s3, before the host can use it", { artifactStore: "s3" }, "artifactStore", "s3", /not yet with compute ec2.*accepted: volume, or compute fargate/],
+        ["a host with rds and its artifacts on the volume", { backendStore: "rds" }, "artifactStore", "volume", /keeps both stores on the data volume .* or neither .*accepted: s3 with backendStore rds/],
+        ["a host with s3 and its database on the volume", { artifactStore: "s3" }, "backendStore", "sqlite", /keeps both stores on the data volume .* or neither .*accepted: rds with artifactStore s3/],
+        ["a stateless host in an existing subnet", { backendStore: "rds", artifactStore: "s3", subnetId: "subnet-0123456789abcdef0" }, "subnetId", "subnet-0123456789abcdef0", /the stack makes its own VPC .*remove subnetId/],
+        ["a stateless host keeping backups longer than RDS can", { backendStore: "rds", artifactStore: "s3", backupRetentionDays: "60" }, "backupRetentionDays", "60", /accepted with backendStore rds: 1 to 35/],
         ["a task size on ec2", { taskCpu: "1024" }, "taskCpu", "1024", /only means something with compute fargate/],
         ["a task count on ec2", { desiredCount: "3" }, "desiredCount", "3", /only means something with compute fargate/],
         ["autoscaling bounds on ec2", { minTaskCount: "1" }, "minTaskCount", "1", /only means something with compute fargate/],

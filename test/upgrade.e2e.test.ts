@@ -10,13 +10,12 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { existsSync, readdirSync, readFileSync } from "fs";
 import * as path from "path";
-import { DATA, HOST, MLFLOW } from "../lib/render/layout";
+import { DATA, HOST } from "../lib/render/layout";
 import { render } from "../scripts/render";
 import { inNamespace, reexecInNamespace, scratchDir } from "../harness/namespace";
 import { MLFLOW_ADDRESS, NginxSandbox } from "../harness/nginxSandbox";
-import { pythonEnvBin } from "../harness/pythonEnv";
-import { mlflowService, RealMlflow } from "../harness/realMlflow";
-import { describeRun, HOST_DIR, quote, runCommandAsync, Sandbox, sqlite } from "./support/hostScripts";
+import { composeRunStandIn, RealMlflow } from "../harness/realMlflow";
+import { describeRun, HOST_DIR, runCommandAsync, Sandbox, sqlite } from "./support/hostScripts";
 import { readEnvFileWithBash } from "./support/renderOnce";
 import { runClient, trackingEnv } from "./support/tracking";
 
@@ -49,23 +48,13 @@ function defineTests(): void {
         manifest = path.join(scratchDir("manifest"), "manifest.json");
         client = trackingEnv(sandbox, Object.keys(sandbox.users)[0]);
 
-        // `docker compose -f <file> run --rm --no-deps --entrypoint mlflow mlflow <args>` as
-        // Compose would run it: the mlflow service's volumes (host path -> container path, from
-        // the compose file the host holds) with the pinned release in place of the image.
-        const local: Record<string, string> = { [DATA.mlflow]: sandbox.dirs.mlflowData };
-        const mappings = mlflowService(sandbox.composeFile).volumes.map(volume => {
-            const [hostPath, containerPath] = volume.split(":");
-            if (!local[hostPath]) throw new Error(`no local directory for the mlflow volume ${volume}`);
-            return `from=${quote(containerPath + "/")} to=${quote(local[hostPath] + "/")}; for i in "\${!args[@]}"; do args[i]="\${args[i]//"$from"/"$to"}"; done`;
-        });
-        host.fake("docker", [
-            `expected=(compose -f ${quote(hostEnv.COMPOSE_FILE)} run --rm --no-deps --entrypoint mlflow ${MLFLOW.service})`,
-            `[ "\${*:1:9}" = "\${expected[*]}" ] || { echo "docker stand-in: unexpected call: $*" >&2; exit 97; }`,
-            `args=("\${@:10}")`,
-            ...mappings,
-            `cd ${quote(sandbox.dirs.mlflowTmp)}`,
-            `HOME=${quote(sandbox.dirs.mlflowHome)} exec ${quote(pythonEnvBin("mlflow", "mlflow"))} "\${args[@]}"`,
-        ].join("\n"));
+        host.fake("docker", composeRunStandIn({
+            composeFile: sandbox.composeFile,
+            hostComposeFile: hostEnv.COMPOSE_FILE,
+            hostPaths: { [DATA.mlflow]: sandbox.dirs.mlflowData },
+            tmpDir: sandbox.dirs.mlflowTmp,
+            homeDir: sandbox.dirs.mlflowHome,
+        }));
     });
 
     after(async () => {

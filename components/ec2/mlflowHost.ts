@@ -1,9 +1,19 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { HostFacts, renderCloudConfig, secretParameterNames, userDataBase64 } from "../../lib/render/hostBundle";
+import { HostFacts, HostStores, renderCloudConfig, secretParameterNames, userDataBase64 } from "../../lib/render/hostBundle";
 import { hostEndpoint } from "../../lib/render/endpoint";
+import { rdsCaBundle } from "../../lib/render/rdsCa";
 import { Settings } from "../../lib/settings";
+import { ArtifactBucket, BucketUser } from "../shared/artifactBucket";
+import { Database, DATABASE_NAME, DATABASE_USER } from "../shared/database";
 import { METRIC_NAMESPACE } from "./monitoring";
+
+/** A stateless host's stores (backendStore rds, artifactStore s3). */
+export interface MlflowHostStores {
+    readonly database: Database;
+    /** Makes the artifact bucket once the host's role exists: that role is the only one the bucket admits. */
+    readonly bucketFor: (role: BucketUser) => ArtifactBucket;
+}
 
 export interface MlflowHostArgs {
     settings: Settings;
@@ -19,6 +29,8 @@ export interface MlflowHostArgs {
     serverChainPem: pulumi.Input<string>;
     /** Secret. */
     serverKeyPem: pulumi.Input<string>;
+    /** Without them MLflow keeps its database and artifacts on the data volume. */
+    stores?: MlflowHostStores;
     /** Size of the encrypted root volume (OS, Docker images and logs). */
     rootVolumeGiB?: number;
     tags?: Record<string, string>;
@@ -36,6 +48,8 @@ export const debianAmiParameter = (architecture: string) =>
 export class MlflowHost extends pulumi.ComponentResource {
     readonly instanceId: pulumi.Output<string>;
     readonly roleName: pulumi.Output<string>;
+    /** A stateless host's artifact bucket. */
+    readonly artifactBucket?: ArtifactBucket;
 
     constructor(name: string, args: MlflowHostArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mlflow-on-aws:index:MlflowHost", name, {}, opts);
@@ -67,6 +81,8 @@ export class MlflowHost extends pulumi.ComponentResource {
             role: role.name,
             policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
         }, parent);
+        const region = aws.getRegionOutput({}, parent).region;
+        const database = args.stores?.database;
         new aws.iam.RolePolicy(`${name}-secrets-and-metrics`, {
             role: role.name,
             policy: pulumi.jsonStringify({
@@ -79,9 +95,11 @@ export class MlflowHost extends pulumi.ComponentResource {
                         Resource: "*",
                         Condition: { StringEquals: { "cloudwatch:namespace": METRIC_NAMESPACE } },
                     },
+                    ...(database ? databaseStatements(database, region, aws.getCallerIdentityOutput({}, parent).accountId) : []),
                 ],
             }),
         }, parent);
+        this.artifactBucket = args.stores?.bucketFor({ name: role.name, arn: role.arn });
         if (settings.domain && settings.route53ZoneId) {
             // Let's Encrypt's DNS-01 challenge through certbot's Route 53 plugin: it finds the zone
             // (ListHostedZones), writes one TXT record and waits for it (GetChange). The only record
@@ -110,10 +128,19 @@ export class MlflowHost extends pulumi.ComponentResource {
         }
         const profile = new aws.iam.InstanceProfile(name, { role: role.name, tags }, parent);
 
-        const region = aws.getRegionOutput({}, parent).region;
+        const stores: pulumi.Output<HostStores | undefined> = database && this.artifactBucket
+            ? pulumi.all([region, database.address, database.port, database.secretArn, database.identifier, this.artifactBucket.artifactsDestination])
+                .apply(([regionName, host, port, databaseSecretArn, databaseIdentifier, artifactsDestination]) => ({
+                    database: { host, port, database: DATABASE_NAME, user: DATABASE_USER, caBundlePem: rdsCaBundle(regionName) },
+                    artifactsDestination,
+                    region: regionName,
+                    databaseSecretArn,
+                    databaseIdentifier,
+                }))
+            : pulumi.output(undefined);
         const facts: pulumi.Output<HostFacts> = pulumi.all([
-            region, args.publicIp, args.dataVolumeId, htpasswd.version, tlsKey.version, args.caCertPem, args.serverChainPem,
-        ]).apply(([regionName, publicIp, dataVolumeId, htpasswdVersion, tlsKeyVersion, caCertPem, fallbackChainPem]) => ({
+            region, args.publicIp, args.dataVolumeId, htpasswd.version, tlsKey.version, args.caCertPem, args.serverChainPem, stores,
+        ]).apply(([regionName, publicIp, dataVolumeId, htpasswdVersion, tlsKeyVersion, caCertPem, fallbackChainPem, hostStores]) => ({
             stack,
             region: regionName,
             endpoint: hostEndpoint(settings.domain, publicIp),
@@ -122,6 +149,7 @@ export class MlflowHost extends pulumi.ComponentResource {
             secretVersions: `htpasswd:${htpasswdVersion},tls-fallback-key:${tlsKeyVersion}`,
             caCertPem,
             fallbackChainPem,
+            ...(hostStores ? { stores: hostStores } : {}),
         }));
         const userData = facts.apply(f => userDataBase64(renderCloudConfig(settings, f)));
 
@@ -141,7 +169,10 @@ export class MlflowHost extends pulumi.ComponentResource {
             userDataBase64: userData,
             // New user data means new configuration or versions: build a fresh host around the data volume.
             userDataReplaceOnChange: true,
-            metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
+            // A stateless host's MLflow container reaches S3 with the host role's credentials, one hop
+            // further than the host (Docker's bridge): IMDSv2 answers it only with a limit of 2.
+            // A host on its volume gives no container the role.
+            metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: args.stores ? 2 : 1 },
             rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: rootVolumeGiB, deleteOnTermination: true },
             maintenanceOptions: { autoRecovery: "default" },
             monitoring: false,
@@ -171,4 +202,19 @@ export class MlflowHost extends pulumi.ComponentResource {
         this.roleName = role.name;
         this.registerOutputs({ instanceId: this.instanceId, roleName: this.roleName });
     }
+}
+
+/**
+ * What a stateless host does with its database: read the password from the secret RDS keeps, and
+ * snapshot the instance before a schema upgrade (host/mlflow-db-upgrade names the snapshots
+ * <instance>-before-mlflow-<version>-<time>, as the scaled tier's upgrade does).
+ */
+function databaseStatements(database: Database, region: pulumi.Input<string>, account: pulumi.Input<string>) {
+    const snapshots = pulumi.interpolate`arn:aws:rds:${region}:${account}:snapshot:${database.identifier}-before-mlflow-*`;
+    return [
+        { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: database.secretArn },
+        { Effect: "Allow", Action: ["rds:DescribeDBInstances"], Resource: database.arn },
+        { Effect: "Allow", Action: ["rds:CreateDBSnapshot"], Resource: [database.arn, snapshots] },
+        { Effect: "Allow", Action: ["rds:DescribeDBSnapshots", "rds:AddTagsToResource"], Resource: snapshots },
+    ];
 }

@@ -2,7 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { endpointUrl, hostEndpoint } from "../../lib/render/endpoint";
 import { Settings } from "../../lib/settings";
+import { ArtifactBucket } from "../shared/artifactBucket";
 import { CA_CERT_FILE, Credentials } from "../shared/credentials";
+import { Database } from "../shared/database";
 import { BACKUP_TAG, DataVolume } from "./dataVolume";
 import { MlflowHost } from "./mlflowHost";
 import { Monitoring } from "./monitoring";
@@ -42,6 +44,12 @@ export class MlflowOnAws extends pulumi.ComponentResource {
     readonly dataVolumeId: pulumi.Output<string>;
     /** What `pulumi destroy` keeps, and the commands that delete it. */
     readonly dataRetention: pulumi.Output<string>;
+    /** A stateless host's stores (backendStore rds, artifactStore s3). */
+    readonly artifactBucket?: pulumi.Output<string>;
+    readonly artifactsDestination?: pulumi.Output<string>;
+    readonly databaseIdentifier?: pulumi.Output<string>;
+    readonly databaseEndpoint?: pulumi.Output<string>;
+    readonly databaseSecretArn?: pulumi.Output<string>;
 
     /**
      * Chooses the availability zone first (the data volume's, when the stack has one), so that an
@@ -64,10 +72,13 @@ export class MlflowOnAws extends pulumi.ComponentResource {
                 "the private CA's certificate (clients need the caCertPem output). Set route53ZoneId to get the certificate through DNS-01.", this);
         }
 
+        // lib/settings.ts allows rds only together with s3 on a host: a stateless host.
+        const stateless = settings.backendStore === "rds";
         const network = new Network(name, {
             allowedCidrs: settings.allowedCidrs,
             subnetId: settings.subnetId,
             availabilityZone,
+            database: stateless,
             tags,
         }, parent);
         // The address outlives every host: clients, DNS and the certificate keep pointing at it.
@@ -85,6 +96,16 @@ export class MlflowOnAws extends pulumi.ComponentResource {
             backupRetentionDays: settings.backupRetentionDays,
             tags,
         }, parent);
+        const database = stateless ? new Database(`${name}-db`, {
+            subnetIds: network.databaseSubnetIds!,
+            securityGroupId: network.databaseSecurityGroupId!,
+            instanceClass: settings.dbInstanceClass,
+            storageGiB: settings.dbStorageGiB,
+            backupRetentionDays: settings.backupRetentionDays,
+            protectData: settings.protectData,
+            availabilityZone: network.availabilityZone,
+            tags,
+        }, parent) : undefined;
         const host = new MlflowHost(name, {
             settings,
             subnetId: network.subnetId,
@@ -96,6 +117,15 @@ export class MlflowOnAws extends pulumi.ComponentResource {
             caCertPem: ca.caCertPem,
             serverChainPem: ca.serverChainPem,
             serverKeyPem: ca.serverKeyPem,
+            stores: database && {
+                database,
+                bucketFor: role => new ArtifactBucket(`${name}-artifacts`, {
+                    users: [role],
+                    protectData: settings.protectData,
+                    noncurrentVersionDays: settings.backupRetentionDays,
+                    tags,
+                }, parent),
+            },
             tags,
         }, parent);
         new Monitoring(name, { instanceId: host.instanceId, alarmEmail: settings.alarmEmail, tags }, parent);
@@ -122,9 +152,24 @@ export class MlflowOnAws extends pulumi.ComponentResource {
         this.sessionCommand = pulumi.interpolate`aws ssm start-session --region ${region} --target ${host.instanceId}`;
         this.dataVolumeId = data.volumeId;
         const snapshots = pulumi.interpolate`aws ec2 describe-snapshots --region ${region} --owner-ids self --filters Name=tag:${BACKUP_TAG},Values=${data.backupSelector}`;
-        this.dataRetention = settings.protectData
+        const volumeRetention = settings.protectData
             ? pulumi.interpolate`pulumi destroy keeps the data volume ${data.volumeId} and its daily snapshots (protectData). Delete them when no longer needed: aws ec2 delete-volume --region ${region} --volume-id ${data.volumeId}; list the snapshots with: ${snapshots}`
             : pulumi.interpolate`pulumi destroy deletes the data volume ${data.volumeId}. Its daily snapshots stay until you delete them; list them with: ${snapshots}`;
+        const bucket = host.artifactBucket;
+        if (database && bucket) {
+            const databaseSnapshots = pulumi.interpolate`aws rds describe-db-snapshots --region ${region} --db-instance-identifier ${database.identifier} --snapshot-type manual`;
+            const stores = settings.protectData
+                ? pulumi.interpolate`It keeps the artifact bucket ${bucket.bucketName} and stops at the database ${database.identifier}, which has deletion protection. To delete the database: aws rds modify-db-instance --region ${region} --db-instance-identifier ${database.identifier} --no-deletion-protection --apply-immediately, then pulumi destroy again (it takes a final snapshot, ${database.finalSnapshotIdentifier}).`
+                : pulumi.interpolate`It deletes the database ${database.identifier} with its automated backups, and the artifact bucket ${bucket.bucketName} with every artifact.`;
+            this.dataRetention = pulumi.interpolate`${volumeRetention} ${stores} Snapshots taken before schema upgrades stay until you delete them; list them with: ${databaseSnapshots}`;
+            this.artifactBucket = bucket.bucketName;
+            this.artifactsDestination = bucket.artifactsDestination;
+            this.databaseIdentifier = database.identifier;
+            this.databaseEndpoint = pulumi.interpolate`${database.address}:${database.port}`;
+            this.databaseSecretArn = database.secretArn;
+        } else {
+            this.dataRetention = volumeRetention;
+        }
         this.registerOutputs({
             url: this.url,
             healthUrl: this.healthUrl,
@@ -137,6 +182,11 @@ export class MlflowOnAws extends pulumi.ComponentResource {
             sessionCommand: this.sessionCommand,
             dataVolumeId: this.dataVolumeId,
             dataRetention: this.dataRetention,
+            artifactBucket: this.artifactBucket,
+            artifactsDestination: this.artifactsDestination,
+            databaseIdentifier: this.databaseIdentifier,
+            databaseEndpoint: this.databaseEndpoint,
+            databaseSecretArn: this.databaseSecretArn,
         });
     }
 }

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { DATABASE_PORT } from "../shared/database";
 
 export interface NetworkArgs {
     /** IPv4 CIDR blocks that may reach ports 80 and 443; nothing else is allowed in. */
@@ -10,8 +11,17 @@ export interface NetworkArgs {
     availabilityZone: string;
     /** Address range of the VPC this component creates. */
     vpcCidr?: string;
+    /**
+     * A stateless host's database: two isolated subnets (RDS wants a subnet group in two zones),
+     * the first in the host's zone, and a security group that admits PostgreSQL from the host only.
+     * Needs the stack's own VPC (no subnetId).
+     */
+    database?: boolean;
     tags?: Record<string, string>;
 }
+
+/** Zones a database subnet group spans. */
+const DATABASE_ZONE_COUNT = 2;
 
 /** Ports the security group opens: 80 for the ACME challenge and the redirect, 443 for everything else. */
 export const PUBLIC_PORTS = [80, 443] as const;
@@ -25,11 +35,16 @@ export class Network extends pulumi.ComponentResource {
     readonly subnetId: pulumi.Output<string>;
     readonly availabilityZone: pulumi.Output<string>;
     readonly securityGroupId: pulumi.Output<string>;
+    /** With `database`: the isolated subnets and the database's security group. */
+    readonly databaseSubnetIds?: pulumi.Output<string>[];
+    readonly databaseSecurityGroupId?: pulumi.Output<string>;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mlflow-on-aws:index:Network", name, {}, opts);
-        const { allowedCidrs, subnetId, availabilityZone, vpcCidr, tags } = { vpcCidr: "10.80.0.0/16", tags: {}, ...args };
+        const { allowedCidrs, subnetId, availabilityZone, vpcCidr, database, tags } = { vpcCidr: "10.80.0.0/16", tags: {}, ...args };
         const parent = { parent: this };
+        if (database && subnetId) throw new Error("Network: a database needs the stack's own VPC, not subnetId (lib/settings.ts enforces it)");
+        const subnetCidr = (third: number) => vpcCidr.replace(/\.\d+\.\d+\/\d+$/, `.${third}.0/24`);
 
         if (subnetId) {
             const subnet = aws.ec2.getSubnetOutput({ id: subnetId }, parent);
@@ -64,6 +79,30 @@ export class Network extends pulumi.ComponentResource {
             this.vpcId = vpc.id;
             this.subnetId = subnet.id;
             this.availabilityZone = subnet.availabilityZone;
+
+            if (database) {
+                // No routes besides the VPC's own: the database has no way to or from the internet.
+                const isolatedRoutes = new aws.ec2.RouteTable(`${name}-isolated`, { vpcId: vpc.id, tags: { ...tags, Name: `${name}-isolated` } }, parent);
+                const zones = aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent).names
+                    .apply(names => {
+                        const others = names.filter(zone => zone !== availabilityZone);
+                        if (others.length < DATABASE_ZONE_COUNT - 1) throw new Error(`the region offers no availability zone besides ${availabilityZone}; RDS needs subnets in ${DATABASE_ZONE_COUNT}`);
+                        return [availabilityZone, ...others].slice(0, DATABASE_ZONE_COUNT);
+                    });
+                this.databaseSubnetIds = [];
+                for (let index = 0; index < DATABASE_ZONE_COUNT; index++) {
+                    const isolated = new aws.ec2.Subnet(`${name}-isolated-${index}`, {
+                        vpcId: vpc.id,
+                        // The same blocks as the scaled tier's isolated subnets.
+                        cidrBlock: subnetCidr(11 + index),
+                        availabilityZone: zones[index],
+                        mapPublicIpOnLaunch: false,
+                        tags: { ...tags, Name: `${name}-isolated-${index}` },
+                    }, { ...parent, ignoreChanges: ["availabilityZone"] });
+                    new aws.ec2.RouteTableAssociation(`${name}-isolated-${index}`, { subnetId: isolated.id, routeTableId: isolatedRoutes.id }, parent);
+                    this.databaseSubnetIds.push(isolated.id);
+                }
+            }
         }
 
         const group = new aws.ec2.SecurityGroup(name, {
@@ -95,11 +134,31 @@ export class Network extends pulumi.ComponentResource {
         }, parent);
         this.securityGroupId = group.id;
 
+        if (database) {
+            const databaseGroup = new aws.ec2.SecurityGroup(`${name}-database`, {
+                vpcId: this.vpcId,
+                description: "MLflow database: PostgreSQL from the MLflow host only",
+                tags: { ...tags, Name: `${name}-database` },
+            }, parent);
+            new aws.vpc.SecurityGroupIngressRule(`${name}-database-in-host`, {
+                securityGroupId: databaseGroup.id,
+                ipProtocol: "tcp",
+                fromPort: DATABASE_PORT,
+                toPort: DATABASE_PORT,
+                referencedSecurityGroupId: group.id,
+                description: "PostgreSQL from the MLflow host",
+                tags,
+            }, parent);
+            this.databaseSecurityGroupId = databaseGroup.id;
+        }
+
         this.registerOutputs({
             vpcId: this.vpcId,
             subnetId: this.subnetId,
             availabilityZone: this.availabilityZone,
             securityGroupId: this.securityGroupId,
+            databaseSubnetIds: this.databaseSubnetIds,
+            databaseSecurityGroupId: this.databaseSecurityGroupId,
         });
     }
 }

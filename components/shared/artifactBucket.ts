@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { artifactsDestination, S3_ARTIFACT_PREFIX } from "../../lib/render/taskContainers";
+import { artifactsDestination, S3_ARTIFACT_PREFIX } from "../../lib/render/stores";
 
 /** A role that may read and write the artifacts: MLflow's (the task's, or the host's). */
 export interface BucketUser {

@@ -13,6 +13,8 @@ export interface DatabaseArgs {
     readonly backupRetentionDays: number;
     /** Deletion protection, a final snapshot, and automated backups kept after deletion. */
     readonly protectData: boolean;
+    /** The zone of the single-AZ instance (a stateless host's, so that queries do not cross zones); RDS picks one without it. */
+    readonly availabilityZone?: pulumi.Input<string>;
     readonly tags?: Record<string, string>;
 }
 
@@ -39,7 +41,7 @@ export class Database extends pulumi.ComponentResource {
 
     constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mlflow-on-aws:index:Database", name, {}, opts);
-        const { subnetIds, securityGroupId, instanceClass, storageGiB, backupRetentionDays, protectData, tags } = { tags: {}, ...args };
+        const { subnetIds, securityGroupId, instanceClass, storageGiB, backupRetentionDays, protectData, availabilityZone, tags } = { tags: {}, ...args };
         const parent = { parent: this };
         if (subnetIds.length < 2) throw new Error("Database: RDS needs subnets in two availability zones");
 
@@ -77,6 +79,7 @@ export class Database extends pulumi.ComponentResource {
             // Single-AZ: a standby doubles the instance price; automated backups, point-in-time
             // recovery and the snapshot before each schema upgrade are the recovery path.
             multiAz: false,
+            availabilityZone,
             backupRetentionPeriod: backupRetentionDays,
             // Before the volume tier's snapshot hour (03:00 UTC), outside European working hours.
             backupWindow: "01:30-02:00",

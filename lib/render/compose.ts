@@ -3,6 +3,7 @@
 import { stringify } from "yaml";
 import { ContainerInput, ContainerSpec, HealthCheck, mlflowContainer, nginxContainer } from "./containers";
 import { DATA, HOST, MLFLOW, NGINX } from "./layout";
+import { ExternalStores, onExternalStores, RDS_CA_FILE } from "./stores";
 
 const composeHealthcheck = (check: HealthCheck) => ({
     test: check.test,
@@ -20,14 +21,23 @@ const service = (spec: ContainerSpec) => ({
     restart: "unless-stopped",
 });
 
-export function renderCompose(input: ContainerInput): string {
+/**
+ * With `stores` (a stateless host), MLflow uses PostgreSQL and S3 and keeps nothing on the data
+ * volume: it gets the RDS CA bundle and the password file read-only instead of the volume, and
+ * nginx passes artifact downloads on to MLflow instead of reading a store it cannot see.
+ */
+export function renderCompose(input: ContainerInput, stores?: ExternalStores): string {
+    const onVolume = mlflowContainer(input);
+    const mlflow = stores ? onExternalStores(onVolume, input.mlflowVersion, stores) : onVolume;
     const compose = {
         name: "mlflow",
         services: {
             [MLFLOW.service]: {
-                ...service(mlflowContainer(input)),
+                ...service(stores ? { ...mlflow, environment: { ...mlflow.environment, PGPASSFILE: MLFLOW.pgpassFile } } : mlflow),
                 expose: [String(MLFLOW.port)],
-                volumes: [`${DATA.mlflow}:${MLFLOW.dataDir}`],
+                volumes: stores
+                    ? [`${HOST.rdsCaBundle}:${RDS_CA_FILE}:ro`, `${HOST.pgpassFile}:${MLFLOW.pgpassFile}:ro`]
+                    : [`${DATA.mlflow}:${MLFLOW.dataDir}`],
                 networks: ["backend"],
             },
             nginx: {
@@ -38,7 +48,7 @@ export function renderCompose(input: ContainerInput): string {
                     `${HOST.htpasswd}:${NGINX.htpasswd}:ro`,
                     `${HOST.activeTlsDir}:${NGINX.tlsDir}:ro`,
                     `${DATA.acmeWebroot}:${NGINX.acmeWebroot}:ro`,
-                    `${DATA.artifacts}:${NGINX.artifactsDir}:ro`,
+                    ...(stores ? [] : [`${DATA.artifacts}:${NGINX.artifactsDir}:ro`]),
                 ],
                 depends_on: { [MLFLOW.service]: { condition: "service_healthy" } },
                 networks: ["backend"],

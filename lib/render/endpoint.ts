@@ -37,8 +37,11 @@ export function containerInput(settings: Settings, endpoint: Endpoint): Containe
     };
 }
 
-/** nginx.conf for `endpoint`; `maxUploadSize` is client_max_body_size in nginx syntax. */
-export function renderProxyConf(endpoint: Endpoint, maxUploadSize: string): string {
+/**
+ * nginx.conf for `endpoint`; `maxUploadSize` is client_max_body_size in nginx syntax;
+ * `artifactsOnDisk`: the artifact store is the data volume's directory (not an S3 bucket).
+ */
+export function renderProxyConf(endpoint: Endpoint, maxUploadSize: string, artifactsOnDisk: boolean): string {
     return renderNginxConf({
         serverNames: endpoint.names,
         httpsPort: endpoint.httpsPort,
@@ -46,5 +49,6 @@ export function renderProxyConf(endpoint: Endpoint, maxUploadSize: string): stri
         // Docker's embedded DNS, on the host's compose network and on the local target's network alike.
         resolver: "127.0.0.11",
         strictTransportSecurity: endpoint.strictTransportSecurity,
+        artifactsOnDisk,
     });
 }

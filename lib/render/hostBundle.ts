@@ -11,6 +11,7 @@ import { renderCompose } from "./compose";
 import { containerInput, Endpoint, renderProxyConf } from "./endpoint";
 import { DATA, HOST, MLFLOW, NGINX, SQLITE_FILE } from "./layout";
 import { BACKUP_TIME_UTC, DISK_WARN_PERCENT, METRIC_NAMESPACE } from "./schedule";
+import { backendStoreUri, ExternalStores, pgpassLine } from "./stores";
 
 /** What only a deployment knows; `npm run render` supplies sample values. */
 export interface HostFacts {
@@ -26,11 +27,23 @@ export interface HostFacts {
     caCertPem: string;
     /** Server certificate followed by the CA certificate. */
     fallbackChainPem: string;
+    /** A stateless host's stores (backendStore rds, artifactStore s3); without them MLflow keeps everything on the data volume. */
+    stores?: HostStores;
+}
+
+/** RDS and S3 as a stateless host sees them. */
+export interface HostStores extends ExternalStores {
+    /** The Secrets Manager secret RDS keeps the database's password in ({"username", "password"}). */
+    databaseSecretArn: string;
+    /** The RDS instance: the host snapshots it before a schema upgrade. */
+    databaseIdentifier: string;
 }
 
 export interface HostSecrets {
     htpasswd: string;
     tlsKeyPem: string;
+    /** A stateless host's database password (what RDS's secret holds). */
+    databasePassword?: string;
 }
 
 export interface HostFile {
@@ -39,9 +52,9 @@ export interface HostFile {
     content: string;
     /** Octal permission bits, e.g. "0644". */
     mode: string;
-    /** "user-data": written by cloud-init; "ssm": fetched at boot by mlflow-fetch-secrets. */
-    delivery: "user-data" | "ssm";
-    /** For "ssm": the parameter the content comes from. */
+    /** "user-data": written by cloud-init; "ssm" and "secrets-manager": fetched at boot by mlflow-fetch-secrets. */
+    delivery: "user-data" | "ssm" | "secrets-manager";
+    /** For "ssm": the parameter the content comes from; for "secrets-manager", the secret. */
     parameter?: string;
 }
 
@@ -68,18 +81,25 @@ export const HOST_PACKAGES = {
     "python3-certbot-dns-route53": "4.0.0-1*",
 } as const;
 
-const HOST_SCRIPTS = ["mlflow-prepare-data", "mlflow-fetch-secrets", "mlflow-certificate", "mlflow-db-upgrade", "mlflow-backup", "mlflow-monitor"];
+const HOST_SCRIPTS = ["mlflow-prepare-data", "mlflow-fetch-secrets", "mlflow-certificate", "mlflow-db-upgrade", "mlflow-monitor"];
 const SYSTEMD_UNITS = [
     "mlflow.service",
     "mlflow-certificate.service", "mlflow-certificate.timer",
-    "mlflow-backup.service", "mlflow-backup.timer",
     "mlflow-monitor.service", "mlflow-monitor.timer",
     "docker.service.d/mlflow-data-volume.conf",
 ];
+/**
+ * The consistent copy of the SQLite database before the daily snapshot; a stateless host has no
+ * database file (RDS backs up its own).
+ */
+const SQLITE_BACKUP = { script: "mlflow-backup", units: ["mlflow-backup.service", "mlflow-backup.timer"] } as const;
 /** Rendered from BACKUP_TIME_UTC, which the snapshot time must follow, instead of shipped in host/. */
 const BACKUP_SCHEDULE_DROP_IN = "mlflow-backup.timer.d/schedule.conf";
+
 /** Started at first boot; the services they trigger follow. */
-export const ENABLED_UNITS = ["mlflow.service", "mlflow-certificate.timer", "mlflow-backup.timer", "mlflow-monitor.timer"];
+export function enabledUnits(facts: Pick<HostFacts, "stores">): string[] {
+    return ["mlflow.service", "mlflow-certificate.timer", ...(facts.stores ? [] : ["mlflow-backup.timer"]), "mlflow-monitor.timer"];
+}
 
 /** The host scripts and units ship as files in host/, so shellcheck and systemd-analyze read them as they are. */
 export const HOST_SOURCE_DIR = path.join(projectRoot(), "host");
@@ -117,10 +137,27 @@ export function renderHostEnv(settings: Settings, facts: HostFacts): string {
         ACME_EMAIL: settings.acmeEmail ?? "",
         MLFLOW_VERSION: settings.mlflowVersion,
         MLFLOW_DATA_DIR: DATA.mlflow,
-        MLFLOW_CONTAINER_DB_URI: `sqlite:///${MLFLOW.dataDir}/${SQLITE_FILE}`,
         BACKUP_DIR: DATA.backups,
+        ...storeSettings(facts.stores),
     };
     return Object.entries(values).map(([key, value]) => `${key}=${shellQuote(value)}`).join("\n") + "\n";
+}
+
+/** Where the database is, for mlflow-db-upgrade and (a stateless host's) mlflow-fetch-secrets. */
+function storeSettings(stores: HostStores | undefined): Record<string, string> {
+    if (!stores) return { BACKEND_STORE: "sqlite", MLFLOW_CONTAINER_DB_URI: `sqlite:///${MLFLOW.dataDir}/${SQLITE_FILE}` };
+    const db = stores.database;
+    return {
+        BACKEND_STORE: "rds",
+        MLFLOW_CONTAINER_DB_URI: backendStoreUri(db),
+        DATABASE_HOST: db.host,
+        DATABASE_PORT: String(db.port),
+        DATABASE_NAME: db.database,
+        DATABASE_USER: db.user,
+        DATABASE_SECRET_ARN: stores.databaseSecretArn,
+        DATABASE_IDENTIFIER: stores.databaseIdentifier,
+        PGPASS_FILE: HOST.pgpassFile,
+    };
 }
 
 /** The backup timer's schedule: daily at BACKUP_TIME_UTC. */
@@ -137,27 +174,45 @@ export function hostFiles(settings: Settings, facts: HostFacts): HostFile[] {
     const endpoint = facts.endpoint;
     const file = (filePath: string, content: string, mode = "0644"): HostFile =>
         ({ path: filePath, content, mode, delivery: "user-data" });
+    const stores = facts.stores;
     return [
         file(HOST.hostEnv, renderHostEnv(settings, facts)),
-        file(HOST.composeFile, renderCompose(containerInput(settings, endpoint))),
-        file(HOST.nginxConf, renderProxyConf(endpoint, settings.maxUploadSize)),
+        file(HOST.composeFile, renderCompose(containerInput(settings, endpoint), stores)),
+        file(HOST.nginxConf, renderProxyConf(endpoint, settings.maxUploadSize, stores === undefined)),
         file(HOST.caCert, facts.caCertPem),
         file(HOST.fallbackCert, facts.fallbackChainPem),
+        ...(stores ? [file(HOST.rdsCaBundle, stores.database.caBundlePem)] : []),
         file(HOST.dockerDaemonConfig, JSON.stringify({
             "log-driver": "local",
             "log-opts": { "max-size": "20m", "max-file": "5" },
         }, null, 2) + "\n"),
         ...HOST_SCRIPTS.map(name => file(`${HOST.scriptDir}/${name}`, hostSource(name), "0755")),
         ...SYSTEMD_UNITS.map(name => file(`${HOST.systemdDir}/${name}`, hostSource(name))),
-        file(`${HOST.systemdDir}/${BACKUP_SCHEDULE_DROP_IN}`, renderBackupSchedule()),
+        ...(stores ? [] : [
+            file(`${HOST.scriptDir}/${SQLITE_BACKUP.script}`, hostSource(SQLITE_BACKUP.script), "0755"),
+            ...SQLITE_BACKUP.units.map(name => file(`${HOST.systemdDir}/${name}`, hostSource(name))),
+            file(`${HOST.systemdDir}/${BACKUP_SCHEDULE_DROP_IN}`, renderBackupSchedule()),
+        ]),
     ];
 }
 
-/** Files fetched from SSM Parameter Store at boot; their contents never enter user data. */
-export function secretFiles(facts: Pick<HostFacts, "htpasswdParameter" | "tlsKeyParameter">, secrets: HostSecrets): HostFile[] {
+/**
+ * Files fetched at boot, from SSM Parameter Store (and a stateless host's password file, from the
+ * secret RDS keeps); their contents never enter user data.
+ */
+export function secretFiles(facts: Pick<HostFacts, "htpasswdParameter" | "tlsKeyParameter" | "stores">, secrets: HostSecrets): HostFile[] {
+    const stores = facts.stores;
+    if (stores && secrets.databasePassword === undefined) throw new Error("a stateless host's secret files need the database password");
     return [
         { path: HOST.htpasswd, content: secrets.htpasswd, mode: "0640", delivery: "ssm", parameter: facts.htpasswdParameter },
         { path: HOST.fallbackKey, content: secrets.tlsKeyPem, mode: "0600", delivery: "ssm", parameter: facts.tlsKeyParameter },
+        ...(stores ? [{
+            path: HOST.pgpassFile,
+            content: pgpassLine(stores.database, secrets.databasePassword!),
+            mode: "0600",
+            delivery: "secrets-manager" as const,
+            parameter: stores.databaseSecretArn,
+        }] : []),
     ];
 }
 
@@ -191,7 +246,7 @@ export function renderCloudConfig(settings: Settings, facts: HostFacts): string 
         packages: hostPackages(settings),
         runcmd: [
             ["systemctl", "daemon-reload"],
-            ["systemctl", "enable", "--now", ...ENABLED_UNITS],
+            ["systemctl", "enable", "--now", ...enabledUnits(facts)],
         ],
     };
     return `#cloud-config\n${stringify(config, { lineWidth: 0 })}`;

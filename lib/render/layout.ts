@@ -24,6 +24,10 @@ export const HOST = {
     secretsDir: "/etc/mlflow/secrets",
     htpasswd: "/etc/mlflow/secrets/htpasswd",
     fallbackKey: "/etc/mlflow/secrets/fallback-privkey.pem",
+    /** A stateless host's database password, as libpq reads it (fetched at boot from Secrets Manager). */
+    pgpassFile: "/etc/mlflow/secrets/pgpass",
+    /** The RDS CA bundle a stateless host's MLflow verifies the database against. */
+    rdsCaBundle: "/etc/mlflow/tls/rds-ca.pem",
     dockerDaemonConfig: "/etc/docker/daemon.json",
     scriptDir: "/usr/local/sbin",
     systemdDir: "/etc/systemd/system",
@@ -66,4 +70,6 @@ export const MLFLOW = {
     port: 5000,
     dataDir: "/mlflow",
     artifactsDir: `/mlflow/${ARTIFACT_STORE}`,
+    /** A stateless host's password file (PGPASSFILE), mounted read-only. */
+    pgpassFile: "/run/secrets/pgpass",
 } as const;

@@ -17,6 +17,11 @@ export interface NginxInput {
      * it would force https onto every other local development server for two years.
      */
     strictTransportSecurity: boolean;
+    /**
+     * MLflow's artifact store is a directory nginx can read (the data volume), so nginx serves
+     * downloads itself (artifactDownloads). False when the store is an S3 bucket: MLflow serves them.
+     */
+    artifactsOnDisk: boolean;
 }
 
 const indent = (text: string, depth = 1) =>
@@ -254,6 +259,48 @@ export function artifactDownloads(input: NginxInput): string {
     ].join("\n");
 }
 
+/** MLflow's API prefixes: the REST API and the UI's twin of it. */
+const API_PREFIXES = ["/api", "/ajax-api"] as const;
+
+/** The server-info flags with which MLflow offers clients presigned URLs of its bucket. */
+const PRESIGNED_URL_FLAGS = ["multipart_uploads_enabled", "multipart_downloads_enabled"] as const;
+
+/** Where MLflow hands out presigned URLs of its artifact bucket (under each API prefix). */
+const PRESIGNED_URL_PATHS = ["/2.0/mlflow-artifacts/presigned/", "/2.0/mlflow-artifacts/mpu/", "/2.0/mlflow/artifacts/presigned-"] as const;
+
+const PRESIGNED_URL_REFUSAL = JSON.stringify({
+    error_code: "PERMISSION_DENIED",
+    message: "This server passes artifacts through itself; it hands out no presigned URLs of its bucket.",
+});
+
+/**
+ * With an S3 artifact store, MLflow (3.17) tells clients in /api/3.0/mlflow/server-info that it
+ * supports multipart transfers, and its client then moves every download, and uploads from
+ * 500 MiB, straight between itself and the bucket through presigned URLs (seen with the real
+ * client, test/stateless-host.e2e). A client would then need a way to S3 besides the server's
+ * URL, and each presigned URL lets whoever holds it read or write that object, from anywhere,
+ * without the password, until it expires. Here artifacts pass through nginx and MLflow like
+ * every other request, behind allowedCidrs and basic auth: server-info says no (MLflow has no
+ * setting for it; its answer is rewritten), and the endpoints that would sign a URL are refused.
+ */
+export function artifactsThroughServer(): string {
+    const serverInfo = (prefix: string) => block(`location = ${prefix}/3.0/mlflow/server-info`,
+        // sub_filter reads only uncompressed answers, and MLflow compresses none. (A proxy_set_header
+        // here would drop every one proxyToMlflow sets, the Host MLflow checks among them.)
+        "sub_filter_types application/json;",
+        "sub_filter_once off;",
+        // Both of JSON's spacings: FastAPI's compact answer and Flask's.
+        ...PRESIGNED_URL_FLAGS.flatMap(flag => [`'"${flag}":true' '"${flag}":false'`, `'"${flag}": true' '"${flag}": false'`].map(pair => `sub_filter ${pair};`)),
+        "proxy_pass http://mlflow;");
+    const refused = (prefix: string, path: string) => block(`location ^~ ${prefix}${path}`,
+        "default_type application/json;",
+        `return 403 '${PRESIGNED_URL_REFUSAL}';`);
+    return [
+        ...API_PREFIXES.map(serverInfo),
+        ...API_PREFIXES.flatMap(prefix => PRESIGNED_URL_PATHS.map(path => refused(prefix, path))),
+    ].join("\n");
+}
+
 /**
  * MLflow's AI Gateway answers streaming requests with server-sent events (text/event-stream)
  * and, unlike its assistant, sends no `X-Accel-Buffering: no`: with buffering on, nginx would
@@ -278,7 +325,7 @@ export function staticFiles(): string {
         "proxy_pass http://mlflow;");
 }
 
-/** Port 443: HSTS, basic auth on everything but /health, artifact downloads from disk, compressed UI files, and MLflow behind it. */
+/** Port 443: HSTS, basic auth on everything but /health, artifact downloads from disk (or, from a bucket, through MLflow), compressed UI files, and MLflow behind it. */
 export function httpsServer(input: NginxInput): string {
     return block("server",
         "listen 443 ssl;",
@@ -290,7 +337,7 @@ export function httpsServer(input: NginxInput): string {
         "error_page 401 = @auth_failed;",
         "",
         block("location = /health", "auth_basic off;", "proxy_pass http://mlflow;"),
-        artifactDownloads(input),
+        input.artifactsOnDisk ? artifactDownloads(input) : artifactsThroughServer(),
         gatewayStreams(),
         staticFiles(),
         block("location /", "proxy_pass http://mlflow;"),

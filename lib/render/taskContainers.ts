@@ -3,40 +3,17 @@
 // compose file (containers.ts) and change only what a Fargate task needs: the -full image (boto3
 // and psycopg2), PostgreSQL and S3 instead of the data volume, MLflow on loopback, files that
 // arrive through the environment (a task has no host directory to mount).
-import { ContainerInput, HealthCheck, mlflowContainer, mlflowImage, nginxContainer, SQLITE_STORE_ENVIRONMENT } from "./containers";
+import { ContainerInput, HealthCheck, mlflowContainer, nginxContainer } from "./containers";
+import { backendStoreUri, ExternalStores, mlflowFullImage, onExternalStores, PostgresConnection, RDS_CA_FILE, withOption } from "./stores";
 import { DATA, HOST, NGINX, SQLITE_FILE } from "./layout";
 
 /** The port nginx listens on inside the task; the load balancer's target group sends requests there. */
 export const TASK_LISTEN_PORT = 80;
 
-/**
- * Artifacts live under this key prefix of the bucket, as they live under artifacts/ of the data
- * volume: a migration from a host copies the directory's tree to the prefix unchanged, and every
- * mlflow-artifacts:/ URI in the database keeps pointing at the same object.
- */
-export const S3_ARTIFACT_PREFIX = "artifacts";
-
-export const artifactsDestination = (bucket: string) => `s3://${bucket}/${S3_ARTIFACT_PREFIX}`;
-
 export const CONTAINER_NAMES = { nginx: "nginx", mlflow: "mlflow", schemaUpgrade: "mlflow-schema-upgrade", migration: "mlflow-migrate-store" } as const;
 
 /** The task volume of the migration: an EBS volume created from the host's data snapshot at launch. */
 export const HOST_DATA_VOLUME = "host-data";
-
-/** boto3 (S3) and psycopg2 (PostgreSQL) are only in MLflow's -full image. */
-export const mlflowFullImage = (version: string) => `${mlflowImage(version)}-full`;
-
-/** Where the RDS CA bundle is written inside a task before MLflow starts. */
-const RDS_CA_FILE = "/tmp/rds-ca.pem";
-
-export interface PostgresConnection {
-    host: string;
-    port: number;
-    database: string;
-    user: string;
-    /** The CA certificates the server's certificate must chain to (rdsCa.ts). */
-    caBundlePem: string;
-}
 
 export interface TaskContainersInput {
     /** Versions, and the names and origins MLflow must accept (as for the host). */
@@ -71,25 +48,7 @@ export interface EcsContainerDefinition {
     logConfiguration: { logDriver: "awslogs"; options: Record<string, string> };
 }
 
-/**
- * libpq reads the password from PGPASSWORD (a container secret), so the URI carries none: nothing
- * to URL-encode, and MLflow's and alembic's logs of the URI show no secret. verify-full checks
- * the chain against the RDS CAs and the host name against the certificate. The driver is named:
- * SQLAlchemy 2.1 takes a bare postgresql:// to mean psycopg 3, which the image need not have;
- * psycopg2 is what the -full image and the tests' environment carry, and what MLflow's job lock
- * manager supports.
- */
-export const backendStoreUri = (db: PostgresConnection) =>
-    `postgresql+psycopg2://${db.user}@${db.host}:${db.port}/${db.database}?sslmode=verify-full&sslrootcert=${RDS_CA_FILE}`;
-
 const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
-
-/** A command's option value replaced; a renamed option in containers.ts fails here instead of being silently kept. */
-function withOption(command: string[], option: string, value: string): string[] {
-    const index = command.indexOf(option);
-    if (index < 0 || index === command.length - 1) throw new Error(`the MLflow command has no ${option} <value> to replace`);
-    return [...command.slice(0, index + 1), value, ...command.slice(index + 2)];
-}
 
 const seconds = (duration: string) => {
     const match = /^(\d+)s$/.exec(duration);
@@ -123,27 +82,21 @@ function databaseAccess(input: TaskContainersInput, extra: Record<string, string
     };
 }
 
-/** The server's environment for PostgreSQL: what only the SQLite store needs left out. */
-const withoutSqliteStore = (values: Record<string, string>) =>
-    Object.fromEntries(Object.entries(values).filter(([name]) => !(name in SQLITE_STORE_ENVIRONMENT)));
-
 /**
  * MLflow listens on the task's loopback only: nginx, in the same network namespace, is its one
  * client, whatever a security group says.
  */
 export function mlflowTaskContainer(input: TaskContainersInput): EcsContainerDefinition {
-    const spec = mlflowContainer(input.container);
-    let command = withOption(spec.command ?? [], "--host", "127.0.0.1");
-    command = withOption(command, "--backend-store-uri", backendStoreUri(input.database));
-    command = withOption(command, "--artifacts-destination", input.artifactsDestination);
+    const stores: ExternalStores = { database: input.database, artifactsDestination: input.artifactsDestination, region: input.region };
+    const spec = onExternalStores(mlflowContainer(input.container), input.container.mlflowVersion, stores);
+    const command = withOption(spec.command ?? [], "--host", "127.0.0.1");
     return {
         name: CONTAINER_NAMES.mlflow,
-        image: mlflowFullImage(input.container.mlflowVersion),
+        image: spec.image,
         essential: true,
         entryPoint: ["/bin/sh", "-c"],
         command: [withCaBundle(command)],
-        // boto3 finds the task role's credentials itself; the region it needs to be told.
-        ...databaseAccess(input, { ...withoutSqliteStore(spec.environment), AWS_DEFAULT_REGION: input.region }),
+        ...databaseAccess(input, spec.environment),
         healthCheck: ecsHealthCheck(spec.healthcheck),
         // ECS Exec's agent runs inside the container; an init process reaps what it leaves behind.
         linuxParameters: { initProcessEnabled: true },

@@ -3,7 +3,7 @@
 // terminates TLS. What differs is only what the place demands: plain HTTP from the load
 // balancer, MLflow on the task's loopback, the client's address taken from the balancer's
 // X-Forwarded-For, and no artifact downloads from disk (the store is S3; MLflow proxies it).
-import { authFailureLocation, authFailureZone, basicAuth, gatewayStreams, httpBasics, mainContext, NginxInput, proxyToMlflow, securityHeaders, staticFiles } from "./nginx";
+import { artifactsThroughServer, authFailureLocation, authFailureZone, basicAuth, gatewayStreams, httpBasics, mainContext, NginxInput, proxyToMlflow, securityHeaders, staticFiles } from "./nginx";
 import { MLFLOW } from "./layout";
 
 export interface TaskNginxInput {
@@ -31,6 +31,7 @@ const hostPieceInput = (input: TaskNginxInput): NginxInput => ({
     maxUploadSize: input.maxUploadSize,
     resolver: "",
     strictTransportSecurity: true,
+    artifactsOnDisk: false,
 });
 
 const indent = (text: string) => text.split("\n").map(line => (line ? `    ${line}` : line)).join("\n");
@@ -79,7 +80,7 @@ export function defaultTaskServer(input: TaskNginxInput): string {
         block("location /", "return 444;"));
 }
 
-/** Basic auth on everything but /health; everything goes to MLflow, artifact downloads included; AI Gateway streams unbuffered, the UI's files compressed, as on the host. */
+/** Basic auth on everything but /health; everything goes to MLflow, artifact downloads included (no presigned URLs of the bucket); AI Gateway streams unbuffered, the UI's files compressed, as on the host. */
 export function taskServer(input: TaskNginxInput): string {
     return block("server",
         `listen ${input.listenPort};`,
@@ -90,6 +91,7 @@ export function taskServer(input: TaskNginxInput): string {
         "error_page 401 = @auth_failed;",
         "",
         block("location = /health", "auth_basic off;", "proxy_pass http://mlflow;"),
+        artifactsThroughServer(),
         gatewayStreams(),
         staticFiles(),
         block("location /", "proxy_pass http://mlflow;"),

@@ -5,6 +5,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import * as os from "os";
 import * as path from "path";
 import { projectRoot } from "../../lib/projectRoot";
+import { shellQuote } from "../../harness/namespace";
 
 /** The scripts under test; MLFLOW_TEST_HOST_DIR points elsewhere, e.g. at an older version to see a test fail. */
 export const HOST_DIR = process.env.MLFLOW_TEST_HOST_DIR ?? path.join(projectRoot(), "host");
@@ -113,9 +114,7 @@ export class Sandbox {
     }
 }
 
-export function quote(value: string): string {
-    return `'${value.replace(/'/g, `'\\''`)}'`;
-}
+export const quote = shellQuote;
 
 /** Runs host/<script> with the given environment and arguments. */
 export function runHostScript(script: string, env: NodeJS.ProcessEnv, args: string[] = [], timeoutMs = 20_000): RunResult {

@@ -4,6 +4,7 @@ import { spawnSync } from "child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "fs";
 import * as os from "os";
 import * as path from "path";
+import { RawConfig } from "../../lib/settings";
 import { readSampleValues, render, SampleValues } from "../../scripts/render";
 
 export interface RenderedFile {
@@ -58,12 +59,17 @@ export function readEnvFileWithBash(file: string): Record<string, string> {
     return values;
 }
 
-export function renderedStack(stack: string): RenderedStack {
-    const cached = cache.get(stack);
+/** The settings that make a stack's host stateless (its stores RDS and S3), for renderedStack's `overrides`. */
+export const STATELESS_HOST: RawConfig = { backendStore: "rds", artifactStore: "s3" };
+
+/** A shipped stack file rendered, with `overrides` on top of its settings. */
+export function renderedStack(stack: string, overrides: RawConfig = {}): RenderedStack {
+    const key = `${stack} ${JSON.stringify(overrides)}`;
+    const cached = cache.get(key);
     if (cached) return cached;
     const dir = mkdtempSync(path.join(os.tmpdir(), `mlflow-rendered-${stack}-`));
     dirs.push(dir);
-    render({ stack, out: dir });
+    render({ stack, out: dir, overrides });
     const filesDir = path.join(dir, "files");
     const files = new Map<string, RenderedFile>();
     for (const localPath of walk(filesDir)) {
@@ -86,6 +92,6 @@ export function renderedStack(stack: string): RenderedStack {
         local,
         text: (hostPath: string) => readFileSync(local(hostPath), "utf8"),
     };
-    cache.set(stack, rendered);
+    cache.set(key, rendered);
     return rendered;
 }
