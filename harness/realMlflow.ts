@@ -69,6 +69,13 @@ function volumeMounts(service: Required<ComposeService>, hostPaths: Record<strin
     });
 }
 
+/** Mounts with the longest container path first: the most specific one decides where a path goes. */
+const mostSpecificFirst = (mounts: [string, string][]) => [...mounts].sort((a, b) => b[0].length - a[0].length);
+
+/** The service's environment with container paths made local. */
+const localEnvironment = (service: Required<ComposeService>, toLocal: (value: string) => string) =>
+    Object.fromEntries(Object.entries(service.environment).map(([key, value]) => [key, toLocal(String(value))]));
+
 /**
  * A container path inside a value (an argument, sqlite:////mlflow/mlflow.db, a URI's
  * sslrootcert=/tmp/rds-ca.pem) -> the local one, the most specific mount first, in one pass (a
@@ -76,7 +83,7 @@ function volumeMounts(service: Required<ComposeService>, hostPaths: Record<strin
  */
 function containerPathsMapper(mounts: [string, string][]): (value: string) => string {
     if (mounts.length === 0) return value => value;
-    const byLength = [...mounts].sort((a, b) => b[0].length - a[0].length);
+    const byLength = mostSpecificFirst(mounts);
     const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     const pattern = new RegExp(`(?<![\\w.-])(${byLength.map(([containerPath]) => escape(containerPath)).join("|")})(?=/|$|&)`, "g");
     const local = new Map(byLength);
@@ -94,9 +101,9 @@ export function composeRunStandIn(options: { composeFile: string; hostComposeFil
     const service = mlflowService(options.composeFile);
     const mounts = volumeMounts(service, options.hostPaths);
     const toLocal = containerPathsMapper(mounts);
-    const env = { ...Object.fromEntries(Object.entries(service.environment).map(([key, value]) => [key, toLocal(String(value))])), ...options.env };
+    const env = { ...localEnvironment(service, toLocal), ...options.env };
     const expected = ["compose", "-f", options.hostComposeFile, "run", "--rm", "--no-deps", "--entrypoint", "mlflow", MLFLOW.service];
-    const byLength = [...mounts].sort((a, b) => b[0].length - a[0].length);
+    const byLength = mostSpecificFirst(mounts);
     return [
         `expected=(${expected.map(shellQuote).join(" ")})`,
         `[ "\${*:1:${expected.length}}" = "\${expected[*]}" ] || { echo "docker stand-in: unexpected call: $*" >&2; exit 97; }`,
@@ -152,7 +159,7 @@ export class RealMlflow {
             PATH: `${path.join(pythonEnvDir(options.pythonEnv ?? "mlflow"), "bin")}:/usr/local/bin:/usr/bin:/bin`,
             HOME: options.homeDir,
             TMPDIR: options.tmpDir,
-            ...Object.fromEntries(Object.entries(service.environment).map(([key, value]) => [key, toLocal(String(value))])),
+            ...localEnvironment(service, toLocal),
             ...options.env,
         };
         const command = [pythonEnvBin(options.pythonEnv ?? "mlflow", "mlflow"), ...args.map(toLocal)];

@@ -30,6 +30,7 @@ export interface OneOffTask {
     /** Another container of the MLflow image (a one-off task's), with local directories for its task volumes. */
     runContainer(definition: EcsContainerDefinition, volumes: Record<string, string>): Promise<RunResult>;
     postgres: Postgres;
+    s3: S3Endpoint;
 }
 
 export interface ScaledStackOptions {
@@ -142,6 +143,7 @@ export class ScaledStack {
                     return run(command[0], command.slice(1), { env, cwd: tmp, timeoutMs: 600_000 });
                 },
                 postgres,
+                s3,
             });
         }
         const mlflow = await RealMlflow.launch({ ...asContainer(mlflowDefinition), cwd: tmp, address: "127.0.0.1" });

@@ -33,10 +33,18 @@ export interface TaskState {
 /** What the steps need from AWS; the Lambda maps each to one SDK call. */
 export interface SchemaUpgradeAws {
     dbInstanceStatus(dbInstanceIdentifier: string): Promise<string>;
+    /** The instance's tags (where a finished migration leaves its mark). */
+    dbInstanceTags(dbInstanceIdentifier: string): Promise<Record<string, string>>;
+    tagDbInstance(dbInstanceIdentifier: string, key: string, value: string): Promise<void>;
     createSnapshot(dbInstanceIdentifier: string, snapshotIdentifier: string): Promise<void>;
     snapshotStatus(snapshotIdentifier: string): Promise<string>;
-    runTask(event: SchemaUpgradeEvent): Promise<{ taskArn?: string; failure?: string }>;
-    describeTask(cluster: string, taskArn: string): Promise<TaskState>;
+    runTask(event: SchemaUpgradeEvent, startedBy: string): Promise<{ taskArn?: string; failure?: string }>;
+    /** Tasks of the cluster started with this startedBy that are running or stopped within about an hour (ListTasks). */
+    findTasks(cluster: string, startedBy: string): Promise<string[]>;
+    /** The task, or undefined while ECS does not know it yet (DescribeTasks answers MISSING right after RunTask). */
+    describeTask(cluster: string, taskArn: string): Promise<TaskState | undefined>;
+    /** The last lines a container wrote to its log stream. */
+    logTail(logGroup: string, stream: string): Promise<string[]>;
     sleep(milliseconds: number): Promise<void>;
     now(): number;
 }
@@ -49,7 +57,27 @@ export const STEP_BUDGET_MS = 14 * 60 * 1000;
  * the code the Lambda runs (lambdaSource).
  */
 export async function schemaUpgradeStep(event: SchemaUpgradeEvent, aws: SchemaUpgradeAws, budgetMs: number): Promise<string> {
-    const deadline = aws.now() + budgetMs;
+    const started = aws.now();
+    const deadline = started + budgetMs;
+    // IAM is eventually consistent: a policy created seconds before this function may not be in
+    // force yet (AWS states no bound; it is usually seconds). Calls refused for want of a right
+    // are retried for two minutes, then the refusal stands.
+    const IAM_GRACE_MS = 2 * 60 * 1000;
+    // ECS is eventually consistent too: DescribeTasks right after RunTask may answer MISSING.
+    const MISSING_GRACE_MS = 2 * 60 * 1000;
+    // A finished migration leaves this tag on the database, its value the snapshot the data came from.
+    const MIGRATED_FROM_TAG = "mlflow-on-aws:migrated-from";
+    const call = async <T>(request: () => Promise<T>): Promise<T> => {
+        for (;;) {
+            try {
+                return await request();
+            } catch (error) {
+                const name = String((error as { name?: string }).name ?? "");
+                if (!/AccessDenied|NotAuthorized|Unauthorized/.test(name) || aws.now() - started > IAM_GRACE_MS) throw error;
+                await aws.sleep(5000);
+            }
+        }
+    };
     const waitFor = async (what: string, pollMs: number, check: () => Promise<boolean>) => {
         while (!(await check())) {
             if (aws.now() + pollMs > deadline) throw new Error(`gave up waiting for ${what} after ${Math.round(budgetMs / 60000)} minutes`);
@@ -60,58 +88,109 @@ export async function schemaUpgradeStep(event: SchemaUpgradeEvent, aws: SchemaUp
     if (event.step === "snapshot") {
         // A snapshot needs the instance available (not modifying, not in its own backup).
         await waitFor(`database ${event.dbInstanceIdentifier} to be available`, 15000,
-            async () => (await aws.dbInstanceStatus(event.dbInstanceIdentifier)) === "available");
+            async () => (await call(() => aws.dbInstanceStatus(event.dbInstanceIdentifier))) === "available");
         const stamp = new Date(aws.now()).toISOString().replace(/[-:]/g, "").replace(/\..*$/, "").replace("T", "-");
         const snapshot = `${event.dbInstanceIdentifier}-before-mlflow-${event.mlflowVersion.replace(/\./g, "-")}-${stamp}`.toLowerCase();
-        await aws.createSnapshot(event.dbInstanceIdentifier, snapshot);
+        await call(() => aws.createSnapshot(event.dbInstanceIdentifier, snapshot));
         await waitFor(`snapshot ${snapshot}`, 15000, async () => {
-            const status = await aws.snapshotStatus(snapshot);
+            const status = await call(() => aws.snapshotStatus(snapshot));
             if (status === "failed" || status === "deleted") throw new Error(`snapshot ${snapshot} ended ${status}; no upgrade was attempted`);
             return status === "available";
         });
         return snapshot;
     }
 
-    const work = event.step === "migrate"
-        ? { task: "migration", what: `the migration from the host's data snapshot ${event.hostData?.snapshotId}`, otherwise: "the service does not start" }
+    const migrate = event.step === "migrate";
+    const snapshotId = event.hostData?.snapshotId ?? "";
+    const work = migrate
+        ? { task: "migration", what: `the migration from the host's data snapshot ${snapshotId}`, otherwise: "the service does not start" }
         : { task: "schema upgrade", what: `mlflow db upgrade to ${event.mlflowVersion}`, otherwise: "the service keeps its release" };
-    const started = await aws.runTask(event);
-    if (!started.taskArn) throw new Error(`the ${work.task} task did not start: ${started.failure ?? "no reason given"}`);
-    const taskArn = started.taskArn;
+    // The migration is one task per snapshot, whichever `pulumi up` started it: a later run finds
+    // it by this mark (ListTasks' startedBy) instead of starting a second copy.
+    const startedBy = migrate ? `migrate-${snapshotId}` : event.container;
+    const outcome = (state: TaskState) => {
+        const container = state.containers.find(c => c.name === event.container);
+        return container?.exitCode === 0 ? "succeeded"
+            : container?.exitCode !== undefined ? `exited with ${container.exitCode}`
+            : `did not run (${container?.reason ?? state.stoppedReason ?? "no reason given"})`;
+    };
+    const succeeded = async (taskArn: string) => {
+        if (migrate) await call(() => aws.tagDbInstance(event.dbInstanceIdentifier, MIGRATED_FROM_TAG, snapshotId));
+        return `${work.what} succeeded (task ${taskArn})`;
+    };
+
+    let taskArn: string | undefined;
+    if (migrate) {
+        const tags = await call(() => aws.dbInstanceTags(event.dbInstanceIdentifier));
+        if (tags[MIGRATED_FROM_TAG] === snapshotId) return `${work.what} had already succeeded (tag ${MIGRATED_FROM_TAG} of ${event.dbInstanceIdentifier})`;
+        for (const found of await call(() => aws.findTasks(event.cluster, startedBy))) {
+            const state = await call(() => aws.describeTask(event.cluster, found));
+            if (state && state.lastStatus !== "STOPPED") taskArn = found;
+            // Finished while no `pulumi up` waited for it.
+            else if (state && outcome(state) === "succeeded") return succeeded(found);
+        }
+    }
+    if (!taskArn) {
+        const start = await call(() => aws.runTask(event, startedBy));
+        if (!start.taskArn) throw new Error(`the ${work.task} task did not start: ${start.failure ?? "no reason given"}`);
+        taskArn = start.taskArn;
+    }
+    const arn = taskArn;
+    const stream = `${event.container}/${event.container}/${arn.split("/").pop()}`;
     let state: TaskState | undefined;
-    await waitFor(`the ${work.task} task ${taskArn}`, 10000, async () => {
-        state = await aws.describeTask(event.cluster, taskArn);
-        return state.lastStatus === "STOPPED";
-    });
-    const container = state!.containers.find(c => c.name === event.container);
-    if (container?.exitCode === 0) return `${work.what} succeeded (task ${taskArn})`;
-    const why = container?.exitCode !== undefined ? `exited with ${container.exitCode}` : `did not run (${container?.reason ?? state!.stoppedReason ?? "no reason given"})`;
-    throw new Error(`${work.what} ${why}; ${work.otherwise}. Output: CloudWatch log group ${event.logGroup}, ` +
-        `stream ${event.container}/${event.container}/${taskArn.split("/").pop()}`);
+    const firstLook = aws.now();
+    for (;;) {
+        state = await call(() => aws.describeTask(event.cluster, arn));
+        if (!state && aws.now() - firstLook > MISSING_GRACE_MS) {
+            throw new Error(`ECS does not know the ${work.task} task ${arn} ${Math.round(MISSING_GRACE_MS / 60000)} minutes after starting it (MISSING); ${work.otherwise}`);
+        }
+        if (state?.lastStatus === "STOPPED") break;
+        if (aws.now() + 10000 > deadline) {
+            if (migrate) {
+                throw new Error(`${work.what} is still copying after ${Math.round((aws.now() - started) / 60000)} minutes in this run (task ${arn}). ` +
+                    `It goes on by itself; run \`pulumi up\` again to wait for it: that run follows the same task and starts no second copy. ` +
+                    `Progress: CloudWatch log group ${event.logGroup}, stream ${stream}`);
+            }
+            throw new Error(`gave up waiting for the ${work.task} task ${arn} after ${Math.round(budgetMs / 60000)} minutes`);
+        }
+        await aws.sleep(10000);
+    }
+    const result = outcome(state);
+    if (result === "succeeded") return succeeded(arn);
+    const tail = await aws.logTail(event.logGroup, stream).catch(() => [] as string[]);
+    throw new Error(`${work.what} ${result}; ${work.otherwise}.` + (tail.length > 0 ? ` Its last lines:\n${tail.join("\n")}\n` : " ") +
+        `Output: CloudWatch log group ${event.logGroup}, stream ${stream}`);
 }
 
 /** index.mjs of the Lambda function (Node.js 22, whose runtime includes the AWS SDK v3 clients). */
 export function lambdaSource(): string {
-    return `import { CreateDBSnapshotCommand, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient } from "@aws-sdk/client-rds";
-import { DescribeTasksCommand, ECSClient, RunTaskCommand } from "@aws-sdk/client-ecs";
+    return `import { AddTagsToResourceCommand, CreateDBSnapshotCommand, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient } from "@aws-sdk/client-rds";
+import { DescribeTasksCommand, ECSClient, ListTasksCommand, RunTaskCommand } from "@aws-sdk/client-ecs";
+import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 
 const rds = new RDSClient({});
 const ecs = new ECSClient({});
+const logs = new CloudWatchLogsClient({});
 const schemaUpgradeStep = ${schemaUpgradeStep.toString()};
+const dbInstance = async id => (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances[0];
 
 const aws = {
-    dbInstanceStatus: async id => (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances[0].DBInstanceStatus,
+    dbInstanceStatus: async id => (await dbInstance(id)).DBInstanceStatus,
+    dbInstanceTags: async id => Object.fromEntries(((await dbInstance(id)).TagList ?? []).map(tag => [tag.Key, tag.Value])),
+    tagDbInstance: async (id, key, value) => {
+        await rds.send(new AddTagsToResourceCommand({ ResourceName: (await dbInstance(id)).DBInstanceArn, Tags: [{ Key: key, Value: value }] }));
+    },
     createSnapshot: async (id, snapshot) => {
         await rds.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: id, DBSnapshotIdentifier: snapshot, Tags: [{ Key: "mlflow-on-aws:schema-upgrade", Value: "before" }] }));
     },
     snapshotStatus: async snapshot => (await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: snapshot }))).DBSnapshots[0].Status,
-    runTask: async event => {
+    runTask: async (event, startedBy) => {
         const answer = await ecs.send(new RunTaskCommand({
             cluster: event.cluster,
             taskDefinition: event.taskDefinition,
             launchType: "FARGATE",
             count: 1,
-            startedBy: event.container,
+            startedBy,
             networkConfiguration: { awsvpcConfiguration: { subnets: event.subnets, securityGroups: event.securityGroups, assignPublicIp: "ENABLED" } },
             volumeConfigurations: event.hostData ? [{
                 name: event.hostData.volumeName,
@@ -127,10 +206,20 @@ const aws = {
         }));
         return { taskArn: answer.tasks?.[0]?.taskArn, failure: (answer.failures ?? []).map(f => f.reason + (f.detail ? " (" + f.detail + ")" : "")).join("; ") };
     },
-    describeTask: async (cluster, taskArn) => {
-        const task = (await ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }))).tasks[0];
-        return { lastStatus: task.lastStatus, stoppedReason: task.stoppedReason, containers: task.containers.map(c => ({ name: c.name, exitCode: c.exitCode, reason: c.reason })) };
+    findTasks: async (cluster, startedBy) => {
+        const listed = [];
+        for (const desiredStatus of ["RUNNING", "STOPPED"]) {
+            listed.push(...((await ecs.send(new ListTasksCommand({ cluster, startedBy, desiredStatus }))).taskArns ?? []));
+        }
+        return listed;
     },
+    describeTask: async (cluster, taskArn) => {
+        const task = (await ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }))).tasks?.[0];
+        if (!task) return undefined;
+        return { lastStatus: task.lastStatus, stoppedReason: task.stoppedReason, containers: (task.containers ?? []).map(c => ({ name: c.name, exitCode: c.exitCode, reason: c.reason })) };
+    },
+    logTail: async (logGroupName, logStreamName) =>
+        ((await logs.send(new GetLogEventsCommand({ logGroupName, logStreamName, limit: 20, startFromHead: false }))).events ?? []).map(e => e.message),
     sleep: milliseconds => new Promise(resolve => setTimeout(resolve, milliseconds)),
     now: () => Date.now(),
 };

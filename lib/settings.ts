@@ -181,6 +181,19 @@ function range(from: number, to: number, step: number): number[] {
     return Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
 }
 
+/**
+ * Certificates name the domain in their common name: ACM's RequestCertificate takes a first name
+ * of at most 64 octets, and X.509 bounds a common name at 64 characters (RFC 5280, ub-common-name).
+ */
+export const DOMAIN_MAX = 64;
+
+/** EC2's default quota of inbound (and of outbound) rules per security group. */
+export const SECURITY_GROUP_RULES_PER_DIRECTION = 60;
+/** Ports the public security group (the host's, the load balancer's) opens to allowedCidrs: 80 for the ACME challenge and the redirect, 443 for everything else. */
+export const PUBLIC_PORTS = [80, 443] as const;
+/** Each allowed block is one rule per public port in one security group. */
+export const MAX_ALLOWED_CIDRS = Math.floor(SECURITY_GROUP_RULES_PER_DIRECTION / PUBLIC_PORTS.length);
+
 /** RDS keeps automated backups (and point-in-time recovery) for at most 35 days. */
 export const RDS_MAX_BACKUP_DAYS = 35;
 
@@ -280,7 +293,10 @@ export function validateSettings(raw: RawConfig): Settings {
     if (target !== "aws" && target !== "local") report("target", target, "accepted: aws or local");
 
     const domain = text("domain", FQDN, "accepted: a lower-case fully qualified domain name such as mlflow.example.com, or nothing");
-    const route53ZoneId = text("route53ZoneId", /^Z[A-Z0-9]{1,32}$/, "accepted: a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ, or nothing");
+    if (domain !== undefined && domain.length > DOMAIN_MAX) {
+        report("domain", domain, `accepted: at most ${DOMAIN_MAX} characters (it is the certificate's common name: ACM takes no longer first name, and X.509 bounds a common name at ${DOMAIN_MAX})`);
+    }
+    const route53ZoneId = text("route53ZoneId", /^Z[A-Z0-9]{1,31}$/, "accepted: a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ (at most 32 characters), or nothing");
     if (route53ZoneId !== undefined && domain === undefined) {
         report("route53ZoneId", route53ZoneId, "needs `domain`: the record it creates is for that name");
     }
@@ -303,7 +319,12 @@ export function validateSettings(raw: RawConfig): Settings {
     const allowedCidrs = stringList("allowedCidrs", DEFAULTS.allowedCidrs);
     if (allowedCidrs.length === 0) {
         report("allowedCidrs", allowedCidrs, "accepted: at least one CIDR block; nobody could reach an empty list");
+    } else if (allowedCidrs.length > MAX_ALLOWED_CIDRS) {
+        report("allowedCidrs", allowedCidrs,
+            `accepted: at most ${MAX_ALLOWED_CIDRS} blocks (each opens 80 and 443, and a security group takes ${SECURITY_GROUP_RULES_PER_DIRECTION} inbound rules by default); use a wider block or a prefix list`);
     }
+    const repeatedCidrs = allowedCidrs.filter((cidr, index) => allowedCidrs.indexOf(cidr) !== index);
+    if (repeatedCidrs.length > 0) report("allowedCidrs", repeatedCidrs, "accepted: each block once (EC2 refuses a rule that repeats another)");
     for (const cidr of allowedCidrs) {
         const problem = cidrProblem(cidr);
         if (problem) report("allowedCidrs", cidr, `${problem}`);

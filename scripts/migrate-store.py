@@ -13,13 +13,15 @@ honoured, as MLflow honours it). What it does, and refuses:
     on every start); the target gets the same schema (MLflow's own table creation and migrations);
   - the target must hold no data: an empty database, or one a fresh server has only initialised
     (the Default experiment, the default workspace); anything else is refused, nothing is changed;
-  - every table is copied in one transaction, in foreign-key order, integer key sequences moved past
-    the copied keys; then the row count of every table and the schema revision are compared, and a
-    difference rolls everything back;
-  - every file under the artifact directory is uploaded to the same relative key under the S3
+  - every file under the artifact directory is uploaded first, to the same relative key under the S3
     prefix (mlflow-artifacts:/ URIs name no location, so they keep resolving); a file already there
-    with the same size is skipped, so an interrupted run can be repeated; then every key and size
-    is compared.
+    with the same size is skipped, so a run that was killed (its database work never committed) is
+    taken up where it stopped; then every key and size is compared;
+  - then every table is copied in one transaction, in foreign-key order, integer key sequences moved
+    past the copied keys; the row count of every table and the schema revision are compared, and
+    only then is the transaction committed;
+  - any failure after the target was found empty rolls the database back and deletes what was
+    uploaded, so the target is left as empty as it was found, and the error says why.
 Prints one JSON line with the counts and exits 0 only if everything matched.
 """
 import argparse
@@ -129,7 +131,8 @@ def verify_tables(source, target, tables: list[sqlalchemy.Table]) -> None:
         raise MigrationError(f"schema revisions differ after the copy: source {revision(source)}, target {revision(target)}")
 
 
-def migrate_database(sqlite_path: Path, postgres_uri: str) -> dict:
+def open_stores(sqlite_path: Path, postgres_uri: str):
+    """The source at this release's schema revision, and the target with the same schema and no data."""
     if not sqlite_path.is_file():
         raise MigrationError(f"--sqlite {sqlite_path}: no such file")
     source_engine = sqlalchemy.create_engine(f"sqlite:///file:{sqlite_path}?mode=ro&uri=true")
@@ -141,43 +144,83 @@ def migrate_database(sqlite_path: Path, postgres_uri: str) -> dict:
                              "start the host once with the release the stack deploys (it migrates the database), then migrate")
     target_engine = sqlalchemy.create_engine(postgres_uri)
     prepare_target(target_engine, head)
+    with target_engine.connect() as target:
+        refuse_unless_empty(target, reflect(target).sorted_tables)
+    return source_engine, target_engine, head
+
+
+def migrate_database(source_engine, target_engine, head: str, before_commit) -> dict:
+    """Every table in one transaction, committed only after the copy and `before_commit` are verified."""
     with source_engine.connect() as source, target_engine.begin() as target:
         tables = [t for t in reflect(target).sorted_tables]
         refuse_unless_empty(target, tables)
         copied = copy_tables(source, target, tables)
         verify_tables(source, target, tables)
+        before_commit()
     return {"revision": head, "tables": len(copied), "rows": sum(copied.values()), "rows_per_table": {k: v for k, v in copied.items() if v}}
 
 
-def migrate_artifacts(directory: Path, destination: str) -> dict:
-    url = urlparse(destination)
-    if url.scheme != "s3" or not url.netloc:
-        raise MigrationError(f"--s3 {destination}: expected s3://<bucket>/<prefix>")
-    if not directory.is_dir():
-        raise MigrationError(f"--artifacts {directory}: no such directory")
-    bucket, prefix = url.netloc, url.path.strip("/")
-    s3 = boto3.client("s3", endpoint_url=os.environ.get("MLFLOW_S3_ENDPOINT_URL") or None)
-    key_of = lambda path: "/".join(filter(None, [prefix, path.relative_to(directory).as_posix()]))
-    local = {key_of(p): p.stat().st_size for p in sorted(directory.rglob("*")) if p.is_file()}
+class ArtifactStore:
+    """The artifact directory and its place in S3."""
 
-    def stored() -> dict[str, int]:
+    def __init__(self, directory: Path, destination: str):
+        url = urlparse(destination)
+        if url.scheme != "s3" or not url.netloc:
+            raise MigrationError(f"--s3 {destination}: expected s3://<bucket>/<prefix>")
+        if not directory.is_dir():
+            raise MigrationError(f"--artifacts {directory}: no such directory")
+        self.directory, self.bucket, self.prefix = directory, url.netloc, url.path.strip("/")
+        self.s3 = boto3.client("s3", endpoint_url=os.environ.get("MLFLOW_S3_ENDPOINT_URL") or None)
+        self.local = {self.key_of(p): p.stat().st_size for p in sorted(directory.rglob("*")) if p.is_file()}
+
+    def key_of(self, path: Path) -> str:
+        return "/".join(filter(None, [self.prefix, path.relative_to(self.directory).as_posix()]))
+
+    def stored(self) -> dict[str, int]:
         found = {}
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=f"{prefix}/" if prefix else ""):
+        for page in self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=f"{self.prefix}/" if self.prefix else ""):
             found.update({o["Key"]: o["Size"] for o in page.get("Contents", [])})
         return found
 
-    already = stored()
-    transfer = TransferConfig(multipart_threshold=64 << 20, multipart_chunksize=64 << 20)
-    uploaded = 0
-    for path in sorted(directory.rglob("*")):
-        if path.is_file() and already.get(key_of(path)) != local[key_of(path)]:
-            s3.upload_file(str(path), bucket, key_of(path), Config=transfer)
-            uploaded += 1
-    after = stored()
-    missing = sorted(k for k, size in local.items() if after.get(k) != size)
-    if missing:
-        raise MigrationError(f"{len(missing)} artifact(s) missing or of another size in s3://{bucket}: {missing[:10]}")
-    return {"files": len(local), "bytes": sum(local.values()), "uploaded": uploaded}
+    def upload(self) -> dict:
+        already = self.stored()
+        transfer = TransferConfig(multipart_threshold=64 << 20, multipart_chunksize=64 << 20)
+        uploaded = 0
+        for path in sorted(self.directory.rglob("*")):
+            if path.is_file() and already.get(self.key_of(path)) != self.local[self.key_of(path)]:
+                self.s3.upload_file(str(path), self.bucket, self.key_of(path), Config=transfer)
+                uploaded += 1
+        return {"files": len(self.local), "bytes": sum(self.local.values()), "uploaded": uploaded}
+
+    def verify(self) -> None:
+        after = self.stored()
+        missing = sorted(k for k, size in self.local.items() if after.get(k) != size)
+        if missing:
+            raise MigrationError(f"{len(missing)} artifact(s) missing or of another size in s3://{self.bucket}: {missing[:10]}")
+
+    def remove_uploaded(self) -> int:
+        """Deletes every object under the prefix: the target held no data when the run began."""
+        keys = list(self.stored())
+        for start in range(0, len(keys), 1000):
+            self.s3.delete_objects(Bucket=self.bucket, Delete={"Objects": [{"Key": k} for k in keys[start:start + 1000]], "Quiet": True})
+        return len(keys)
+
+
+def migrate(args) -> dict:
+    source_engine, target_engine, head = open_stores(args.sqlite.resolve(), args.postgres)
+    artifacts = ArtifactStore(args.artifacts.resolve(), args.s3)
+    # From here on the target is ours: it held no data, and a failure leaves it so again.
+    try:
+        uploaded = artifacts.upload()
+        database = migrate_database(source_engine, target_engine, head, before_commit=artifacts.verify)
+    except BaseException as error:
+        removed = artifacts.remove_uploaded()
+        print(f"migrate-store: the copy failed; the database was rolled back and {removed} uploaded object(s) deleted, "
+              f"so the target is empty again", file=sys.stderr)
+        if not isinstance(error, MigrationError):
+            raise MigrationError(f"{type(error).__name__}: {error}") from error
+        raise
+    return {"database": database, "artifacts": uploaded}
 
 
 def main() -> int:
@@ -189,7 +232,7 @@ def main() -> int:
     args = parser.parse_args()
     started = time.monotonic()
     try:
-        summary = {"database": migrate_database(args.sqlite.resolve(), args.postgres), "artifacts": migrate_artifacts(args.artifacts.resolve(), args.s3)}
+        summary = migrate(args)
     except MigrationError as error:
         print(f"migrate-store: {error}", file=sys.stderr)
         return 1

@@ -197,8 +197,17 @@ describe("scaled tier, defaults (no domain)", () => {
 
     test("logs are kept for a bounded time; the task role has ECS Exec's channel and no SSH anywhere", () => {
         for (const logGroup of run.ofType("aws:cloudwatch/logGroup:LogGroup")) assert.equal(logGroup.inputs.retentionInDays, 30, logGroup.name);
-        const exec = statements(named(run, "aws:iam/rolePolicy:RolePolicy", "mlflow-task-exec").inputs.policy)[0];
+        const [exec, ...sessionLogs] = statements(named(run, "aws:iam/rolePolicy:RolePolicy", "mlflow-task-exec").inputs.policy);
         assert.deepEqual([...exec.Action].sort(), ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]);
+        // ECS Exec logs each session into the cluster's log group, as the task role: it must be allowed to.
+        const cluster = run.one("aws:ecs/cluster:Cluster").inputs;
+        assert.deepEqual(cluster.configuration.executeCommandConfiguration, {
+            logging: "OVERRIDE", logConfiguration: { cloudWatchLogGroupName: "mlflow-physical", cloudWatchEncryptionEnabled: false },
+        });
+        assert.deepEqual(sessionLogs, [
+            { Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: "arn:aws:logs:eu-central-1:123456789012:log-group:*" },
+            { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], Resource: "arn:aws:logs:eu-central-1:123456789012:log-group:mlflow-physical:*" },
+        ]);
         const ports = run.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map(r => r.inputs.fromPort);
         assert.ok(!ports.includes(22));
     });
@@ -273,6 +282,10 @@ describe("schema upgrades", () => {
         const upgradeOptions = named(run, "aws:lambda/invocation:Invocation", "mlflow-schema-upgrade-upgrade").options.dependsOn as pulumi.Resource[];
         assert.deepEqual(upgradeOptions.slice(1).map(r => r.constructor.name), ["FargateNetwork", "EcsCluster", "ArtifactBucket"]);
         assert.equal(run.ofType("aws:lambda/invocation:Invocation").length, 2, "no migration without migrateFromSnapshot");
+        // IAM before first use: the function's first invocation needs its rights and its logging.
+        assert.deepEqual(named(run, "aws:lambda/function:Function", "mlflow-schema-upgrade").dependsOn, ["mlflow-schema-upgrade", "mlflow-schema-upgrade"]);
+        const fnOptions = named(run, "aws:lambda/function:Function", "mlflow-schema-upgrade").options.dependsOn as pulumi.Resource[];
+        assert.deepEqual(fnOptions.map(r => r.constructor.name), ["RolePolicy", "RolePolicyAttachment"]);
         const snapshot = JSON.parse(named(run, "aws:lambda/invocation:Invocation", "mlflow-schema-upgrade-snapshot").inputs.input);
         const upgrade = JSON.parse(named(run, "aws:lambda/invocation:Invocation", "mlflow-schema-upgrade-upgrade").inputs.input);
         assert.equal(snapshot.step, "snapshot");
@@ -345,7 +358,8 @@ describe("migration from a host's data snapshot (migrateFromSnapshot)", () => {
     const migrateInvocation = (r: ProgramRun) => named(r, "aws:lambda/invocation:Invocation", "mlflow-schema-upgrade-migrate");
 
     test("snapshot, upgrade, migration, then the service: the service starts on the moved data only", () => {
-        assert.deepEqual(migrateInvocation(run).dependsOn, ["mlflow-schema-upgrade-upgrade"]);
+        assert.deepEqual(migrateInvocation(run).dependsOn, ["mlflow-schema-upgrade-upgrade", "mlflow-schema-upgrade-volumes"],
+            "after the upgrade, and after ECS's volume role has its policy (ECS makes the volume with it)");
         assert.deepEqual(serviceTask(run).dependsOn, ["mlflow-schema-upgrade-migrate"]);
         const event = JSON.parse(migrateInvocation(run).inputs.input);
         assert.equal(event.step, "migrate");

@@ -9,9 +9,10 @@
 // get keys after the copied ones.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { execFileSync } from "child_process";
 import { cpSync, readdirSync, statSync } from "fs";
 import * as path from "path";
-import { DATA, HOST } from "../lib/render/layout";
+import { DATA, HOST, SQLITE_FILE } from "../lib/render/layout";
 import { HOST_DATA_VOLUME } from "../lib/render/taskContainers";
 import { render } from "../scripts/render";
 import { inNamespace, reexecInNamespace, RunResult, scratchDir } from "../harness/namespace";
@@ -44,6 +45,9 @@ function defineTests(): void {
     let written: RunResult;
     let hostData: { volume: string; artifacts: string };
     let migration: RunResult;
+    let failed: RunResult;
+    let beforeFailure = "";
+    let afterFailure = { rows: "", objects: -1 };
     let again: RunResult;
     let rowsBeforeAgain = "";
     let rowsAfterAgain = "";
@@ -67,6 +71,15 @@ function defineTests(): void {
         stack = await ScaledStack.start({
             ...declared,
             beforeService: async task => {
+                // First a copy that breaks half-way: a tag key longer than PostgreSQL's column
+                // (SQLite never enforced it) fails the insert after every artifact was uploaded.
+                const broken = scratchDir("broken-host-data-volume");
+                cpSync(hostData.volume, broken, { recursive: true });
+                const database = path.join(broken, path.relative(HOST.dataMount, DATA.mlflow), SQLITE_FILE);
+                execFileSync("sqlite3", [database, `INSERT INTO experiment_tags (key, value, experiment_id) VALUES ('${"k".repeat(300)}', 'v', 0)`]);
+                beforeFailure = await rowCounts(task.postgres);
+                failed = await task.runContainer(declared.migration!, { [HOST_DATA_VOLUME]: broken });
+                afterFailure = { rows: await rowCounts(task.postgres), objects: (await task.s3.objects(declared.bucket, "artifacts/")).size };
                 migration = await migrate(task);
                 if (migration.code !== 0) return;
                 rowsBeforeAgain = await rowCounts(task.postgres);
@@ -95,6 +108,15 @@ function defineTests(): void {
             assert.equal(summary.artifacts.files, local.size);
             const stored = await stack.s3.objects(declared.bucket, "artifacts/");
             assert.deepEqual(new Map([...stored].map(([key, size]) => [key.slice("artifacts/".length), size])), local, "the same tree, key for key and size for size");
+        });
+
+        it("a copy that fails half-way leaves the target as empty as it found it, and says why", () => {
+            assert.equal(failed.code, 1, `${failed.stdout}\n${failed.stderr}`);
+            assert.match(failed.stderr, /StringDataRightTruncation|value too long/, "the cause, from PostgreSQL");
+            assert.match(failed.stderr, /the database was rolled back and [1-9]\d* uploaded object\(s\) deleted, so the target is empty again/);
+            assert.match(afterFailure.rows, /^\d+,0,0,0$/, "no run, metric or model version");
+            assert.equal(afterFailure.rows, beforeFailure, "the database as the schema upgrade left it");
+            assert.equal(afterFailure.objects, 0, "no artifact left in the bucket");
         });
 
         it("a second run into the filled database is refused and changes nothing", () => {

@@ -55,6 +55,8 @@ describe("default stack (no domain)", () => {
         const policies = run.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").map(r => r.inputs.policyArn);
         assert.ok(policies.includes("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"));
         assert.ok(instance.inputs.iamInstanceProfile, "instance profile set");
+        assert.deepEqual(instance.dependsOn, ["mlflow-ssm-core", "mlflow-secrets-and-metrics"],
+            "IAM before first use: the first boot reads the secrets with the role's policies, so they exist before the instance");
     });
 
     test("the data volume: encrypted gp3 in the subnet's zone, attached so that a replaced host gets it", () => {

@@ -183,16 +183,31 @@ describe("the schema upgrade's steps", () => {
     });
 
     /** Stand-ins that answer from scripted sequences and record every call. */
-    function fakeAws(script: { dbStatuses?: string[]; snapshotStatuses?: string[]; start?: { taskArn?: string; failure?: string }; tasks?: TaskState[] }) {
+    function fakeAws(script: {
+        dbStatuses?: string[]; snapshotStatuses?: string[]; start?: { taskArn?: string; failure?: string }; tasks?: (TaskState | undefined)[];
+        tags?: Record<string, string>; found?: string[]; logTail?: string[]; refusals?: number;
+    }) {
         const calls: string[] = [];
         let clock = Date.UTC(2026, 11, 1, 23, 59, 58);
-        const next = <T>(list: T[] | undefined, fallback: T) => (list && list.length > 1 ? list.shift()! : list?.[0] ?? fallback);
+        let refusals = script.refusals ?? 0;
+        const next = <T>(list: T[] | undefined, fallback: T) => (list && list.length > 1 ? list.shift()! : list && list.length === 1 ? list[0] : fallback);
         const aws: SchemaUpgradeAws = {
-            dbInstanceStatus: async id => { calls.push(`describe-db ${id}`); return next(script.dbStatuses, "available"); },
+            dbInstanceStatus: async id => {
+                calls.push(`describe-db ${id}`);
+                if (refusals > 0) {
+                    refusals--;
+                    throw Object.assign(new Error("not authorized to perform rds:DescribeDBInstances"), { name: "AccessDenied" });
+                }
+                return next(script.dbStatuses, "available");
+            },
+            dbInstanceTags: async id => { calls.push(`db-tags ${id}`); return script.tags ?? {}; },
+            tagDbInstance: async (id, key, value) => { calls.push(`tag-db ${id} ${key}=${value}`); },
             createSnapshot: async (id, snapshot) => { calls.push(`create-snapshot ${id} ${snapshot}`); },
             snapshotStatus: async snapshot => { calls.push(`describe-snapshot ${snapshot}`); return next(script.snapshotStatuses, "available"); },
-            runTask: async e => { calls.push(`run-task ${e.taskDefinition}`); return script.start ?? { taskArn: "arn:aws:ecs:r:1:task/cluster/abc123" }; },
+            runTask: async (e, startedBy) => { calls.push(`run-task ${e.taskDefinition} ${startedBy}`); return script.start ?? { taskArn: "arn:aws:ecs:r:1:task/cluster/abc123" }; },
+            findTasks: async (_cluster, startedBy) => { calls.push(`list-tasks ${startedBy}`); return script.found ?? []; },
             describeTask: async () => { calls.push("describe-task"); return next(script.tasks, { lastStatus: "STOPPED", containers: [{ name: "mlflow-schema-upgrade", exitCode: 0 }] }); },
+            logTail: async (group, stream) => { calls.push(`log-tail ${group} ${stream}`); return script.logTail ?? []; },
             sleep: async ms => { clock += ms; },
             now: () => clock,
         };
@@ -208,18 +223,67 @@ describe("the schema upgrade's steps", () => {
         assert.doesNotMatch(name, /--/, "RDS refuses two hyphens in a row");
     });
 
-    test("migrate: one task with the host's data volume made from its snapshot; a failure keeps the service from starting", async () => {
-        const hostData = { volumeName: "host-data", snapshotId: "snap-0123456789abcdef0", filesystemType: "ext4", infrastructureRoleArn: "arn:aws:iam::1:role/volumes" };
+    const hostData = { volumeName: "host-data", snapshotId: "snap-0123456789abcdef0", filesystemType: "ext4", infrastructureRoleArn: "arn:aws:iam::1:role/volumes" };
+    const migrateEvent = { ...event("migrate"), container: "mlflow-migrate-store", mlflowVersion: "", hostData };
+    const migrated = (exitCode: number): TaskState => ({ lastStatus: "STOPPED", containers: [{ name: "mlflow-migrate-store", exitCode }] });
+    const running: TaskState = { lastStatus: "RUNNING", containers: [] };
+
+    test("migrate: one task with the host's data volume made from its snapshot, marked with the snapshot; success tags the database", async () => {
         const started: SchemaUpgradeEvent[] = [];
-        const { aws } = fakeAws({ tasks: [{ lastStatus: "STOPPED", containers: [{ name: "mlflow-migrate-store", exitCode: 0 }] }] });
-        const recording = { ...aws, runTask: (e: SchemaUpgradeEvent) => { started.push(e); return aws.runTask(e); } };
-        const migrate = { ...event("migrate"), container: "mlflow-migrate-store", mlflowVersion: "", hostData };
-        assert.match(await schemaUpgradeStep(migrate, recording, 60_000), /^the migration from the host's data snapshot snap-0123456789abcdef0 succeeded/);
+        const { aws, calls } = fakeAws({ tasks: [migrated(0)] });
+        const recording = { ...aws, runTask: (e: SchemaUpgradeEvent, by: string) => { started.push(e); return aws.runTask(e, by); } };
+        assert.match(await schemaUpgradeStep(migrateEvent, recording, 60_000), /^the migration from the host's data snapshot snap-0123456789abcdef0 succeeded/);
         assert.deepEqual(started.map(e => e.hostData), [hostData]);
-        const failed = fakeAws({ tasks: [{ lastStatus: "STOPPED", containers: [{ name: "mlflow-migrate-store", exitCode: 1 }] }] });
-        await assert.rejects(schemaUpgradeStep(migrate, failed.aws, 60_000),
-            /the migration from the host's data snapshot snap-0123456789abcdef0 exited with 1; the service does not start\. Output: CloudWatch log group logs, stream mlflow-migrate-store\/mlflow-migrate-store\/abc123/);
+        assert.deepEqual(calls, ["db-tags mlflow-db-abc", "list-tasks migrate-snap-0123456789abcdef0", "run-task td-arn migrate-snap-0123456789abcdef0",
+            "describe-task", "tag-db mlflow-db-abc mlflow-on-aws:migrated-from=snap-0123456789abcdef0"]);
         assert.match(lambdaSource(), /volumeConfigurations: event\.hostData \? \[\{/, "the Lambda passes the volume to RunTask");
+    });
+
+    test("migrate: a copy longer than one Lambda goes on; the next pulumi up follows the same task, starting no second one", async () => {
+        const first = fakeAws({ tasks: [running] });
+        await assert.rejects(schemaUpgradeStep(migrateEvent, first.aws, 60_000),
+            /the migration from the host's data snapshot snap-0123456789abcdef0 is still copying after 1 minutes in this run \(task arn:aws:ecs:r:1:task\/cluster\/abc123\)\. It goes on by itself; run `pulumi up` again to wait for it: that run follows the same task and starts no second copy/);
+        assert.equal(first.calls.filter(c => c.startsWith("run-task")).length, 1);
+        const second = fakeAws({ found: ["arn:aws:ecs:r:1:task/cluster/abc123"], tasks: [running, running, migrated(0)] });
+        assert.match(await schemaUpgradeStep(migrateEvent, second.aws, 60_000), /succeeded \(task arn:aws:ecs:r:1:task\/cluster\/abc123\)/);
+        assert.deepEqual(second.calls.filter(c => c.startsWith("run-task")), [], "no second copy");
+        assert.ok(second.calls.includes("tag-db mlflow-db-abc mlflow-on-aws:migrated-from=snap-0123456789abcdef0"));
+    });
+
+    test("migrate: done before, it is not run again: by the database's tag, or by a task that finished while no pulumi up waited", async () => {
+        const tagged = fakeAws({ tags: { "mlflow-on-aws:migrated-from": "snap-0123456789abcdef0" } });
+        assert.match(await schemaUpgradeStep(migrateEvent, tagged.aws, 60_000), /had already succeeded \(tag mlflow-on-aws:migrated-from of mlflow-db-abc\)/);
+        assert.deepEqual(tagged.calls, ["db-tags mlflow-db-abc"]);
+        const finished = fakeAws({ found: ["arn:aws:ecs:r:1:task/cluster/old"], tasks: [migrated(0)] });
+        assert.match(await schemaUpgradeStep(migrateEvent, finished.aws, 60_000), /succeeded \(task arn:aws:ecs:r:1:task\/cluster\/old\)/);
+        assert.deepEqual(finished.calls.filter(c => c.startsWith("run-task")), []);
+        const otherSnapshot = fakeAws({ tags: { "mlflow-on-aws:migrated-from": "snap-0fedcba9876543210" }, tasks: [migrated(0)] });
+        await schemaUpgradeStep(migrateEvent, otherSnapshot.aws, 60_000);
+        assert.equal(otherSnapshot.calls.filter(c => c.startsWith("run-task")).length, 1, "another snapshot is another migration");
+    });
+
+    test("migrate: a failed copy says why, from its own last log lines, and keeps the service from starting", async () => {
+        const { aws, calls } = fakeAws({ tasks: [migrated(1)], logTail: ["migrate-store: the copy failed; the database was rolled back and 12 uploaded object(s) deleted, so the target is empty again", "migrate-store: DataError: value too long"] });
+        await assert.rejects(schemaUpgradeStep(migrateEvent, aws, 60_000),
+            /the migration from the host's data snapshot snap-0123456789abcdef0 exited with 1; the service does not start\. Its last lines:\nmigrate-store: the copy failed.*\nmigrate-store: DataError: value too long\nOutput: CloudWatch log group logs, stream mlflow-migrate-store\/mlflow-migrate-store\/abc123/);
+        assert.ok(calls.includes("log-tail logs mlflow-migrate-store/mlflow-migrate-store/abc123"));
+        assert.ok(!calls.some(c => c.startsWith("tag-db")), "a failed copy leaves no mark");
+    });
+
+    test("ECS's eventual consistency: a task DescribeTasks does not know yet (MISSING) is waited for, within a bound", async () => {
+        const late = fakeAws({ tasks: [undefined, undefined, { lastStatus: "STOPPED", containers: [{ name: "mlflow-schema-upgrade", exitCode: 0 }] }] });
+        assert.match(await schemaUpgradeStep(event("upgrade"), late.aws, 600_000), /mlflow db upgrade to 3\.18\.0 succeeded/);
+        const never = fakeAws({ tasks: [undefined] });
+        await assert.rejects(schemaUpgradeStep(event("upgrade"), never.aws, 600_000),
+            /ECS does not know the schema upgrade task arn:aws:ecs:r:1:task\/cluster\/abc123 2 minutes after starting it \(MISSING\); the service keeps its release/);
+    });
+
+    test("IAM's eventual consistency: a call refused for want of a right is retried for two minutes, then the refusal stands", async () => {
+        const propagating = fakeAws({ refusals: 3 });
+        assert.match(await schemaUpgradeStep(event("snapshot"), propagating.aws, 600_000), /^mlflow-db-abc-before-mlflow-3-18-0-/);
+        assert.equal(propagating.calls.filter(c => c.startsWith("describe-db")).length, 4);
+        const missingRight = fakeAws({ refusals: 1000 });
+        await assert.rejects(schemaUpgradeStep(event("snapshot"), missingRight.aws, 600_000), /not authorized to perform rds:DescribeDBInstances/);
     });
 
     test("a failed snapshot stops before any upgrade", async () => {
@@ -230,7 +294,7 @@ describe("the schema upgrade's steps", () => {
     test("upgrade: one task, followed until it stops; exit 0 succeeds", async () => {
         const { aws, calls } = fakeAws({ tasks: [{ lastStatus: "PROVISIONING", containers: [] }, { lastStatus: "RUNNING", containers: [] }, { lastStatus: "STOPPED", containers: [{ name: "mlflow-schema-upgrade", exitCode: 0 }] }] });
         assert.match(await schemaUpgradeStep(event("upgrade"), aws, 60_000), /mlflow db upgrade to 3\.18\.0 succeeded/);
-        assert.deepEqual(calls, ["run-task td-arn", "describe-task", "describe-task", "describe-task"]);
+        assert.deepEqual(calls, ["run-task td-arn mlflow-schema-upgrade", "describe-task", "describe-task", "describe-task"]);
     });
 
     test("upgrade: a non-zero exit, a task that never ran, or one that did not start fail the step, naming where the output is", async () => {
@@ -245,7 +309,7 @@ describe("the schema upgrade's steps", () => {
 
     test("a step that outlasts its budget gives up with a message instead of Lambda's timeout", async () => {
         const { aws } = fakeAws({ tasks: [{ lastStatus: "RUNNING", containers: [] }] });
-        await assert.rejects(schemaUpgradeStep(event("upgrade"), aws, 60_000), /gave up waiting for the schema upgrade task/);
+        await assert.rejects(schemaUpgradeStep(event("upgrade"), aws, 60_000), /gave up waiting for the schema upgrade task arn:aws:ecs:r:1:task\/cluster\/abc123 after 1 minutes/);
     });
 
     test("the Lambda's source is a module Node parses, carrying the same step function", () => {

@@ -72,6 +72,11 @@ describe("settings", () => {
         ["backupRetentionDays", "0", /from 1 to 1000/],
         ["alarmEmail", "ops", /e-mail address/],
         ["localHttpsPort", "70000", /from 1 to 65535/],
+        // AWS's own bounds (harness/awsRules holds every argument to them; these are the settings that reach one).
+        ["domain", `${"a".repeat(61)}.com`, /at most 64 characters .*ACM/],
+        ["route53ZoneId", `Z${"A".repeat(32)}`, /at most 32 characters/, { domain: "mlflow.example.com" }],
+        ["allowedCidrs", JSON.stringify(Array.from({ length: 31 }, (_, i) => `10.${i}.0.0/16`)), /at most 30 blocks .*60 inbound rules/],
+        ["allowedCidrs", JSON.stringify(["10.0.0.0/8", "192.0.2.0/24", "10.0.0.0/8"]), /each block once/],
     ];
     for (const [key, value, accepted, context] of cases) {
         test(`${key} = ${value} is rejected with a message naming key, value and what is accepted`, () => {

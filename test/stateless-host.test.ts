@@ -38,6 +38,10 @@ describe("stateless host: ec2 with rds and s3", () => {
         for (const type of ["aws:ecs/cluster:Cluster", "aws:lb/loadBalancer:LoadBalancer", "aws:ec2/natGateway:NatGateway"]) assert.equal(run.ofType(type).length, 0, type);
     });
 
+    test("IAM before first use: the host starts after every right of its role, the bucket's grant included", () => {
+        assert.deepEqual(run.one("aws:ec2/instance:Instance").dependsOn, ["mlflow-ssm-core", "mlflow-secrets-and-metrics", "mlflow-artifacts"]);
+    });
+
     test("the database: private, encrypted, TLS forced, password kept by RDS, in isolated subnets of two zones, next to the host", () => {
         const db = run.one("aws:rds/instance:Instance").inputs;
         assert.deepEqual([db.engine, db.engineVersion, db.storageEncrypted, db.publiclyAccessible, db.manageMasterUserPassword], ["postgres", "17", true, false, true]);

@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { DLM_DESCRIPTION, nameForAws } from "../../lib/awsNames";
 import { SNAPSHOT_TIME_UTC } from "../../lib/render/schedule";
+import { managedPolicyArn, partitionOf } from "../shared/arns";
 
 export interface DataVolumeArgs {
     availabilityZone: pulumi.Input<string>;
@@ -57,10 +59,11 @@ export class DataVolume extends pulumi.ComponentResource {
         }, parent);
         new aws.iam.RolePolicyAttachment(`${name}-dlm`, {
             role: role.name,
-            policyArn: "arn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole",
+            policyArn: managedPolicyArn(partitionOf(parent), "service-role/AWSDataLifecycleManagerServiceRole"),
         }, parent);
         new aws.dlm.LifecyclePolicy(`${name}-daily`, {
-            description: `Daily snapshots of the MLflow data volume (${backupSelector})`,
+            // DLM accepts letters, digits, spaces, "_" and "-" here: no dots, which stack names may have.
+            description: `Daily snapshots of the MLflow data volume of ${nameForAws(backupSelector, DLM_DESCRIPTION)}`,
             executionRoleArn: role.arn,
             state: "ENABLED",
             policyDetails: {

@@ -4,6 +4,7 @@ import { HostFacts, HostStores, renderCloudConfig, secretParameterNames, userDat
 import { hostEndpoint } from "../../lib/render/endpoint";
 import { rdsCaBundle } from "../../lib/render/rdsCa";
 import { Settings } from "../../lib/settings";
+import { managedPolicyArn, partitionOf } from "../shared/arns";
 import { ArtifactBucket, BucketUser } from "../shared/artifactBucket";
 import { Database, DATABASE_NAME, DATABASE_USER } from "../shared/database";
 import { METRIC_NAMESPACE } from "./monitoring";
@@ -77,13 +78,16 @@ export class MlflowHost extends pulumi.ComponentResource {
             assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "ec2.amazonaws.com" }),
             tags,
         }, parent);
-        new aws.iam.RolePolicyAttachment(`${name}-ssm-core`, {
+        const partition = partitionOf(parent);
+        // Everything the role may do: the instance waits for all of it (rolePermissions below).
+        const rolePermissions: pulumi.Resource[] = [];
+        rolePermissions.push(new aws.iam.RolePolicyAttachment(`${name}-ssm-core`, {
             role: role.name,
-            policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-        }, parent);
+            policyArn: managedPolicyArn(partition, "AmazonSSMManagedInstanceCore"),
+        }, parent));
         const region = aws.getRegionOutput({}, parent).region;
         const database = args.stores?.database;
-        new aws.iam.RolePolicy(`${name}-secrets-and-metrics`, {
+        rolePermissions.push(new aws.iam.RolePolicy(`${name}-secrets-and-metrics`, {
             role: role.name,
             policy: pulumi.jsonStringify({
                 Version: "2012-10-17",
@@ -95,26 +99,27 @@ export class MlflowHost extends pulumi.ComponentResource {
                         Resource: "*",
                         Condition: { StringEquals: { "cloudwatch:namespace": METRIC_NAMESPACE } },
                     },
-                    ...(database ? databaseStatements(database, region, aws.getCallerIdentityOutput({}, parent).accountId) : []),
+                    ...(database ? databaseStatements(database, partition, region, aws.getCallerIdentityOutput({}, parent).accountId) : []),
                 ],
             }),
-        }, parent);
+        }, parent));
         this.artifactBucket = args.stores?.bucketFor({ name: role.name, arn: role.arn });
+        if (this.artifactBucket) rolePermissions.push(this.artifactBucket);
         if (settings.domain && settings.route53ZoneId) {
             // Let's Encrypt's DNS-01 challenge through certbot's Route 53 plugin: it finds the zone
             // (ListHostedZones), writes one TXT record and waits for it (GetChange). The only record
             // it may change is the challenge record of this domain, so an allowedCidrs that keeps
             // Let's Encrypt's HTTP-01 check out does not keep the certificate out.
-            new aws.iam.RolePolicy(`${name}-acme-dns`, {
+            rolePermissions.push(new aws.iam.RolePolicy(`${name}-acme-dns`, {
                 role: role.name,
-                policy: JSON.stringify({
+                policy: pulumi.jsonStringify({
                     Version: "2012-10-17",
                     Statement: [
                         { Effect: "Allow", Action: ["route53:ListHostedZones", "route53:GetChange"], Resource: "*" },
                         {
                             Effect: "Allow",
                             Action: ["route53:ChangeResourceRecordSets"],
-                            Resource: `arn:aws:route53:::hostedzone/${settings.route53ZoneId}`,
+                            Resource: pulumi.interpolate`arn:${partition}:route53:::hostedzone/${settings.route53ZoneId}`,
                             Condition: {
                                 "ForAllValues:StringEquals": {
                                     "route53:ChangeResourceRecordSetsNormalizedRecordNames": [`_acme-challenge.${settings.domain}`],
@@ -124,7 +129,7 @@ export class MlflowHost extends pulumi.ComponentResource {
                         },
                     ],
                 }),
-            }, parent);
+            }, parent));
         }
         const profile = new aws.iam.InstanceProfile(name, { role: role.name, tags }, parent);
 
@@ -181,6 +186,11 @@ export class MlflowHost extends pulumi.ComponentResource {
             ...parent,
             // Without a fixed amiId, a newly published Debian image must not replace a running host.
             ignoreChanges: settings.amiId ? [] : ["ami"],
+            // The first boot reads the secrets and publishes metrics with the role: its policies must
+            // exist before the instance does. IAM is eventually consistent ("changes ... can take
+            // several seconds", and longer at times, to reach every region's endpoints), which the
+            // host's own retries cover (mlflow-fetch-secrets tries for minutes).
+            dependsOn: rolePermissions,
         });
 
         // deleteBeforeReplace: an EBS volume attaches to one instance at a time, so the old
@@ -209,8 +219,8 @@ export class MlflowHost extends pulumi.ComponentResource {
  * snapshot the instance before a schema upgrade (host/mlflow-db-upgrade names the snapshots
  * <instance>-before-mlflow-<version>-<time>, as the scaled tier's upgrade does).
  */
-function databaseStatements(database: Database, region: pulumi.Input<string>, account: pulumi.Input<string>) {
-    const snapshots = pulumi.interpolate`arn:aws:rds:${region}:${account}:snapshot:${database.identifier}-before-mlflow-*`;
+function databaseStatements(database: Database, partition: pulumi.Input<string>, region: pulumi.Input<string>, account: pulumi.Input<string>) {
+    const snapshots = pulumi.interpolate`arn:${partition}:rds:${region}:${account}:snapshot:${database.identifier}-before-mlflow-*`;
     return [
         { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: database.secretArn },
         { Effect: "Allow", Action: ["rds:DescribeDBInstances"], Resource: database.arn },

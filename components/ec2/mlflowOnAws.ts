@@ -11,6 +11,7 @@ import { Monitoring } from "./monitoring";
 import { Network } from "./network";
 import { lookUpZone } from "./placement";
 import { PrivateCa } from "../shared/privateCa";
+import { storesRetention } from "../shared/storesRetention";
 import { stackTags } from "../shared/tags";
 import { fromOtherTier, TIER_COMPONENT_TYPES } from "../deployment";
 
@@ -157,11 +158,7 @@ export class MlflowOnAws extends pulumi.ComponentResource {
             : pulumi.interpolate`pulumi destroy deletes the data volume ${data.volumeId}. Its daily snapshots stay until you delete them; list them with: ${snapshots}`;
         const bucket = host.artifactBucket;
         if (database && bucket) {
-            const databaseSnapshots = pulumi.interpolate`aws rds describe-db-snapshots --region ${region} --db-instance-identifier ${database.identifier} --snapshot-type manual`;
-            const stores = settings.protectData
-                ? pulumi.interpolate`It keeps the artifact bucket ${bucket.bucketName} and stops at the database ${database.identifier}, which has deletion protection. To delete the database: aws rds modify-db-instance --region ${region} --db-instance-identifier ${database.identifier} --no-deletion-protection --apply-immediately, then pulumi destroy again (it takes a final snapshot, ${database.finalSnapshotIdentifier}).`
-                : pulumi.interpolate`It deletes the database ${database.identifier} with its automated backups, and the artifact bucket ${bucket.bucketName} with every artifact.`;
-            this.dataRetention = pulumi.interpolate`${volumeRetention} ${stores} Snapshots taken before schema upgrades stay until you delete them; list them with: ${databaseSnapshots}`;
+            this.dataRetention = pulumi.interpolate`${volumeRetention} It ${storesRetention(region, database, bucket.bucketName, settings.protectData)}`;
             this.artifactBucket = bucket.bucketName;
             this.artifactsDestination = bucket.artifactsDestination;
             this.databaseIdentifier = database.identifier;

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { partitionOf } from "../shared/arns";
 import { DISK_WARN_PERCENT, METRIC_NAMESPACE } from "../../lib/render/schedule";
 
 export interface MonitoringArgs {
@@ -27,6 +28,7 @@ export class Monitoring extends pulumi.ComponentResource {
         const parent = { parent: this };
         const stack = pulumi.getStack();
         const region = aws.getRegionOutput({}, parent).region;
+        const partition = partitionOf(parent);
 
         let notify: pulumi.Output<string>[] = [];
         if (alarmEmail) {
@@ -46,7 +48,7 @@ export class Monitoring extends pulumi.ComponentResource {
             evaluationPeriods: 2,
             threshold: 1,
             comparisonOperator: "GreaterThanOrEqualToThreshold",
-            alarmActions: [pulumi.interpolate`arn:aws:automate:${region}:ec2:recover`, ...notify],
+            alarmActions: [pulumi.interpolate`arn:${partition}:automate:${region}:ec2:recover`, ...notify],
             tags,
         }, parent);
 

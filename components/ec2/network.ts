@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { PUBLIC_PORTS } from "../../lib/settings";
 import { DATABASE_PORT } from "../shared/database";
 
 export interface NetworkArgs {
@@ -23,8 +24,6 @@ export interface NetworkArgs {
 /** Zones a database subnet group spans. */
 const DATABASE_ZONE_COUNT = 2;
 
-/** Ports the security group opens: 80 for the ACME challenge and the redirect, 443 for everything else. */
-export const PUBLIC_PORTS = [80, 443] as const;
 
 /**
  * Where the host lives and who reaches it: a VPC with one public subnet (no dependency on the

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { managedPolicyArn, partitionOf } from "../shared/arns";
 
 export interface EcsClusterArgs {
     /** ARNs of the secrets tasks receive at start (the htpasswd parameter, the database's secret): the execution role may read exactly these. */
@@ -29,15 +30,29 @@ export class EcsCluster extends pulumi.ComponentResource {
         const { ssmParameterArns, secretsManagerArns, logRetentionDays, tags } = { logRetentionDays: 30, tags: {}, ...args };
         const parent = { parent: this };
 
-        // Container Insights off: its per-task metrics cost more than the tier's alarms need.
-        const cluster = new aws.ecs.Cluster(name, { settings: [{ name: "containerInsights", value: "disabled" }], tags }, parent);
+        const partition = partitionOf(parent);
+        const region = aws.getRegionOutput({}, parent).region;
+        const account = aws.getCallerIdentityOutput({}, parent).accountId;
         const logs = new aws.cloudwatch.LogGroup(name, { retentionInDays: logRetentionDays, tags }, parent);
+        const cluster = new aws.ecs.Cluster(name, {
+            // Container Insights off: its per-task metrics cost more than the tier's alarms need.
+            settings: [{ name: "containerInsights", value: "disabled" }],
+            // ECS Exec sessions are logged, next to the containers' output: who ran what in a task
+            // is worth keeping. The task role writes them (its exec policy below).
+            configuration: {
+                executeCommandConfiguration: {
+                    logging: "OVERRIDE",
+                    logConfiguration: { cloudWatchLogGroupName: logs.name, cloudWatchEncryptionEnabled: false },
+                },
+            },
+            tags,
+        }, parent);
 
         const tasksMayAssume = aws.iam.assumeRolePolicyForPrincipal({ Service: "ecs-tasks.amazonaws.com" });
         const execution = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy: tasksMayAssume, tags }, parent);
         new aws.iam.RolePolicyAttachment(`${name}-execution`, {
             role: execution.name,
-            policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+            policyArn: managedPolicyArn(partition, "service-role/AmazonECSTaskExecutionRolePolicy"),
         }, parent);
         new aws.iam.RolePolicy(`${name}-execution-secrets`, {
             role: execution.name,
@@ -51,16 +66,21 @@ export class EcsCluster extends pulumi.ComponentResource {
         }, parent);
 
         const task = new aws.iam.Role(`${name}-task`, { assumeRolePolicy: tasksMayAssume, tags }, parent);
-        // ECS Exec: the agent in the container opens Session Manager's data channel.
+        // ECS Exec: the agent in the container opens Session Manager's data channel, and writes the
+        // session's log into the cluster's log group (the agent checks the group exists first).
         new aws.iam.RolePolicy(`${name}-task-exec`, {
             role: task.name,
-            policy: JSON.stringify({
+            policy: pulumi.jsonStringify({
                 Version: "2012-10-17",
-                Statement: [{
-                    Effect: "Allow",
-                    Action: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
-                    Resource: "*",
-                }],
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Action: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+                        Resource: "*",
+                    },
+                    { Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: pulumi.interpolate`arn:${partition}:logs:${region}:${account}:log-group:*` },
+                    { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logs.arn}:*` },
+                ],
             }),
         }, parent);
 

@@ -11,6 +11,7 @@ import { Settings } from "../../lib/settings";
 import { ArtifactBucket } from "../shared/artifactBucket";
 import { CA_CERT_FILE, Credentials } from "../shared/credentials";
 import { Database, DATABASE_NAME, DATABASE_USER } from "../shared/database";
+import { storesRetention } from "../shared/storesRetention";
 import { stackTags } from "../shared/tags";
 import { EcsCluster } from "./cluster";
 import { LoadBalancer } from "./loadBalancer";
@@ -178,11 +179,7 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
         this.caCertPem = loadBalancer.caCertPem;
         // One line for `eval "$(pulumi stack output sessionCommand)"`: a shell in the MLflow container of a running task.
         this.sessionCommand = pulumi.interpolate`aws ecs execute-command --region ${region} --cluster ${cluster.clusterName} --container mlflow --interactive --command /bin/sh --task "$(aws ecs list-tasks --region ${region} --cluster ${cluster.clusterName} --service-name ${service.serviceName} --query 'taskArns[0]' --output text)"`;
-        const snapshots = pulumi.interpolate`aws rds describe-db-snapshots --region ${region} --db-instance-identifier ${database.identifier} --snapshot-type manual`;
-        const upgradeSnapshots = pulumi.interpolate`Snapshots taken before schema upgrades stay until you delete them; list them with: ${snapshots}`;
-        this.dataRetention = settings.protectData
-            ? pulumi.interpolate`pulumi destroy keeps the artifact bucket ${bucket.bucketName} (protectData) and stops at the database ${database.identifier}, which has deletion protection. To delete the database: aws rds modify-db-instance --region ${region} --db-instance-identifier ${database.identifier} --no-deletion-protection --apply-immediately, then pulumi destroy again (it takes a final snapshot, ${database.finalSnapshotIdentifier}). ${upgradeSnapshots}`
-            : pulumi.interpolate`pulumi destroy deletes the database ${database.identifier} with its automated backups, and the artifact bucket ${bucket.bucketName} with every artifact. ${upgradeSnapshots}`;
+        this.dataRetention = pulumi.interpolate`pulumi destroy ${storesRetention(region, database, bucket.bucketName, settings.protectData)}`;
         this.artifactBucket = bucket.bucketName;
         this.artifactsDestination = bucket.artifactsDestination;
         this.databaseIdentifier = database.identifier;

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TASK_LISTEN_PORT } from "../../lib/render/taskContainers";
+import { PUBLIC_PORTS } from "../../lib/settings";
 import { DATABASE_PORT } from "../shared/database";
 
 export interface FargateNetworkArgs {
@@ -13,7 +14,6 @@ export interface FargateNetworkArgs {
 
 /** Zones the tier spans: the load balancer and the database subnet group need two. */
 export const ZONE_COUNT = 2;
-const PUBLIC_PORTS = [80, 443] as const;
 
 /**
  * The scaled tier's network and who may talk to whom, in one place:
@@ -90,7 +90,7 @@ export class FargateNetwork extends pulumi.ComponentResource {
         const group = (suffix: string, description: string) =>
             new aws.ec2.SecurityGroup(`${name}-${suffix}`, { vpcId: vpc.id, description, tags: named(suffix) }, parent);
         const lb = group("load-balancer", "MLflow load balancer: 80 and 443 from allowedCidrs, out to the tasks only");
-        const task = group("task", "MLflow tasks: nginx's port from the load balancer only");
+        const task = group("task", "MLflow tasks: the nginx port from the load balancer only");
         const upgrade = group("schema-upgrade", "MLflow schema upgrade task: no inbound");
         const db = group("database", "MLflow database: PostgreSQL from the tasks and the schema upgrade only");
 

@@ -1,7 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ECS_FAMILY, nameForAws } from "../../lib/awsNames";
 import { EcsContainerDefinition, HOST_DATA_VOLUME } from "../../lib/render/taskContainers";
 import { lambdaSource, SchemaUpgradeEvent } from "../../lib/schemaUpgrade";
+import { managedPolicyArn, partitionOf } from "../shared/arns";
 
 export interface SchemaUpgradeArgs {
     readonly mlflowVersion: string;
@@ -66,7 +68,7 @@ export class SchemaUpgrade extends pulumi.ComponentResource {
         const parent = { parent: this };
 
         const taskDefinition = new aws.ecs.TaskDefinition(name, {
-            family: `${name}-${pulumi.getStack()}`,
+            family: `${name}-${nameForAws(pulumi.getStack(), ECS_FAMILY)}`,
             requiresCompatibilities: ["FARGATE"],
             networkMode: "awsvpc",
             runtimePlatform: { cpuArchitecture: "ARM64", operatingSystemFamily: "LINUX" },
@@ -79,7 +81,7 @@ export class SchemaUpgrade extends pulumi.ComponentResource {
 
         const migration = args.migration;
         const migrationTask = migration && new aws.ecs.TaskDefinition(`${name}-migrate`, {
-            family: `${name}-migrate-${pulumi.getStack()}`,
+            family: `${name}-migrate-${nameForAws(pulumi.getStack(), ECS_FAMILY)}`,
             requiresCompatibilities: ["FARGATE"],
             networkMode: "awsvpc",
             runtimePlatform: { cpuArchitecture: "ARM64", operatingSystemFamily: "LINUX" },
@@ -91,32 +93,39 @@ export class SchemaUpgrade extends pulumi.ComponentResource {
             containerDefinitions: pulumi.jsonStringify([migration.container]),
             tags,
         }, parent);
+        const partition = partitionOf(parent);
         // ECS creates and deletes the task's volume with this role.
         const volumeRole = migration && new aws.iam.Role(`${name}-volumes`, { assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "ecs.amazonaws.com" }), tags }, parent);
-        if (volumeRole) {
-            new aws.iam.RolePolicyAttachment(`${name}-volumes`, { role: volumeRole.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRolePolicyForVolumes" }, parent);
-        }
+        const volumePolicy = volumeRole && new aws.iam.RolePolicyAttachment(`${name}-volumes`, {
+            role: volumeRole.name,
+            policyArn: managedPolicyArn(partition, "service-role/AmazonECSInfrastructureRolePolicyForVolumes"),
+        }, parent);
 
         const region = aws.getRegionOutput({}, parent).region;
         const account = aws.getCallerIdentityOutput({}, parent).accountId;
+        const arn = (service: string, resource: pulumi.Input<string>) => pulumi.interpolate`arn:${partition}:${service}:${region}:${account}:${resource}`;
         const role = new aws.iam.Role(name, { assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "lambda.amazonaws.com" }), tags }, parent);
-        new aws.iam.RolePolicyAttachment(name, { role: role.name, policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole" }, parent);
-        const snapshots = pulumi.interpolate`arn:aws:rds:${region}:${account}:snapshot:${args.dbInstanceIdentifier}-before-mlflow-*`;
-        new aws.iam.RolePolicy(name, {
+        const logging = new aws.iam.RolePolicyAttachment(name, { role: role.name, policyArn: managedPolicyArn(partition, "service-role/AWSLambdaBasicExecutionRole") }, parent);
+        const snapshots = arn("rds", pulumi.interpolate`snapshot:${args.dbInstanceIdentifier}-before-mlflow-*`);
+        const rights = new aws.iam.RolePolicy(name, {
             role: role.name,
             policy: pulumi.jsonStringify({
                 Version: "2012-10-17",
                 Statement: [
                     { Effect: "Allow", Action: ["rds:DescribeDBInstances"], Resource: args.dbInstanceArn },
+                    // The mark of a finished migration (MIGRATED_FROM_TAG in lib/schemaUpgrade.ts).
+                    ...(migration ? [{ Effect: "Allow", Action: ["rds:AddTagsToResource"], Resource: args.dbInstanceArn }] : []),
                     { Effect: "Allow", Action: ["rds:CreateDBSnapshot"], Resource: [args.dbInstanceArn, snapshots] },
                     { Effect: "Allow", Action: ["rds:DescribeDBSnapshots", "rds:AddTagsToResource"], Resource: snapshots },
                     {
                         Effect: "Allow",
                         Action: ["ecs:RunTask"],
-                        Resource: pulumi.interpolate`arn:aws:ecs:${region}:${account}:task-definition/${taskDefinition.family}:*`,
+                        Resource: arn("ecs", pulumi.interpolate`task-definition/${taskDefinition.family}:*`),
                         Condition: { ArnEquals: { "ecs:cluster": args.clusterArn } },
                     },
-                    { Effect: "Allow", Action: ["ecs:DescribeTasks"], Resource: pulumi.interpolate`arn:aws:ecs:${region}:${account}:task/${args.clusterName}/*` },
+                    { Effect: "Allow", Action: ["ecs:DescribeTasks"], Resource: arn("ecs", pulumi.interpolate`task/${args.clusterName}/*`) },
+                    // A failed task's last lines, for the error pulumi up reports.
+                    { Effect: "Allow", Action: ["logs:GetLogEvents"], Resource: arn("logs", pulumi.interpolate`log-group:${args.logGroupName}:log-stream:*`) },
                     {
                         Effect: "Allow",
                         Action: ["iam:PassRole"],
@@ -127,9 +136,11 @@ export class SchemaUpgrade extends pulumi.ComponentResource {
                         {
                             Effect: "Allow",
                             Action: ["ecs:RunTask"],
-                            Resource: pulumi.interpolate`arn:aws:ecs:${region}:${account}:task-definition/${migrationTask.family}:*`,
+                            Resource: arn("ecs", pulumi.interpolate`task-definition/${migrationTask.family}:*`),
                             Condition: { ArnEquals: { "ecs:cluster": args.clusterArn } },
                         },
+                        // A later `pulumi up` finds the migration task the earlier one started.
+                        { Effect: "Allow", Action: ["ecs:ListTasks"], Resource: "*", Condition: { ArnEquals: { "ecs:cluster": args.clusterArn } } },
                         { Effect: "Allow", Action: ["iam:PassRole"], Resource: volumeRole.arn, Condition: { StringEquals: { "iam:PassedToService": "ecs.amazonaws.com" } } },
                     ] : []),
                 ],
@@ -146,7 +157,12 @@ export class SchemaUpgrade extends pulumi.ComponentResource {
             memorySize: 256,
             loggingConfig: { logFormat: "Text", logGroup: logs.name },
             tags,
-        }, parent);
+        }, {
+            ...parent,
+            // Its first invocation needs these rights; IAM may take seconds more to apply them
+            // everywhere, which the step's own retries cover (IAM_GRACE_MS in lib/schemaUpgrade.ts).
+            dependsOn: [rights, logging],
+        });
 
         const event = (step: SchemaUpgradeEvent["step"], hostData?: { [K in keyof NonNullable<SchemaUpgradeEvent["hostData"]>]: pulumi.Input<string> }) => pulumi.jsonStringify({
             step,
@@ -167,7 +183,7 @@ export class SchemaUpgrade extends pulumi.ComponentResource {
         const migrate = migration && volumeRole && new aws.lambda.Invocation(`${name}-migrate`, {
             functionName: fn.name,
             input: event("migrate", { volumeName: HOST_DATA_VOLUME, snapshotId: migration.snapshotId, filesystemType: HOST_DATA_FILESYSTEM, infrastructureRoleArn: volumeRole.arn }),
-        }, { ...parent, dependsOn: [upgrade] });
+        }, { ...parent, dependsOn: [upgrade, ...(volumePolicy ? [volumePolicy] : [])] });
 
         this.completed = migrate ?? upgrade;
         this.snapshotName = snapshot.result.apply(result => (JSON.parse(result) as { result: string }).result);

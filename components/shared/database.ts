@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { nameForAws, RDS_IDENTIFIER } from "../../lib/awsNames";
 import { RDS_CA_IDENTIFIER } from "../../lib/render/rdsCa";
 
 export interface DatabaseArgs {
@@ -45,7 +46,7 @@ export class Database extends pulumi.ComponentResource {
         const parent = { parent: this };
         if (subnetIds.length < 2) throw new Error("Database: RDS needs subnets in two availability zones");
 
-        this.finalSnapshotIdentifier = protectData ? `${name}-${pulumi.getStack()}-final` : undefined;
+        this.finalSnapshotIdentifier = protectData ? `${name}-${nameForAws(pulumi.getStack(), RDS_IDENTIFIER)}-final` : undefined;
         const subnets = new aws.rds.SubnetGroup(name, { subnetIds, description: "MLflow's database: private subnets in two zones", tags }, parent);
         const parameters = new aws.rds.ParameterGroup(name, {
             family: `postgres${POSTGRES_MAJOR_VERSION}`,

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
+import { COMMON_NAME_PART, nameForAws } from "../../lib/awsNames";
 
 export interface PrivateCaArgs {
     /** Names in the server certificate: IP addresses and DNS names, the first one also its common name. */
@@ -9,6 +10,14 @@ export interface PrivateCaArgs {
 }
 
 const isIp = (name: string) => /^[0-9.]+$/.test(name) || name.includes(":");
+
+/** X.509 bounds a common name at 64 characters (RFC 5280, ub-common-name); ACM imports the CA's certificate on the scaled tier. */
+const COMMON_NAME_MAX = 64;
+const CA_PREFIX = "MLflow private CA (";
+
+/** The CA's common name, with the stack's name in it: shortened, a hash keeping stacks apart, where a long stack name would break the bound. */
+export const caCommonName = (stack: string) =>
+    `${CA_PREFIX}${nameForAws(stack, { ...COMMON_NAME_PART, maxLength: COMMON_NAME_MAX - CA_PREFIX.length - 1 })})`;
 
 /**
  * The project's own certificate authority. Without a domain it signs the certificate that clients
@@ -37,7 +46,7 @@ export class PrivateCa extends pulumi.ComponentResource {
             isCaCertificate: true,
             validityPeriodHours: 10 * 365 * 24,
             allowedUses: ["cert_signing", "crl_signing"],
-            subject: { commonName: `MLflow private CA (${pulumi.getStack()})`, organization: "mlflow-on-aws" },
+            subject: { commonName: caCommonName(pulumi.getStack()), organization: "mlflow-on-aws" },
         }, parent);
 
         const serverKey = new tls.PrivateKey(`${name}-server`, keyArgs, parent);

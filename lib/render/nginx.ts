@@ -222,8 +222,11 @@ export function securityHeaders(input: NginxInput): string[] {
     ];
 }
 
+/** MLflow's API prefixes: the REST API and the UI's twin of it. */
+const API_PREFIXES = ["/api", "/ajax-api"] as const;
+
 /** Where MLflow's REST API and its UI's twin serve artifact files, `<prefix><path under --artifacts-destination>`. */
-const ARTIFACT_FILE_PREFIXES = ["/api/2.0/mlflow-artifacts/artifacts/", "/ajax-api/2.0/mlflow-artifacts/artifacts/"] as const;
+const ARTIFACT_FILE_PREFIXES = API_PREFIXES.map(prefix => `${prefix}/2.0/mlflow-artifacts/artifacts/`);
 
 /**
  * Artifact downloads (GET, HEAD) are files nginx reads itself from MLflow's artifact store,
@@ -258,9 +261,6 @@ export function artifactDownloads(input: NginxInput): string {
         block("location @mlflow", "proxy_pass http://mlflow;"),
     ].join("\n");
 }
-
-/** MLflow's API prefixes: the REST API and the UI's twin of it. */
-const API_PREFIXES = ["/api", "/ajax-api"] as const;
 
 /** The server-info flags with which MLflow offers clients presigned URLs of its bucket. */
 const PRESIGNED_URL_FLAGS = ["multipart_uploads_enabled", "multipart_downloads_enabled"] as const;

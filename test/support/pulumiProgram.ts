@@ -27,6 +27,8 @@ export interface ProgramRun {
     invokes: { token: string; inputs: Record<string, any> }[];
     /** Inputs that reached the engine marked secret, as "<resource name>.<property>". */
     secretInputs: string[];
+    /** Every string the mocks answered with (ids, ARNs, names): what AWS would have made. */
+    produced: Set<string>;
     ofType(type: string): RecordedResource[];
     one(type: string): RecordedResource;
 }
@@ -40,16 +42,16 @@ const PROJECT = "mlflow-on-aws";
 const pem = (label: string, body: Buffer) =>
     `-----BEGIN ${label}-----\n${body.toString("base64").match(/.{1,64}/g)!.join("\n")}\n-----END ${label}-----\n`;
 
-function mockState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+function mockState(type: string, name: string, inputs: Record<string, any>, partition: string): Record<string, any> {
     switch (type) {
         case "aws:ec2/eip:Eip":
             return { ...inputs, publicIp: MOCK_PUBLIC_IP, allocationId: "eipalloc-0123456789abcdef0" };
         case "aws:ssm/parameter:Parameter":
-            return { ...inputs, version: 1, arn: `arn:aws:ssm:${MOCK_REGION}:123456789012:parameter${inputs.name}` };
+            return { ...inputs, version: 1, arn: `arn:${partition}:ssm:${MOCK_REGION}:123456789012:parameter${inputs.name}` };
         case "aws:ebs/volume:Volume":
-            return { ...inputs, arn: `arn:aws:ec2:${MOCK_REGION}:123456789012:volume/vol-0fedcba9876543210` };
+            return { ...inputs, arn: `arn:${partition}:ec2:${MOCK_REGION}:123456789012:volume/vol-0fedcba9876543210` };
         case "aws:iam/role:Role":
-            return { ...inputs, name: inputs.name ?? `${name}-physical`, arn: `arn:aws:iam::123456789012:role/${name}` };
+            return { ...inputs, name: inputs.name ?? `${name}-physical`, arn: `arn:${partition}:iam::123456789012:role/${name}` };
         case "random:index/randomPassword:RandomPassword":
             return { ...inputs, result: randomBytes(30).toString("base64").replace(/[^A-Za-z0-9]/g, "x").slice(0, inputs.length) };
         case "tls:index/privateKey:PrivateKey": {
@@ -65,31 +67,35 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
                 identifier: `${name}-physical`,
                 address: `${name}-physical.c0ffee.${MOCK_REGION}.rds.amazonaws.com`,
                 port: inputs.port ?? 5432,
-                arn: `arn:aws:rds:${MOCK_REGION}:${MOCK_ACCOUNT}:db:${name}-physical`,
-                masterUserSecrets: [{ secretArn: `arn:aws:secretsmanager:${MOCK_REGION}:${MOCK_ACCOUNT}:secret:rds!db-${name}-AbCdEf`, kmsKeyId: "", secretStatus: "active" }],
+                arn: `arn:${partition}:rds:${MOCK_REGION}:${MOCK_ACCOUNT}:db:${name}-physical`,
+                masterUserSecrets: [{ secretArn: `arn:${partition}:secretsmanager:${MOCK_REGION}:${MOCK_ACCOUNT}:secret:rds!db-${name}-AbCdEf`, kmsKeyId: "", secretStatus: "active" }],
             };
         case "aws:lb/loadBalancer:LoadBalancer":
-            return { ...inputs, dnsName: `${name}-1234567890.${MOCK_REGION}.elb.amazonaws.com`, zoneId: "Z215JYRZR1TBD5", arn: `arn:aws:elasticloadbalancing:${MOCK_REGION}:${MOCK_ACCOUNT}:loadbalancer/app/${name}/0123456789abcdef`, arnSuffix: `app/${name}/0123456789abcdef` };
+            return { ...inputs, dnsName: `${name}-1234567890.${MOCK_REGION}.elb.amazonaws.com`, zoneId: "Z215JYRZR1TBD5", arn: `arn:${partition}:elasticloadbalancing:${MOCK_REGION}:${MOCK_ACCOUNT}:loadbalancer/app/${name}/0123456789abcdef`, arnSuffix: `app/${name}/0123456789abcdef` };
         case "aws:lb/targetGroup:TargetGroup":
-            return { ...inputs, arn: `arn:aws:elasticloadbalancing:${MOCK_REGION}:${MOCK_ACCOUNT}:targetgroup/${name}/0123456789abcdef`, arnSuffix: `targetgroup/${name}/0123456789abcdef` };
+            return { ...inputs, arn: `arn:${partition}:elasticloadbalancing:${MOCK_REGION}:${MOCK_ACCOUNT}:targetgroup/${name}/0123456789abcdef`, arnSuffix: `targetgroup/${name}/0123456789abcdef` };
         case "aws:s3/bucket:Bucket":
-            return { ...inputs, bucket: `${name}-physical`, arn: `arn:aws:s3:::${name}-physical` };
+            return { ...inputs, bucket: `${name}-physical`, arn: `arn:${partition}:s3:::${name}-physical` };
         case "aws:ecs/cluster:Cluster":
-            return { ...inputs, name: `${name}-physical`, arn: `arn:aws:ecs:${MOCK_REGION}:${MOCK_ACCOUNT}:cluster/${name}-physical` };
+            return { ...inputs, name: `${name}-physical`, arn: `arn:${partition}:ecs:${MOCK_REGION}:${MOCK_ACCOUNT}:cluster/${name}-physical` };
         case "aws:ecs/taskDefinition:TaskDefinition":
-            return { ...inputs, arn: `arn:aws:ecs:${MOCK_REGION}:${MOCK_ACCOUNT}:task-definition/${inputs.family}:1`, revision: 1 };
+            return { ...inputs, arn: `arn:${partition}:ecs:${MOCK_REGION}:${MOCK_ACCOUNT}:task-definition/${inputs.family}:1`, revision: 1 };
         case "aws:lambda/invocation:Invocation":
             return { ...inputs, result: JSON.stringify({ result: `${name}-result` }) };
         case "aws:acm/certificate:Certificate":
             return {
                 ...inputs,
-                arn: `arn:aws:acm:${MOCK_REGION}:${MOCK_ACCOUNT}:certificate/${name}`,
+                arn: `arn:${partition}:acm:${MOCK_REGION}:${MOCK_ACCOUNT}:certificate/${name}`,
                 domainValidationOptions: inputs.domainName
                     ? [{ domainName: inputs.domainName, resourceRecordName: `_x1.${inputs.domainName}.`, resourceRecordType: "CNAME", resourceRecordValue: "_x2.acm-validations.aws." }]
                     : [],
             };
         case "aws:acm/certificateValidation:CertificateValidation":
             return { ...inputs };
+        case "aws:sns/topic:Topic":
+            return { ...inputs, name: inputs.name ?? `${name}-physical`, arn: `arn:${partition}:sns:${MOCK_REGION}:${MOCK_ACCOUNT}:${inputs.name ?? `${name}-physical`}` };
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return { ...inputs, name: inputs.name ?? `${name}-physical`, arn: `arn:${partition}:logs:${MOCK_REGION}:${MOCK_ACCOUNT}:log-group:${inputs.name ?? `${name}-physical`}` };
         case "aws:route53/record:Record":
             return { ...inputs, fqdn: inputs.name };
         case "tls:index/certRequest:CertRequest":
@@ -106,6 +112,8 @@ export interface MockAws {
     offerings?: Record<string, string[]>;
     /** The stack as deployed by this earlier run: lookups find its data volume (and so its zone). */
     deployed?: ProgramRun;
+    /** The region's partition (aws.getPartition); default "aws". */
+    partition?: string;
 }
 
 export const DEFAULT_OFFERINGS = [`${MOCK_REGION}b`, `${MOCK_REGION}a`];
@@ -132,7 +140,11 @@ function mockInvoke(token: string, inputs: Record<string, any>, aws: MockAws): R
         case "aws:index/getAvailabilityZones:getAvailabilityZones":
             return { names: [`${MOCK_REGION}a`, `${MOCK_REGION}b`, `${MOCK_REGION}c`], zoneIds: [], id: MOCK_REGION };
         case "aws:index/getCallerIdentity:getCallerIdentity":
-            return { accountId: MOCK_ACCOUNT, arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/test`, userId: "test", id: MOCK_ACCOUNT };
+            return { accountId: MOCK_ACCOUNT, arn: `arn:${aws.partition ?? "aws"}:iam::${MOCK_ACCOUNT}:user/test`, userId: "test", id: MOCK_ACCOUNT };
+        case "aws:index/getPartition:getPartition": {
+            const partition = aws.partition ?? "aws";
+            return { partition, id: partition, dnsSuffix: partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+        }
         case "aws:ec2/getSubnet:getSubnet":
             return { id: inputs.id, vpcId: "vpc-0existing000000000", availabilityZone: `${MOCK_REGION}c` };
         default:
@@ -161,6 +173,15 @@ export async function runProgram(settings: Record<string, string | string[] | nu
     const resources: RecordedResource[] = [];
     const invokes: ProgramRun["invokes"] = [];
     const secretInputs: string[] = [];
+    const produced = new Set<string>();
+    const remember = <T>(answer: T): T => {
+        const collect = (value: unknown) => {
+            if (typeof value === "string") produced.add(value);
+            else if (value !== null && typeof value === "object") Object.values(value).forEach(collect);
+        };
+        collect(answer);
+        return answer;
+    };
     const config: Record<string, string> = { "aws:region": MOCK_REGION };
     for (const [key, value] of Object.entries(settings)) {
         config[`${PROJECT}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
@@ -173,11 +194,15 @@ export async function runProgram(settings: Record<string, string | string[] | nu
             if (recorded) recorded.inputs = inputs;
             else resources.push({ type: args.type, name: args.name, inputs, options: {} });
             secretInputs.push(...Object.keys(args.inputs).filter(key => isSecretValue(args.inputs[key])).map(key => `${args.name}.${key}`));
-            return { id: `${args.name}-id`, state: mockState(args.type, args.name, args.inputs) };
+            const state = mockState(args.type, args.name, args.inputs, aws.partition ?? "aws");
+            // What the program passed in comes back in the state too: only what the mock made counts as AWS's.
+            const made = Object.fromEntries(Object.entries(state).filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(revealSecrets(args.inputs[key]))));
+            remember({ id: `${args.name}-id`, made });
+            return { id: `${args.name}-id`, state };
         },
         call: args => {
             invokes.push({ token: args.token, inputs: args.inputs });
-            return mockInvoke(args.token, args.inputs, aws);
+            return remember(mockInvoke(args.token, args.inputs, aws));
         },
     }, PROJECT, stack, false);
 
@@ -232,7 +257,7 @@ export async function runProgram(settings: Record<string, string | string[] | nu
     }
     const ofType = (type: string) => resources.filter(r => r.type === type);
     return {
-        resources, outputs, invokes, secretInputs, ofType,
+        resources, outputs, invokes, secretInputs, produced, ofType,
         one(type: string) {
             const found = ofType(type);
             if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
