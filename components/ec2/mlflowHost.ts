@@ -189,7 +189,7 @@ export class MlflowHost extends pulumi.ComponentResource {
             // The first boot reads the secrets and publishes metrics with the role: its policies must
             // exist before the instance does. IAM is eventually consistent ("changes ... can take
             // several seconds", and longer at times, to reach every region's endpoints), which the
-            // host's own retries cover (mlflow-fetch-secrets tries for minutes).
+            // host's own retries cover (mlflow-fetch-secrets tries for a minute).
             dependsOn: rolePermissions,
         });
 
