@@ -12,7 +12,9 @@ honoured, as MLflow honours it). What it does, and refuses:
   - the SQLite database must be at the schema revision of this MLflow release (the host migrates it
     on every start); the target gets the same schema (MLflow's own table creation and migrations);
   - the target must hold no data: an empty database, or one a fresh server has only initialised
-    (the Default experiment, the default workspace); anything else is refused, nothing is changed;
+    (the Default experiment, the default workspace); a target that already holds exactly this
+    source's data (an earlier run of this move) is verified and left as it is; anything else is
+    refused, nothing is changed;
   - every file under the artifact directory is uploaded first, to the same relative key under the S3
     prefix (mlflow-artifacts:/ URIs name no location, so they keep resolving); a file already there
     with the same size is skipped, so a run that was killed (its database work never committed) is
@@ -75,7 +77,8 @@ def prepare_target(engine, head: str) -> None:
         _upgrade_db(engine)
 
 
-def refuse_unless_empty(target, tables: list[sqlalchemy.Table]) -> None:
+def data_held(target, tables: list[sqlalchemy.Table]) -> dict[str, int]:
+    """Rows beyond what a fresh server makes, per table."""
     held = {}
     for table in tables:
         if table.name == "alembic_version":
@@ -83,8 +86,24 @@ def refuse_unless_empty(target, tables: list[sqlalchemy.Table]) -> None:
         beyond_fresh = count(target, table, f"NOT ({FRESH_SERVER_ROWS[table.name]})") if table.name in FRESH_SERVER_ROWS else count(target, table)
         if beyond_fresh:
             held[table.name] = beyond_fresh
+    return held
+
+
+def refusal(held: dict[str, int]) -> MigrationError:
+    return MigrationError(f"the target database already holds data ({held}); migrate only into a new, empty one")
+
+
+def refuse_unless_empty(target, tables: list[sqlalchemy.Table]) -> None:
+    held = data_held(target, tables)
     if held:
-        raise MigrationError(f"the target database already holds data ({held}); migrate only into a new, empty one")
+        raise refusal(held)
+
+
+def holds_source(source, target) -> bool:
+    """Every table of the target has as many rows as the source's: the data of an earlier run of this move."""
+    source_tables = reflect(source).tables
+    return all(table.name in source_tables and count(target, table) == count(source, source_tables[table.name])
+               for table in reflect(target).sorted_tables if table.name != "alembic_version")
 
 
 def copy_tables(source, target, tables: list[sqlalchemy.Table]) -> dict[str, int]:
@@ -132,7 +151,7 @@ def verify_tables(source, target, tables: list[sqlalchemy.Table]) -> None:
 
 
 def open_stores(sqlite_path: Path, postgres_uri: str):
-    """The source at this release's schema revision, and the target with the same schema and no data."""
+    """The source at this release's schema revision, and the target with the same schema; what data the target holds."""
     if not sqlite_path.is_file():
         raise MigrationError(f"--sqlite {sqlite_path}: no such file")
     source_engine = sqlalchemy.create_engine(f"sqlite:///file:{sqlite_path}?mode=ro&uri=true")
@@ -145,8 +164,8 @@ def open_stores(sqlite_path: Path, postgres_uri: str):
     target_engine = sqlalchemy.create_engine(postgres_uri)
     prepare_target(target_engine, head)
     with target_engine.connect() as target:
-        refuse_unless_empty(target, reflect(target).sorted_tables)
-    return source_engine, target_engine, head
+        held = data_held(target, reflect(target).sorted_tables)
+    return source_engine, target_engine, head, held
 
 
 def migrate_database(source_engine, target_engine, head: str, before_commit) -> dict:
@@ -192,9 +211,12 @@ class ArtifactStore:
                 uploaded += 1
         return {"files": len(self.local), "bytes": sum(self.local.values()), "uploaded": uploaded}
 
-    def verify(self) -> None:
+    def missing(self) -> list[str]:
         after = self.stored()
-        missing = sorted(k for k, size in self.local.items() if after.get(k) != size)
+        return sorted(k for k, size in self.local.items() if after.get(k) != size)
+
+    def verify(self) -> None:
+        missing = self.missing()
         if missing:
             raise MigrationError(f"{len(missing)} artifact(s) missing or of another size in s3://{self.bucket}: {missing[:10]}")
 
@@ -207,8 +229,15 @@ class ArtifactStore:
 
 
 def migrate(args) -> dict:
-    source_engine, target_engine, head = open_stores(args.sqlite.resolve(), args.postgres)
+    source_engine, target_engine, head, held = open_stores(args.sqlite.resolve(), args.postgres)
     artifacts = ArtifactStore(args.artifacts.resolve(), args.s3)
+    if held:
+        # A move that finished while nobody watched (its task outlived the deployment that started
+        # it) is found here, verified, and left as it is; any other data is refused, untouched.
+        with source_engine.connect() as source, target_engine.connect() as target:
+            if holds_source(source, target) and revision(target) == revision(source) and not artifacts.missing():
+                return {"already_moved": True, "revision": head, "rows_per_table": held, "artifacts": len(artifacts.local)}
+        raise refusal(held)
     # From here on the target is ours: it held no data, and a failure leaves it so again.
     try:
         uploaded = artifacts.upload()

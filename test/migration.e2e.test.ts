@@ -49,6 +49,8 @@ function defineTests(): void {
     let beforeFailure = "";
     let afterFailure = { rows: "", objects: -1 };
     let again: RunResult;
+    let other: RunResult;
+    let rowsAfterOther = "";
     let rowsBeforeAgain = "";
     let rowsAfterAgain = "";
     let scaledClient: Record<string, string>;
@@ -83,8 +85,12 @@ function defineTests(): void {
                 migration = await migrate(task);
                 if (migration.code !== 0) return;
                 rowsBeforeAgain = await rowCounts(task.postgres);
+                // The same move again (its task outlived the pulumi up that started it, and a later one started another).
                 again = await migrate(task);
                 rowsAfterAgain = await rowCounts(task.postgres);
+                // Another source into the filled database.
+                other = await task.runContainer(declared.migration!, { [HOST_DATA_VOLUME]: broken });
+                rowsAfterOther = await rowCounts(task.postgres);
             },
         });
         scaledClient = clientEnvFromTrackingEnv(declared.trackingEnv, stack.loadBalancerCaPem);
@@ -119,11 +125,18 @@ function defineTests(): void {
             assert.equal(afterFailure.objects, 0, "no artifact left in the bucket");
         });
 
-        it("a second run into the filled database is refused and changes nothing", () => {
-            assert.equal(again.code, 1, `${again.stdout}\n${again.stderr}`);
-            assert.match(again.stderr, /the target database already holds data \(\{.*'runs': 3.*\}\); migrate only into a new, empty one/);
+        it("the same move run again finds its data already there, verifies it and changes nothing", () => {
+            assert.equal(again.code, 0, `${again.stdout}\n${again.stderr}`);
+            assert.equal(JSON.parse(again.stdout.trim().split("\n").pop()!).already_moved, true);
             assert.match(rowsBeforeAgain, /^\d+,3,[1-9]\d*,2$/, "experiments, the 3 runs, metrics, the 2 model versions");
             assert.equal(rowsAfterAgain, rowsBeforeAgain);
+        });
+
+        it("another source into the filled database is refused and changes nothing", () => {
+            assert.equal(other.code, 1, `${other.stdout}\n${other.stderr}`);
+            assert.match(other.stderr, /the target database already holds data \(\{.*'runs': 3.*\}\); migrate only into a new, empty one/);
+            assert.doesNotMatch(other.stderr, /deleted/, "nothing of the target is touched");
+            assert.equal(rowsAfterOther, rowsBeforeAgain);
         });
 
         it("the scaled tier's MLflow serves every item back to the client identically: runs, params, tags, metric histories, artifacts by checksum, the model by alias, the trace", async () => {

@@ -187,9 +187,9 @@ export class MlflowHost extends pulumi.ComponentResource {
             // Without a fixed amiId, a newly published Debian image must not replace a running host.
             ignoreChanges: settings.amiId ? [] : ["ami"],
             // The first boot reads the secrets and publishes metrics with the role: its policies must
-            // exist before the instance does. IAM is eventually consistent ("changes ... can take
-            // several seconds", and longer at times, to reach every region's endpoints), which the
-            // host's own retries cover (mlflow-fetch-secrets tries for a minute).
+            // exist before the instance does. IAM is eventually consistent (AWS names no bound:
+            // seconds are usual, minutes happen), which the host's own retries cover
+            // (mlflow-fetch-secrets tries for three minutes).
             dependsOn: rolePermissions,
         });
 

@@ -52,8 +52,13 @@ const HOST_DATA_FILESYSTEM = "ext4";
  *
  * With a migration, a third invocation runs scripts/migrate-store.py as one task whose EBS volume
  * ECS creates from the host's data snapshot (and deletes afterwards): its input holds the snapshot
- * id, so it runs once per snapshot; run again into a database that holds data, the script refuses
- * and changes nothing. It fails the deployment like the upgrade, before the service starts.
+ * id, so it runs once per snapshot. The task is not bound by Lambda's 15 minutes: an invocation
+ * waits 14 and then fails the deployment with the task still copying; the next `pulumi up`
+ * follows the same task (its startedBy names the snapshot) instead of starting another, a task
+ * that finished meanwhile counts, and success tags the database with the snapshot, so that no
+ * later run copies again. Into a database that holds other data the script refuses and changes
+ * nothing; a copy that fails leaves the target empty. Either fails the deployment like the
+ * upgrade, before the service starts.
  */
 export class SchemaUpgrade extends pulumi.ComponentResource {
     /** Depend on this to run after a successful upgrade. */
