@@ -39,7 +39,7 @@ export interface SchemaUpgradeAws {
     createSnapshot(dbInstanceIdentifier: string, snapshotIdentifier: string): Promise<void>;
     snapshotStatus(snapshotIdentifier: string): Promise<string>;
     runTask(event: SchemaUpgradeEvent, startedBy: string): Promise<{ taskArn?: string; failure?: string }>;
-    /** Tasks of the cluster started with this startedBy that are running or stopped within about an hour (ListTasks). */
+    /** The cluster's running tasks started with this startedBy (ListTasks takes startedBy as its only filter). */
     findTasks(cluster: string, startedBy: string): Promise<string[]>;
     /** The task, or undefined while ECS does not know it yet (DescribeTasks answers MISSING right after RunTask). */
     describeTask(cluster: string, taskArn: string): Promise<TaskState | undefined>;
@@ -53,8 +53,15 @@ export interface SchemaUpgradeAws {
 export const STEP_BUDGET_MS = 14 * 60 * 1000;
 
 /**
- * One step. Its body references nothing outside itself: Function.prototype.toString() of it is
- * the code the Lambda runs (lambdaSource).
+ * The tag a finished migration leaves on the database, its value the snapshot the data came from.
+ * The step reads it as a free name, which lambdaSource defines in the Lambda's module.
+ */
+const MIGRATED_FROM_TAG = "mlflow-on-aws:migrated-from";
+export { MIGRATED_FROM_TAG };
+
+/**
+ * One step. Its body references nothing outside itself but MIGRATED_FROM_TAG:
+ * Function.prototype.toString() of it is the code the Lambda runs (lambdaSource).
  */
 export async function schemaUpgradeStep(event: SchemaUpgradeEvent, aws: SchemaUpgradeAws, budgetMs: number): Promise<string> {
     const started = aws.now();
@@ -65,8 +72,6 @@ export async function schemaUpgradeStep(event: SchemaUpgradeEvent, aws: SchemaUp
     const IAM_GRACE_MS = 2 * 60 * 1000;
     // ECS is eventually consistent too: DescribeTasks right after RunTask may answer MISSING.
     const MISSING_GRACE_MS = 2 * 60 * 1000;
-    // A finished migration leaves this tag on the database, its value the snapshot the data came from.
-    const MIGRATED_FROM_TAG = "mlflow-on-aws:migrated-from";
     const call = async <T>(request: () => Promise<T>): Promise<T> => {
         for (;;) {
             try {
@@ -123,12 +128,9 @@ export async function schemaUpgradeStep(event: SchemaUpgradeEvent, aws: SchemaUp
     if (migrate) {
         const tags = await call(() => aws.dbInstanceTags(event.dbInstanceIdentifier));
         if (tags[MIGRATED_FROM_TAG] === snapshotId) return `${work.what} had already succeeded (tag ${MIGRATED_FROM_TAG} of ${event.dbInstanceIdentifier})`;
-        for (const found of await call(() => aws.findTasks(event.cluster, startedBy))) {
-            const state = await call(() => aws.describeTask(event.cluster, found));
-            if (state && state.lastStatus !== "STOPPED") taskArn = found;
-            // Finished while no `pulumi up` waited for it.
-            else if (state && outcome(state) === "succeeded") return succeeded(found);
-        }
+        // A copy that finished while no `pulumi up` waited for it is found by the next task
+        // instead: migrate-store.py recognises its own move and leaves it as it is.
+        taskArn = (await call(() => aws.findTasks(event.cluster, startedBy)))[0];
     }
     if (!taskArn) {
         const start = await call(() => aws.runTask(event, startedBy));
@@ -171,6 +173,7 @@ import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloud
 const rds = new RDSClient({});
 const ecs = new ECSClient({});
 const logs = new CloudWatchLogsClient({});
+const MIGRATED_FROM_TAG = ${JSON.stringify(MIGRATED_FROM_TAG)};
 const schemaUpgradeStep = ${schemaUpgradeStep.toString()};
 const dbInstance = async id => (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }))).DBInstances[0];
 
@@ -206,13 +209,7 @@ const aws = {
         }));
         return { taskArn: answer.tasks?.[0]?.taskArn, failure: (answer.failures ?? []).map(f => f.reason + (f.detail ? " (" + f.detail + ")" : "")).join("; ") };
     },
-    findTasks: async (cluster, startedBy) => {
-        const listed = [];
-        for (const desiredStatus of ["RUNNING", "STOPPED"]) {
-            listed.push(...((await ecs.send(new ListTasksCommand({ cluster, startedBy, desiredStatus }))).taskArns ?? []));
-        }
-        return listed;
-    },
+    findTasks: async (cluster, startedBy) => (await ecs.send(new ListTasksCommand({ cluster, startedBy }))).taskArns ?? [],
     describeTask: async (cluster, taskArn) => {
         const task = (await ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }))).tasks?.[0];
         if (!task) return undefined;

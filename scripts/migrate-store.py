@@ -12,9 +12,8 @@ honoured, as MLflow honours it). What it does, and refuses:
   - the SQLite database must be at the schema revision of this MLflow release (the host migrates it
     on every start); the target gets the same schema (MLflow's own table creation and migrations);
   - the target must hold no data: an empty database, or one a fresh server has only initialised
-    (the Default experiment, the default workspace); a target that already holds exactly this
-    source's data (an earlier run of this move) is verified and left as it is; anything else is
-    refused, nothing is changed;
+    (the Default experiment, the default workspace), or one that holds this very move's data
+    (below); anything else is refused, nothing is changed;
   - every file under the artifact directory is uploaded first, to the same relative key under the S3
     prefix (mlflow-artifacts:/ URIs name no location, so they keep resolving); a file already there
     with the same size is skipped, so a run that was killed (its database work never committed) is
@@ -22,11 +21,15 @@ honoured, as MLflow honours it). What it does, and refuses:
   - then every table is copied in one transaction, in foreign-key order, integer key sequences moved
     past the copied keys; the row count of every table and the schema revision are compared, and
     only then is the transaction committed;
-  - any failure after the target was found empty rolls the database back and deletes what was
-    uploaded, so the target is left as empty as it was found, and the error says why.
+  - just before the commit a mark beside the artifacts records the source database's SHA-256: a
+    later run of the same move (its task outlived the deployment that started it) finds it and
+    leaves the target as it is, while a target that holds any other data is refused, untouched;
+  - any failure after the target was found empty rolls the database back and deletes what this
+    move writes, so the target is left as empty as it was found, and the error says why.
 Prints one JSON line with the counts and exits 0 only if everything matched.
 """
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -41,6 +44,9 @@ from boto3.s3.transfer import TransferConfig
 from mlflow.store.db.utils import _get_latest_schema_revision, _initialize_tables, _upgrade_db
 
 BATCH_ROWS = 5000
+#: Beside the artifacts, the fingerprint of the database a finished move copied: a later run of the
+#: same move finds it and leaves the target as it is (MLflow's keys are experiment ids, never this).
+MOVED_FROM_KEY = ".moved-from.json"
 #: Tables a fresh server fills by itself, and what with.
 FRESH_SERVER_ROWS = {"experiments": "experiment_id = 0", "workspaces": "TRUE", "experiment_tags": "experiment_id = 0"}
 
@@ -97,6 +103,14 @@ def refuse_unless_empty(target, tables: list[sqlalchemy.Table]) -> None:
     held = data_held(target, tables)
     if held:
         raise refusal(held)
+
+
+def fingerprint(sqlite_path: Path) -> str:
+    digest = hashlib.sha256()
+    with sqlite_path.open("rb") as file:
+        while chunk := file.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def holds_source(source, target) -> bool:
@@ -220,35 +234,64 @@ class ArtifactStore:
         if missing:
             raise MigrationError(f"{len(missing)} artifact(s) missing or of another size in s3://{self.bucket}: {missing[:10]}")
 
+    @property
+    def marker_key(self) -> str:
+        return "/".join(filter(None, [self.prefix, MOVED_FROM_KEY]))
+
+    def moved_from(self) -> dict | None:
+        try:
+            return json.loads(self.s3.get_object(Bucket=self.bucket, Key=self.marker_key)["Body"].read())
+        except self.s3.exceptions.NoSuchKey:
+            return None
+
+    def mark_moved_from(self, record: dict) -> None:
+        self.s3.put_object(Bucket=self.bucket, Key=self.marker_key, Body=json.dumps(record).encode())
+
     def remove_uploaded(self) -> int:
-        """Deletes every object under the prefix: the target held no data when the run began."""
-        keys = list(self.stored())
+        """Deletes what this move writes (its files and its mark), and checks that none is left."""
+        keys = [*self.local, self.marker_key]
         for start in range(0, len(keys), 1000):
-            self.s3.delete_objects(Bucket=self.bucket, Delete={"Objects": [{"Key": k} for k in keys[start:start + 1000]], "Quiet": True})
+            answer = self.s3.delete_objects(Bucket=self.bucket, Delete={"Objects": [{"Key": k} for k in keys[start:start + 1000]], "Quiet": True})
+            if answer.get("Errors"):
+                raise MigrationError(f"could not delete {len(answer['Errors'])} uploaded object(s), e.g. {answer['Errors'][0]}")
+        left = sorted(set(keys) & set(self.stored()))
+        if left:
+            raise MigrationError(f"{len(left)} uploaded object(s) still in s3://{self.bucket} after deleting them: {left[:10]}")
         return len(keys)
 
 
 def migrate(args) -> dict:
-    source_engine, target_engine, head, held = open_stores(args.sqlite.resolve(), args.postgres)
+    sqlite_path = args.sqlite.resolve()
+    source_engine, target_engine, head, held = open_stores(sqlite_path, args.postgres)
     artifacts = ArtifactStore(args.artifacts.resolve(), args.s3)
+    source_print = fingerprint(sqlite_path)
     if held:
         # A move that finished while nobody watched (its task outlived the deployment that started
-        # it) is found here, verified, and left as it is; any other data is refused, untouched.
+        # it) is found by its mark, verified, and left as it is; any other data is refused, untouched.
+        mark = artifacts.moved_from()
         with source_engine.connect() as source, target_engine.connect() as target:
-            if holds_source(source, target) and revision(target) == revision(source) and not artifacts.missing():
+            if mark and mark.get("sqlite_sha256") == source_print and holds_source(source, target) \
+                    and revision(target) == revision(source) and not artifacts.missing():
                 return {"already_moved": True, "revision": head, "rows_per_table": held, "artifacts": len(artifacts.local)}
         raise refusal(held)
+
+    def before_commit():
+        artifacts.verify()
+        artifacts.mark_moved_from({"sqlite_sha256": source_print, "revision": head})
+
     # From here on the target is ours: it held no data, and a failure leaves it so again.
     try:
         uploaded = artifacts.upload()
-        database = migrate_database(source_engine, target_engine, head, before_commit=artifacts.verify)
+        database = migrate_database(source_engine, target_engine, head, before_commit=before_commit)
     except BaseException as error:
-        removed = artifacts.remove_uploaded()
-        print(f"migrate-store: the copy failed; the database was rolled back and {removed} uploaded object(s) deleted, "
-              f"so the target is empty again", file=sys.stderr)
-        if not isinstance(error, MigrationError):
-            raise MigrationError(f"{type(error).__name__}: {error}") from error
-        raise
+        cause = error if isinstance(error, MigrationError) else MigrationError(f"{type(error).__name__}: {error}")
+        try:
+            removed = artifacts.remove_uploaded()
+        except BaseException as cleanup_error:
+            raise MigrationError(f"{cause}; and cleaning up failed too, so the bucket may hold part of the copy: {cleanup_error}") from error
+        print(f"migrate-store: the copy failed; the database was rolled back and the {removed} object(s) this move writes "
+              f"were deleted, so the target is empty again", file=sys.stderr)
+        raise cause from error
     return {"database": database, "artifacts": uploaded}
 
 

@@ -10,7 +10,7 @@ import { DLM_DESCRIPTION, ECS_FAMILY, nameForAws, RDS_IDENTIFIER } from "../lib/
 import { readStackFile } from "../lib/stackConfig";
 import { caCommonName } from "../components/shared/privateCa";
 import { MAX_ALLOWED_CIDRS, RDS_MAX_BACKUP_DAYS } from "../lib/settings";
-import { MOCK_REGION, runProgram } from "./support/pulumiProgram";
+import { MOCK_ACCOUNT, MOCK_REGION, runProgram } from "./support/pulumiProgram";
 import { SCALED } from "./support/scaledTask";
 
 type Settings = Record<string, string | string[] | number | boolean>;
@@ -178,6 +178,19 @@ describe("the check itself fails where AWS would", () => {
         assert.match(findings[0], /aws:sqs\/queue:Queue jobs: \(type\) .*has no rules/);
         assert.match(findings[1], /newArgument = "x": has no rule/);
         assert.match(findings[2], /executionRoleArn .*should be aws:iam\/role:Role\.arn, a value AWS returns/);
+    });
+
+    test("within a whole run: a number past its bound, a document past its length, an ARN typed by hand where AWS's own belongs", async () => {
+        const run = await runProgram({ ...SCALED });
+        const tampered = (type: string, change: (inputs: Record<string, any>) => Record<string, any>) =>
+            checkArguments({ ...run, resources: run.resources.map(r => r.type === type ? { ...r, inputs: change(r.inputs) } : r) }, AWS_RULES).findings.map(describeFinding).join("\n");
+        assert.deepEqual(checkArguments(run, AWS_RULES).findings, [], "the run as the program declares it passes");
+        assert.match(tampered("aws:lb/loadBalancer:LoadBalancer", inputs => ({ ...inputs, idleTimeout: 99999 })), /idleTimeout = 99999: is more than 4000/);
+        const longTrust = (inputs: Record<string, any>) => ({ ...inputs, assumeRolePolicy: { ...inputs.assumeRolePolicy, Statement: [{ ...inputs.assumeRolePolicy.Statement[0], Principal: { Service: "x".repeat(3000) } }] } });
+        assert.match(tampered("aws:iam/role:Role", longTrust), /assumeRolePolicy = .*: is 3\d{3} characters, more than 2048/);
+        assert.match(tampered("aws:lambda/function:Function", inputs => ({ ...inputs, role: `arn:aws:iam::${MOCK_ACCOUNT}:role/typed-by-hand` })),
+            /role = "arn:aws:iam::123456789012:role\/typed-by-hand": should be aws:iam\/role:Role\.arn, a value AWS returns/);
+        assert.match(tampered("aws:ecs/service:Service", inputs => ({ ...inputs, desiredCount: "two" })), /desiredCount = "two": is a string, where AWS's parameter is a integer/);
     });
 
     test("a quota that only the sum of resources breaks: rules per security group", () => {

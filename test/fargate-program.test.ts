@@ -387,6 +387,15 @@ describe("migration from a host's data snapshot (migrateFromSnapshot)", () => {
         assert.deepEqual(container.secrets.map(s => s.name), ["PGPASSWORD"]);
     });
 
+    test("the finished migration's mark: the function may set that one tag on the database, and a refreshed stack keeps it", () => {
+        const policy = statements(named(run, "aws:iam/rolePolicy:RolePolicy", "mlflow-schema-upgrade").inputs.policy);
+        const tagging = policy.filter(s => s.Action.includes("rds:AddTagsToResource") && s.Resource === "arn:aws:rds:eu-central-1:123456789012:db:mlflow-db-physical");
+        assert.deepEqual(tagging.map(s => s.Condition), [{ "ForAllValues:StringEquals": { "aws:TagKeys": ["mlflow-on-aws:migrated-from"] } }]);
+        assert.deepEqual(run.one("aws:rds/instance:Instance").options.ignoreChanges, ['tags["mlflow-on-aws:migrated-from"]']);
+        const listing = policy.filter(s => s.Action.includes("ecs:ListTasks"));
+        assert.deepEqual(listing, [{ Effect: "Allow", Action: ["ecs:ListTasks"], Resource: "*", Condition: { ArnEquals: { "ecs:cluster": "arn:aws:ecs:eu-central-1:123456789012:cluster/mlflow-physical" } } }]);
+    });
+
     test("the function may start this task, pass MLflow's role to it and the volume role to ECS, nothing more", () => {
         const policy = statements(named(run, "aws:iam/rolePolicy:RolePolicy", "mlflow-schema-upgrade").inputs.policy);
         assert.ok(policy.some(s => s.Action.includes("ecs:RunTask") && s.Resource === "arn:aws:ecs:eu-central-1:123456789012:task-definition/mlflow-schema-upgrade-migrate-test:*"));

@@ -50,6 +50,7 @@ function defineTests(): void {
     let afterFailure = { rows: "", objects: -1 };
     let again: RunResult;
     let other: RunResult;
+    let sameCounts: RunResult;
     let rowsAfterOther = "";
     let rowsBeforeAgain = "";
     let rowsAfterAgain = "";
@@ -88,8 +89,12 @@ function defineTests(): void {
                 // The same move again (its task outlived the pulumi up that started it, and a later one started another).
                 again = await migrate(task);
                 rowsAfterAgain = await rowCounts(task.postgres);
-                // Another source into the filled database.
+                // Another source into the filled database: one with a row more, and one with as many rows, one of them edited.
                 other = await task.runContainer(declared.migration!, { [HOST_DATA_VOLUME]: broken });
+                const edited = scratchDir("edited-host-data-volume");
+                cpSync(hostData.volume, edited, { recursive: true });
+                execFileSync("sqlite3", [path.join(edited, path.relative(HOST.dataMount, DATA.mlflow), SQLITE_FILE), "UPDATE metrics SET value = value + 1 WHERE rowid = (SELECT min(rowid) FROM metrics)"]);
+                sameCounts = await task.runContainer(declared.migration!, { [HOST_DATA_VOLUME]: edited });
                 rowsAfterOther = await rowCounts(task.postgres);
             },
         });
@@ -113,13 +118,16 @@ function defineTests(): void {
             const local = filesUnder(hostData.artifacts);
             assert.equal(summary.artifacts.files, local.size);
             const stored = await stack.s3.objects(declared.bucket, "artifacts/");
+            const mark = "artifacts/.moved-from.json";
+            assert.ok(stored.has(mark), "the mark of the finished move, beside the artifacts");
+            stored.delete(mark);
             assert.deepEqual(new Map([...stored].map(([key, size]) => [key.slice("artifacts/".length), size])), local, "the same tree, key for key and size for size");
         });
 
         it("a copy that fails half-way leaves the target as empty as it found it, and says why", () => {
             assert.equal(failed.code, 1, `${failed.stdout}\n${failed.stderr}`);
             assert.match(failed.stderr, /StringDataRightTruncation|value too long/, "the cause, from PostgreSQL");
-            assert.match(failed.stderr, /the database was rolled back and [1-9]\d* uploaded object\(s\) deleted, so the target is empty again/);
+            assert.match(failed.stderr, /the database was rolled back and the [1-9]\d* object\(s\) this move writes were deleted, so the target is empty again/);
             assert.match(afterFailure.rows, /^\d+,0,0,0$/, "no run, metric or model version");
             assert.equal(afterFailure.rows, beforeFailure, "the database as the schema upgrade left it");
             assert.equal(afterFailure.objects, 0, "no artifact left in the bucket");
@@ -132,10 +140,12 @@ function defineTests(): void {
             assert.equal(rowsAfterAgain, rowsBeforeAgain);
         });
 
-        it("another source into the filled database is refused and changes nothing", () => {
-            assert.equal(other.code, 1, `${other.stdout}\n${other.stderr}`);
-            assert.match(other.stderr, /the target database already holds data \(\{.*'runs': 3.*\}\); migrate only into a new, empty one/);
-            assert.doesNotMatch(other.stderr, /deleted/, "nothing of the target is touched");
+        it("another source into the filled database is refused and changes nothing, even one with as many rows", () => {
+            for (const refused of [other, sameCounts]) {
+                assert.equal(refused.code, 1, `${refused.stdout}\n${refused.stderr}`);
+                assert.match(refused.stderr, /the target database already holds data \(\{.*'runs': 3.*\}\); migrate only into a new, empty one/);
+                assert.doesNotMatch(refused.stderr, /deleted/, "nothing of the target is touched");
+            }
             assert.equal(rowsAfterOther, rowsBeforeAgain);
         });
 

@@ -250,20 +250,18 @@ describe("the schema upgrade's steps", () => {
         assert.ok(second.calls.includes("tag-db mlflow-db-abc mlflow-on-aws:migrated-from=snap-0123456789abcdef0"));
     });
 
-    test("migrate: done before, it is not run again: by the database's tag, or by a task that finished while no pulumi up waited", async () => {
+    test("migrate: done before, it is not run again: the database's tag names the snapshot", async () => {
         const tagged = fakeAws({ tags: { "mlflow-on-aws:migrated-from": "snap-0123456789abcdef0" } });
         assert.match(await schemaUpgradeStep(migrateEvent, tagged.aws, 60_000), /had already succeeded \(tag mlflow-on-aws:migrated-from of mlflow-db-abc\)/);
         assert.deepEqual(tagged.calls, ["db-tags mlflow-db-abc"]);
-        const finished = fakeAws({ found: ["arn:aws:ecs:r:1:task/cluster/old"], tasks: [migrated(0)] });
-        assert.match(await schemaUpgradeStep(migrateEvent, finished.aws, 60_000), /succeeded \(task arn:aws:ecs:r:1:task\/cluster\/old\)/);
-        assert.deepEqual(finished.calls.filter(c => c.startsWith("run-task")), []);
         const otherSnapshot = fakeAws({ tags: { "mlflow-on-aws:migrated-from": "snap-0fedcba9876543210" }, tasks: [migrated(0)] });
         await schemaUpgradeStep(migrateEvent, otherSnapshot.aws, 60_000);
         assert.equal(otherSnapshot.calls.filter(c => c.startsWith("run-task")).length, 1, "another snapshot is another migration");
+        assert.match(lambdaSource(), /^const MIGRATED_FROM_TAG = "mlflow-on-aws:migrated-from";$/m, "the Lambda's module defines the tag the step reads");
     });
 
     test("migrate: a failed copy says why, from its own last log lines, and keeps the service from starting", async () => {
-        const { aws, calls } = fakeAws({ tasks: [migrated(1)], logTail: ["migrate-store: the copy failed; the database was rolled back and 12 uploaded object(s) deleted, so the target is empty again", "migrate-store: DataError: value too long"] });
+        const { aws, calls } = fakeAws({ tasks: [migrated(1)], logTail: ["migrate-store: the copy failed; the database was rolled back and the 12 object(s) this move writes were deleted, so the target is empty again", "migrate-store: DataError: value too long"] });
         await assert.rejects(schemaUpgradeStep(migrateEvent, aws, 60_000),
             /the migration from the host's data snapshot snap-0123456789abcdef0 exited with 1; the service does not start\. Its last lines:\nmigrate-store: the copy failed.*\nmigrate-store: DataError: value too long\nOutput: CloudWatch log group logs, stream mlflow-migrate-store\/mlflow-migrate-store\/abc123/);
         assert.ok(calls.includes("log-tail logs mlflow-migrate-store/mlflow-migrate-store/abc123"));

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ECS_FAMILY, nameForAws } from "../../lib/awsNames";
 import { EcsContainerDefinition, HOST_DATA_VOLUME } from "../../lib/render/taskContainers";
-import { lambdaSource, SchemaUpgradeEvent } from "../../lib/schemaUpgrade";
+import { lambdaSource, MIGRATED_FROM_TAG, SchemaUpgradeEvent } from "../../lib/schemaUpgrade";
 import { managedPolicyArn, partitionOf } from "../shared/arns";
 
 export interface SchemaUpgradeArgs {
@@ -118,8 +118,13 @@ export class SchemaUpgrade extends pulumi.ComponentResource {
                 Version: "2012-10-17",
                 Statement: [
                     { Effect: "Allow", Action: ["rds:DescribeDBInstances"], Resource: args.dbInstanceArn },
-                    // The mark of a finished migration (MIGRATED_FROM_TAG in lib/schemaUpgrade.ts).
-                    ...(migration ? [{ Effect: "Allow", Action: ["rds:AddTagsToResource"], Resource: args.dbInstanceArn }] : []),
+                    // The mark of a finished migration, and no other tag.
+                    ...(migration ? [{
+                        Effect: "Allow",
+                        Action: ["rds:AddTagsToResource"],
+                        Resource: args.dbInstanceArn,
+                        Condition: { "ForAllValues:StringEquals": { "aws:TagKeys": [MIGRATED_FROM_TAG] } },
+                    }] : []),
                     { Effect: "Allow", Action: ["rds:CreateDBSnapshot"], Resource: [args.dbInstanceArn, snapshots] },
                     { Effect: "Allow", Action: ["rds:DescribeDBSnapshots", "rds:AddTagsToResource"], Resource: snapshots },
                     {

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { nameForAws, RDS_IDENTIFIER } from "../../lib/awsNames";
 import { RDS_CA_IDENTIFIER } from "../../lib/render/rdsCa";
+import { MIGRATED_FROM_TAG } from "../../lib/schemaUpgrade";
 
 export interface DatabaseArgs {
     /** Subnets in at least two availability zones (RDS requires it of a subnet group), without a route to the internet. */
@@ -92,7 +93,12 @@ export class Database extends pulumi.ComponentResource {
             deleteAutomatedBackups: !protectData,
             applyImmediately: false,
             tags,
-        }, parent);
+        }, {
+            ...parent,
+            // A migration's mark (lib/schemaUpgrade.ts), set by the scaled tier's Lambda: a refreshed
+            // stack must keep it, or the next change of the migration's input would copy again.
+            ignoreChanges: [`tags["${MIGRATED_FROM_TAG}"]`],
+        });
 
         const secretArn = instance.masterUserSecrets.apply(secrets => {
             if (!secrets?.[0]?.secretArn) throw new Error("RDS reported no managed master user secret");

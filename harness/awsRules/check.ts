@@ -26,10 +26,9 @@ export const describeFinding = (finding: Finding) =>
 /** Types that are parts of the program itself (components) or of Pulumi, never sent to a provider. */
 const isProgramType = (type: string) => type.startsWith("pulumi:") || type.startsWith("mlflow-on-aws:");
 
-/** Pulumi's marker of an asset or archive among serialized inputs. */
-const ASSET_SIGNATURE = "4dabf18193072939515e22adb298388d";
-const isAsset = (value: unknown): value is Record<string, unknown> =>
-    value !== null && typeof value === "object" && ASSET_SIGNATURE in (value as object);
+/** An asset or archive (a Lambda's code): one argument, its content a promise the mocks never see. */
+const isAsset = (value: unknown): boolean =>
+    value !== null && typeof value === "object" && ("__pulumiArchive" in (value as object) || "__pulumiAsset" in (value as object));
 
 /** The characters an autonamed resource gets after its logical name (pulumi-aws: "-" and 7 random characters). */
 export const AUTONAME_SUFFIX = "-a1b2c3d";
@@ -67,10 +66,31 @@ function violation(value: unknown, constraint: Constraint): string | undefined {
     return undefined;
 }
 
-/** A number the model types as a string (ECS's cpu "512") is compared as the string the provider sends. */
+type Kind = "string" | "number" | "boolean" | "list" | "object";
+
+const kindOfValue = (value: unknown): Kind =>
+    Array.isArray(value) ? "list" : typeof value === "object" ? "object" : typeof value as Kind;
+
+const KIND_OF_SHAPE: Readonly<Record<Shape["type"], Kind>> = {
+    string: "string", blob: "string", timestamp: "string",
+    integer: "number", long: "number", double: "number", float: "number",
+    boolean: "boolean", list: "list", map: "object", structure: "object",
+};
+
+/**
+ * The value as the provider sends it to a parameter of this shape: a number or a flag where AWS
+ * takes a string (ECS's cpu "512", a load balancer attribute) as its text, a document object
+ * where AWS takes a string (a trust policy) as its JSON, a map where AWS takes a list (DLM's
+ * target tags) as its entries; undefined when the provider could not send it there at all.
+ */
 function asSent(value: unknown, shape: Shape): unknown {
-    if (shape.type === "string" && typeof value === "number") return String(value);
-    return value;
+    const kind = kindOfValue(value);
+    const wanted = KIND_OF_SHAPE[shape.type];
+    if (kind === wanted) return value;
+    if (wanted === "string" && (kind === "number" || kind === "boolean")) return String(value);
+    if (wanted === "string" && kind === "object") return JSON.stringify(value);
+    if (wanted === "list" && kind === "object") return Object.entries(value as object);
+    return undefined;
 }
 
 class Checker {
@@ -131,43 +151,47 @@ class Checker {
             this.report(call, argument, value, "has no rule: name the API parameter it becomes (or the provider's own use of it)", "harness/awsRules/rules/");
             return;
         }
-        this.apply(call, argument, isAsset(value) ? assetText(value) : value, rule);
+        this.apply(call, argument, value, rule);
     }
 
     private apply(call: string, argument: string, value: unknown, rule: ArgumentRule) {
-        const composite = Array.isArray(value) || (value !== null && typeof value === "object");
         if ("provider" in rule) {
             for (const constraint of rule.provider) this.constrain(call, argument, value, constraint);
             return;
         }
         if ("reference" in rule) {
             resolveApiPath(rule.api);
-            if (typeof value === "string" && !this.isProduced(value)) {
+            if (typeof value !== "string" || !this.produced.has(value)) {
                 this.report(call, argument, value, `should be ${rule.reference}, a value AWS returns, but the program wrote it itself`, "harness/awsRules/rules/");
             }
             return;
         }
         if ("json" in rule) {
-            if (composite) return;
             const resolved = resolveApiPath(rule.json);
-            let document: unknown;
-            try {
-                document = JSON.parse(String(value));
-            } catch (error) {
-                this.report(call, argument, value, `is not JSON (${(error as Error).message})`, `the provider parses it as ${rule.json}`);
-                return;
+            let document: unknown = value;
+            if (typeof value === "string") {
+                try {
+                    document = JSON.parse(value);
+                } catch (error) {
+                    this.report(call, argument, value, `is not JSON (${(error as Error).message})`, `the provider parses it as ${rule.json}`);
+                    return;
+                }
             }
             this.document(call, argument, rule.json, resolved, document);
-            for (const constraint of rule.also ?? []) this.constrain(call, argument, value, constraint);
+            for (const constraint of rule.also ?? []) this.constrain(call, argument, typeof value === "string" ? value : JSON.stringify(value), constraint);
             return;
         }
         const resolved = resolveApiPath(rule.api);
         const sent = asSent(value, resolved.shape);
-        // A list or map argument is checked for its count here, its entries by their own rules.
-        if (composite === (resolved.shape.type === "list" || resolved.shape.type === "map" || resolved.shape.type === "structure")) {
-            for (const constraint of shapeConstraints(rule.api, resolved)) this.constrain(call, argument, sent, constraint);
+        if (sent === undefined) {
+            this.report(call, argument, value, `is a ${kindOfValue(value)}, where AWS's parameter is a ${resolved.shape.type}`, modelSource(rule.api, resolved));
+            return;
         }
-        for (const constraint of rule.also ?? []) this.constrain(call, argument, sent, constraint);
+        for (const constraint of shapeConstraints(rule.api, resolved)) this.constrain(call, argument, sent, constraint);
+        // The table's own constraints speak of the value as the program writes it (a number is a
+        // number), and of a document as the JSON it becomes.
+        const written = kindOfValue(value) === "object" && typeof sent === "string" ? sent : value;
+        for (const constraint of rule.also ?? []) this.constrain(call, argument, written, constraint);
     }
 
     private constrain(call: string, argument: string, value: unknown, constraint: Constraint) {
@@ -180,7 +204,7 @@ class Checker {
         if (value === null || value === undefined) return;
         const service = apiPath.split(":")[0];
         const { shape } = resolved;
-        for (const constraint of shapeConstraints(apiPath, resolved)) this.constrain(call, argument, asSent(value, shape), constraint);
+        for (const constraint of shapeConstraints(apiPath, resolved)) this.constrain(call, argument, asSent(value, shape) ?? value, constraint);
         if (shape.type === "list") {
             if (!Array.isArray(value)) return this.report(call, argument, value, "is not a list", modelSource(apiPath, resolved));
             value.forEach(item => this.document(call, `${argument}[]`, `${apiPath}[]`, childShape(service, shape, "[]")!, item));
@@ -207,25 +231,6 @@ class Checker {
             this.report(call, argument, value, "is not a boolean", modelSource(apiPath, resolved));
         }
     }
-
-    private isProduced(value: string) {
-        if (this.produced.has(value)) return true;
-        for (const produced of this.produced) if (produced.length >= 6 && value.includes(produced)) return true;
-        return false;
-    }
-}
-
-/** The text of an asset archive's string assets (what a Lambda's code package holds). */
-function assetText(asset: Record<string, unknown>): string {
-    const parts: string[] = [];
-    const collect = (value: unknown) => {
-        if (value === null || typeof value !== "object") return;
-        const entry = value as Record<string, unknown>;
-        if (typeof entry.text === "string") parts.push(entry.text);
-        Object.values(entry).forEach(collect);
-    };
-    collect(asset);
-    return parts.join("");
 }
 
 export interface CheckResult {

@@ -225,7 +225,8 @@ export const CONTAINERS_RULES: Readonly<Record<string, TypeRules>> = {
             // The target's own inputs, passed on (not values AWS makes): checked as the policy sends them.
             serviceNamespace: { api: "application-autoscaling:PutScalingPolicy.ServiceNamespace" },
             scalableDimension: { api: "application-autoscaling:PutScalingPolicy.ScalableDimension" },
-            resourceId: { reference: "aws:appautoscaling/target:Target.resourceId", api: "application-autoscaling:PutScalingPolicy.ResourceId" },
+            // The target's own input, passed on: checked as the policy sends it.
+            resourceId: { api: "application-autoscaling:PutScalingPolicy.ResourceId" },
             "targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType": {
                 api: "application-autoscaling:PutScalingPolicy.TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType",
             },
