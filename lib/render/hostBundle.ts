@@ -10,7 +10,7 @@ import { Settings } from "../settings";
 import { renderCompose } from "./compose";
 import { containerInput, Endpoint, renderProxyConf } from "./endpoint";
 import { DATA, HOST, MLFLOW, NGINX, SQLITE_FILE } from "./layout";
-import { BACKUP_TIME_UTC, DISK_WARN_PERCENT, METRIC_NAMESPACE } from "./schedule";
+import { BACKUP_TIME_UTC, DISK_WARN_PERCENT, METRIC_NAMESPACE, WATCHDOG_FAILED_CHECKS } from "./schedule";
 import { backendStoreUri, ExternalStores, pgpassLine } from "./stores";
 
 /** What only a deployment knows; `npm run render` supplies sample values. */
@@ -81,11 +81,12 @@ export const HOST_PACKAGES = {
     "python3-certbot-dns-route53": "4.0.0-1*",
 } as const;
 
-const HOST_SCRIPTS = ["mlflow-prepare-data", "mlflow-fetch-secrets", "mlflow-certificate", "mlflow-db-upgrade", "mlflow-monitor"];
+const HOST_SCRIPTS = ["mlflow-prepare-data", "mlflow-fetch-secrets", "mlflow-certificate", "mlflow-db-upgrade", "mlflow-monitor", "mlflow-watchdog"];
 const SYSTEMD_UNITS = [
     "mlflow.service",
     "mlflow-certificate.service", "mlflow-certificate.timer",
     "mlflow-monitor.service", "mlflow-monitor.timer",
+    "mlflow-watchdog.service", "mlflow-watchdog.timer",
     "docker.service.d/mlflow-data-volume.conf",
 ];
 /**
@@ -98,7 +99,7 @@ const BACKUP_SCHEDULE_DROP_IN = "mlflow-backup.timer.d/schedule.conf";
 
 /** Started at first boot; the services they trigger follow. */
 export function enabledUnits(facts: Pick<HostFacts, "stores">): string[] {
-    return ["mlflow.service", "mlflow-certificate.timer", ...(facts.stores ? [] : ["mlflow-backup.timer"]), "mlflow-monitor.timer"];
+    return ["mlflow.service", "mlflow-certificate.timer", ...(facts.stores ? [] : ["mlflow-backup.timer"]), "mlflow-monitor.timer", "mlflow-watchdog.timer"];
 }
 
 /** The host scripts and units ship as files in host/, so shellcheck and systemd-analyze read them as they are. */
@@ -119,6 +120,10 @@ export function renderHostEnv(settings: Settings, facts: HostFacts): string {
         METRIC_NAMESPACE,
         SERVER_NAME: endpoint.names[0],
         HEALTH_CHECK_URL: "http://127.0.0.1/health",
+        // Port 80's redirect, which nginx answers itself.
+        NGINX_CHECK_URL: "http://127.0.0.1/",
+        WATCHDOG_FAILED_CHECKS: String(WATCHDOG_FAILED_CHECKS),
+        WATCHDOG_STATE_DIR: HOST.watchdogStateDir,
         SECRETS_DIR: HOST.secretsDir,
         HTPASSWD_PARAMETER: facts.htpasswdParameter,
         TLS_KEY_PARAMETER: facts.tlsKeyParameter,

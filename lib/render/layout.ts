@@ -22,6 +22,8 @@ export const HOST = {
     /** Filled by mlflow-certificate: the Let's Encrypt certificate when there is one, else the fallback. */
     activeTlsDir: "/etc/mlflow/tls/active",
     secretsDir: "/etc/mlflow/secrets",
+    /** mlflow-watchdog's count of failed checks in a row (a tmpfs: a reboot starts it afresh). */
+    watchdogStateDir: "/run/mlflow-watchdog",
     htpasswd: "/etc/mlflow/secrets/htpasswd",
     fallbackKey: "/etc/mlflow/secrets/fallback-privkey.pem",
     /** A stateless host's database password, as libpq reads it (fetched at boot from Secrets Manager). */

@@ -15,3 +15,9 @@ export const SNAPSHOT_TIME_UTC = "03:00";
  * enough before the snapshot that the copy is complete when it is taken.
  */
 export const BACKUP_TIME_UTC = "02:30";
+
+/**
+ * Failed checks in a row after which mlflow-watchdog restarts MLflow or nginx; its timer checks
+ * every minute, so a hung server is restarted within about this many minutes.
+ */
+export const WATCHDOG_FAILED_CHECKS = 3;
