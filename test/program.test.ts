@@ -53,9 +53,15 @@ describe("default stack (no domain)", () => {
         assert.equal(instance.inputs.userDataReplaceOnChange, true);
         assert.equal(instance.inputs.maintenanceOptions.autoRecovery, "default");
         const policies = run.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").map(r => r.inputs.policyArn);
-        assert.ok(policies.includes("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"));
+        assert.deepEqual(policies, ["arn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole"],
+            "the snapshot policy's role only: AmazonSSMManagedInstanceCore would let the host read every parameter of the account");
+        const sessionManager = JSON.parse(run.ofType("aws:iam/rolePolicy:RolePolicy").find(r => r.name === "mlflow-session-manager")!.inputs.policy);
+        assert.deepEqual(sessionManager.Statement, [{ Effect: "Allow", Action: ["ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"], Resource: "*" }]);
+        const everyAction = run.ofType("aws:iam/rolePolicy:RolePolicy").flatMap(r => JSON.parse(r.inputs.policy).Statement)
+            .filter((statement: { Resource: unknown }) => statement.Resource === "*").flatMap((statement: { Action: string[] }) => statement.Action);
+        assert.ok(!everyAction.some(action => action.startsWith("ssm:GetParameter")), "no parameter of the account is readable by the host");
         assert.ok(instance.inputs.iamInstanceProfile, "instance profile set");
-        assert.deepEqual(instance.dependsOn, ["mlflow-ssm-core", "mlflow-secrets-and-metrics"],
+        assert.deepEqual(instance.dependsOn, ["mlflow-session-manager", "mlflow-secrets-and-metrics"],
             "IAM before first use: the first boot reads the secrets with the role's policies, so they exist before the instance");
     });
 
@@ -95,7 +101,7 @@ describe("default stack (no domain)", () => {
         }
         const htpasswd = parameters.find(p => p.inputs.name.endsWith("htpasswd"))!.inputs.value as string;
         assert.match(htpasswd, /^admin:\{SSHA\}[A-Za-z0-9+/]{38}==\n$/);
-        const policy = JSON.parse(run.one("aws:iam/rolePolicy:RolePolicy").inputs.policy);
+        const policy = JSON.parse(run.ofType("aws:iam/rolePolicy:RolePolicy").find(r => r.name === "mlflow-secrets-and-metrics")!.inputs.policy);
         const read = policy.Statement.find((s: { Action: string[] }) => s.Action.includes("ssm:GetParameter"));
         assert.equal(read.Resource.length, 2);
         for (const arn of read.Resource) assert.match(arn, /^arn:aws:ssm:eu-central-1:123456789012:parameter\/mlflow-on-aws\/test\//);

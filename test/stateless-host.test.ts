@@ -39,7 +39,7 @@ describe("stateless host: ec2 with rds and s3", () => {
     });
 
     test("IAM before first use: the host starts after every right of its role, the bucket's grant included", () => {
-        assert.deepEqual(run.one("aws:ec2/instance:Instance").dependsOn, ["mlflow-ssm-core", "mlflow-secrets-and-metrics", "mlflow-artifacts"]);
+        assert.deepEqual(run.one("aws:ec2/instance:Instance").dependsOn, ["mlflow-session-manager", "mlflow-secrets-and-metrics", "mlflow-artifacts"]);
     });
 
     test("the database: private, encrypted, TLS forced, password kept by RDS, in isolated subnets of two zones, next to the host", () => {

@@ -4,7 +4,7 @@ import { HostFacts, HostStores, renderCloudConfig, secretParameterNames, userDat
 import { hostEndpoint } from "../../lib/render/endpoint";
 import { rdsCaBundle } from "../../lib/render/rdsCa";
 import { Settings } from "../../lib/settings";
-import { managedPolicyArn, partitionOf } from "../shared/arns";
+import { partitionOf } from "../shared/arns";
 import { ArtifactBucket, BucketUser } from "../shared/artifactBucket";
 import { Database, DATABASE_NAME, DATABASE_USER } from "../shared/database";
 import { METRIC_NAMESPACE } from "./monitoring";
@@ -36,6 +36,12 @@ export interface MlflowHostArgs {
     rootVolumeGiB?: number;
     tags?: Record<string, string>;
 }
+
+/** What the SSM agent needs for Session Manager: report the instance, open the session's control and data channels. */
+export const SESSION_MANAGER_ACTIONS = [
+    "ssm:UpdateInstanceInformation",
+    "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
+] as const;
 
 /** Debian publishes the id of its newest Debian 13 AMI per architecture as an SSM public parameter. */
 export const debianAmiParameter = (architecture: string) =>
@@ -81,9 +87,16 @@ export class MlflowHost extends pulumi.ComponentResource {
         const partition = partitionOf(parent);
         // Everything the role may do: the instance waits for all of it (rolePermissions below).
         const rolePermissions: pulumi.Resource[] = [];
-        rolePermissions.push(new aws.iam.RolePolicyAttachment(`${name}-ssm-core`, {
+        // Session Manager, and nothing else of Systems Manager: the agent reports the instance and
+        // opens the session's channels (AWS's minimal instance policy for Session Manager; these
+        // actions name no resource). The managed AmazonSSMManagedInstanceCore would also let the
+        // host read every parameter of the account, other stacks' secrets included.
+        rolePermissions.push(new aws.iam.RolePolicy(`${name}-session-manager`, {
             role: role.name,
-            policyArn: managedPolicyArn(partition, "AmazonSSMManagedInstanceCore"),
+            policy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Action: [...SESSION_MANAGER_ACTIONS], Resource: "*" }],
+            }),
         }, parent));
         const region = aws.getRegionOutput({}, parent).region;
         const database = args.stores?.database;

@@ -1,0 +1,239 @@
+"use strict";
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.MlflowHost = exports.debianAmiParameter = exports.SESSION_MANAGER_ACTIONS = void 0;
+const aws = __importStar(require("@pulumi/aws"));
+const pulumi = __importStar(require("@pulumi/pulumi"));
+const hostBundle_1 = require("../../lib/render/hostBundle");
+const endpoint_1 = require("../../lib/render/endpoint");
+const rdsCa_1 = require("../../lib/render/rdsCa");
+const arns_1 = require("../shared/arns");
+const database_1 = require("../shared/database");
+const monitoring_1 = require("./monitoring");
+/** What the SSM agent needs for Session Manager: report the instance, open the session's control and data channels. */
+exports.SESSION_MANAGER_ACTIONS = [
+    "ssm:UpdateInstanceInformation",
+    "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
+];
+/** Debian publishes the id of its newest Debian 13 AMI per architecture as an SSM public parameter. */
+const debianAmiParameter = (architecture) => `/aws/service/debian/release/13/latest/${architecture === "arm64" ? "arm64" : "amd64"}`;
+exports.debianAmiParameter = debianAmiParameter;
+/**
+ * The EC2 instance and what it needs to boot into a running MLflow: an instance profile that
+ * reads exactly its two secrets and allows Session Manager, the secrets in SSM Parameter Store,
+ * the cloud-init user data, and the attachment of the data volume.
+ */
+class MlflowHost extends pulumi.ComponentResource {
+    instanceId;
+    roleName;
+    /** A stateless host's artifact bucket. */
+    artifactBucket;
+    constructor(name, args, opts) {
+        super("mlflow-on-aws:index:MlflowHost", name, {}, opts);
+        const { settings, rootVolumeGiB, tags } = { rootVolumeGiB: 16, tags: {}, ...args };
+        const parent = { parent: this };
+        const stack = pulumi.getStack();
+        const names = (0, hostBundle_1.secretParameterNames)(pulumi.getProject(), stack);
+        const htpasswd = new aws.ssm.Parameter(`${name}-htpasswd`, {
+            name: names.htpasswdParameter,
+            type: "SecureString",
+            value: pulumi.secret(args.htpasswd),
+            description: "nginx htpasswd file of the MLflow server",
+            tags,
+        }, parent);
+        const tlsKey = new aws.ssm.Parameter(`${name}-tls-fallback-key`, {
+            name: names.tlsKeyParameter,
+            type: "SecureString",
+            value: pulumi.secret(args.serverKeyPem),
+            description: "Private key of the MLflow server's private-CA certificate",
+            tags,
+        }, parent);
+        const role = new aws.iam.Role(name, {
+            assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "ec2.amazonaws.com" }),
+            tags,
+        }, parent);
+        const partition = (0, arns_1.partitionOf)(parent);
+        // Everything the role may do: the instance waits for all of it (rolePermissions below).
+        const rolePermissions = [];
+        // Session Manager, and nothing else of Systems Manager: the agent reports the instance and
+        // opens the session's channels (AWS's minimal instance policy for Session Manager; these
+        // actions name no resource). The managed AmazonSSMManagedInstanceCore would also let the
+        // host read every parameter of the account, other stacks' secrets included.
+        rolePermissions.push(new aws.iam.RolePolicy(`${name}-session-manager`, {
+            role: role.name,
+            policy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Action: [...exports.SESSION_MANAGER_ACTIONS], Resource: "*" }],
+            }),
+        }, parent));
+        const region = aws.getRegionOutput({}, parent).region;
+        const database = args.stores?.database;
+        rolePermissions.push(new aws.iam.RolePolicy(`${name}-secrets-and-metrics`, {
+            role: role.name,
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [
+                    { Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [htpasswd.arn, tlsKey.arn] },
+                    {
+                        Effect: "Allow",
+                        Action: ["cloudwatch:PutMetricData"],
+                        Resource: "*",
+                        Condition: { StringEquals: { "cloudwatch:namespace": monitoring_1.METRIC_NAMESPACE } },
+                    },
+                    ...(database ? databaseStatements(database, partition, region, aws.getCallerIdentityOutput({}, parent).accountId) : []),
+                ],
+            }),
+        }, parent));
+        this.artifactBucket = args.stores?.bucketFor({ name: role.name, arn: role.arn });
+        if (this.artifactBucket)
+            rolePermissions.push(this.artifactBucket);
+        if (settings.domain && settings.route53ZoneId) {
+            // Let's Encrypt's DNS-01 challenge through certbot's Route 53 plugin: it finds the zone
+            // (ListHostedZones), writes one TXT record and waits for it (GetChange). The only record
+            // it may change is the challenge record of this domain, so an allowedCidrs that keeps
+            // Let's Encrypt's HTTP-01 check out does not keep the certificate out.
+            rolePermissions.push(new aws.iam.RolePolicy(`${name}-acme-dns`, {
+                role: role.name,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        { Effect: "Allow", Action: ["route53:ListHostedZones", "route53:GetChange"], Resource: "*" },
+                        {
+                            Effect: "Allow",
+                            Action: ["route53:ChangeResourceRecordSets"],
+                            Resource: pulumi.interpolate `arn:${partition}:route53:::hostedzone/${settings.route53ZoneId}`,
+                            Condition: {
+                                "ForAllValues:StringEquals": {
+                                    "route53:ChangeResourceRecordSetsNormalizedRecordNames": [`_acme-challenge.${settings.domain}`],
+                                    "route53:ChangeResourceRecordSetsRecordTypes": ["TXT"],
+                                },
+                            },
+                        },
+                    ],
+                }),
+            }, parent));
+        }
+        const profile = new aws.iam.InstanceProfile(name, { role: role.name, tags }, parent);
+        const stores = database && this.artifactBucket
+            ? pulumi.all([region, database.address, database.port, database.secretArn, database.identifier, this.artifactBucket.artifactsDestination])
+                .apply(([regionName, host, port, databaseSecretArn, databaseIdentifier, artifactsDestination]) => ({
+                database: { host, port, database: database_1.DATABASE_NAME, user: database_1.DATABASE_USER, caBundlePem: (0, rdsCa_1.rdsCaBundle)(regionName) },
+                artifactsDestination,
+                region: regionName,
+                databaseSecretArn,
+                databaseIdentifier,
+            }))
+            : pulumi.output(undefined);
+        const facts = pulumi.all([
+            region, args.publicIp, args.dataVolumeId, htpasswd.version, tlsKey.version, args.caCertPem, args.serverChainPem, stores,
+        ]).apply(([regionName, publicIp, dataVolumeId, htpasswdVersion, tlsKeyVersion, caCertPem, fallbackChainPem, hostStores]) => ({
+            stack,
+            region: regionName,
+            endpoint: (0, endpoint_1.hostEndpoint)(settings.domain, publicIp),
+            dataVolumeId,
+            ...names,
+            secretVersions: `htpasswd:${htpasswdVersion},tls-fallback-key:${tlsKeyVersion}`,
+            caCertPem,
+            fallbackChainPem,
+            ...(hostStores ? { stores: hostStores } : {}),
+        }));
+        const userData = facts.apply(f => (0, hostBundle_1.userDataBase64)((0, hostBundle_1.renderCloudConfig)(settings, f)));
+        const ami = settings.amiId ?? aws.ssm.getParameterOutput({ name: (0, exports.debianAmiParameter)(settings.architecture) }, parent).insecureValue;
+        // The architecture is part of the name: moving between Graviton and x86 creates a host from
+        // the matching image, where an in-place change would keep the old image.
+        const instance = new aws.ec2.Instance(`${name}-${settings.architecture}`, {
+            ami,
+            instanceType: settings.instanceType,
+            subnetId: args.subnetId,
+            // cloud-init installs packages in the first minute, before the Elastic IP is associated
+            // (that needs the instance to exist): without an address of its own the host has no
+            // way out then. The Elastic IP replaces this address once associated.
+            associatePublicIpAddress: true,
+            vpcSecurityGroupIds: [args.securityGroupId],
+            iamInstanceProfile: profile.name,
+            userDataBase64: userData,
+            // New user data means new configuration or versions: build a fresh host around the data volume.
+            userDataReplaceOnChange: true,
+            // A stateless host's MLflow container reaches S3 with the host role's credentials, one hop
+            // further than the host (Docker's bridge): IMDSv2 answers it only with a limit of 2.
+            // A host on its volume gives no container the role.
+            metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: args.stores ? 2 : 1 },
+            rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: rootVolumeGiB, deleteOnTermination: true },
+            maintenanceOptions: { autoRecovery: "default" },
+            monitoring: false,
+            tags: { ...tags, Name: name },
+        }, {
+            ...parent,
+            // Without a fixed amiId, a newly published Debian image must not replace a running host.
+            ignoreChanges: settings.amiId ? [] : ["ami"],
+            // The first boot reads the secrets and publishes metrics with the role: its policies must
+            // exist before the instance does. IAM is eventually consistent (AWS names no bound:
+            // seconds are usual, minutes happen), which the host's own retries cover
+            // (mlflow-fetch-secrets tries for three minutes).
+            dependsOn: rolePermissions,
+        });
+        // deleteBeforeReplace: an EBS volume attaches to one instance at a time, so the old
+        // attachment goes first; stopInstanceBeforeDetaching stops the old host (flushing and
+        // unmounting the filesystem) before the volume leaves it.
+        new aws.ec2.VolumeAttachment(`${name}-data`, {
+            instanceId: instance.id,
+            volumeId: args.dataVolumeId,
+            deviceName: "/dev/sdf",
+            stopInstanceBeforeDetaching: true,
+        }, { ...parent, deleteBeforeReplace: true });
+        // deleteBeforeReplace: a new association moves the address to the new host; deleting the
+        // old one afterwards would then take the address away again.
+        new aws.ec2.EipAssociation(name, { allocationId: args.eipAllocationId, instanceId: instance.id }, { ...parent, deleteBeforeReplace: true });
+        this.instanceId = instance.id;
+        this.roleName = role.name;
+        this.registerOutputs({ instanceId: this.instanceId, roleName: this.roleName });
+    }
+}
+exports.MlflowHost = MlflowHost;
+/**
+ * What a stateless host does with its database: read the password from the secret RDS keeps, and
+ * snapshot the instance before a schema upgrade (host/mlflow-db-upgrade names the snapshots
+ * <instance>-before-mlflow-<version>-<time>, as the scaled tier's upgrade does).
+ */
+function databaseStatements(database, partition, region, account) {
+    const snapshots = pulumi.interpolate `arn:${partition}:rds:${region}:${account}:snapshot:${database.identifier}-before-mlflow-*`;
+    return [
+        { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: database.secretArn },
+        { Effect: "Allow", Action: ["rds:DescribeDBInstances"], Resource: database.arn },
+        { Effect: "Allow", Action: ["rds:CreateDBSnapshot"], Resource: [database.arn, snapshots] },
+        { Effect: "Allow", Action: ["rds:DescribeDBSnapshots", "rds:AddTagsToResource"], Resource: snapshots },
+    ];
+}
+//# sourceMappingURL=mlflowHost.js.map

@@ -1,0 +1,75 @@
+"use strict";
+// Where things live, on the host and inside the containers. Every renderer and script takes
+// its paths from here, so a path is spelled once.
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.MLFLOW = exports.NGINX = exports.DATA = exports.SQLITE_FILE = exports.HOST = void 0;
+/**
+ * MLflow's artifact store (--artifacts-destination), inside its data directory wherever that is
+ * mounted: in the MLflow container, on the data volume, and read-only in the nginx container,
+ * which serves downloads from it. An artifact's path in the API is its path under the store.
+ */
+const ARTIFACT_STORE = "artifacts";
+/** Paths on the EC2 host. */
+exports.HOST = {
+    /** Mount point of the data volume: database, artifacts, certificates, backups. */
+    dataMount: "/srv/mlflow-data",
+    configDir: "/etc/mlflow",
+    composeFile: "/etc/mlflow/compose.yaml",
+    nginxConf: "/etc/mlflow/nginx.conf",
+    /** Settings of the host scripts, as KEY=value lines (no secrets). */
+    hostEnv: "/etc/mlflow/host.env",
+    caCert: "/etc/mlflow/tls/ca.pem",
+    fallbackCert: "/etc/mlflow/tls/fallback-fullchain.pem",
+    /** Filled by mlflow-certificate: the Let's Encrypt certificate when there is one, else the fallback. */
+    activeTlsDir: "/etc/mlflow/tls/active",
+    secretsDir: "/etc/mlflow/secrets",
+    /** mlflow-watchdog's count of failed checks in a row (a tmpfs: a reboot starts it afresh). */
+    watchdogStateDir: "/run/mlflow-watchdog",
+    htpasswd: "/etc/mlflow/secrets/htpasswd",
+    fallbackKey: "/etc/mlflow/secrets/fallback-privkey.pem",
+    /** A stateless host's database password, as libpq reads it (fetched at boot from Secrets Manager). */
+    pgpassFile: "/etc/mlflow/secrets/pgpass",
+    /** The RDS CA bundle a stateless host's MLflow verifies the database against. */
+    rdsCaBundle: "/etc/mlflow/tls/rds-ca.pem",
+    dockerDaemonConfig: "/etc/docker/daemon.json",
+    scriptDir: "/usr/local/sbin",
+    systemdDir: "/etc/systemd/system",
+};
+/** MLflow's SQLite database, in its data directory (DATA.mlflow on the host, MLFLOW.dataDir in the container). */
+exports.SQLITE_FILE = "mlflow.db";
+/** Directories on the data volume. */
+exports.DATA = {
+    mlflow: `${exports.HOST.dataMount}/mlflow`,
+    artifacts: `${exports.HOST.dataMount}/mlflow/${ARTIFACT_STORE}`,
+    letsencrypt: `${exports.HOST.dataMount}/letsencrypt`,
+    acmeWebroot: `${exports.HOST.dataMount}/acme-webroot`,
+    backups: `${exports.HOST.dataMount}/backups`,
+};
+/** Paths inside the nginx container. */
+exports.NGINX = {
+    conf: "/etc/nginx/nginx.conf",
+    htpasswd: "/etc/nginx/auth/htpasswd",
+    tlsDir: "/etc/nginx/tls",
+    certificate: "/etc/nginx/tls/fullchain.pem",
+    certificateKey: "/etc/nginx/tls/privkey.pem",
+    acmeWebroot: "/var/www/acme",
+    /** MLflow's data directory, read-only (the local target mounts all of it, the EC2 host only the store). */
+    mlflowDataDir: "/srv/mlflow",
+    artifactsDir: `/srv/mlflow/${ARTIFACT_STORE}`,
+    /** nginx's temporary files; the configuration keeps them unused, and tests check that they stay empty. */
+    clientBodyTemp: "/var/cache/nginx/client_temp",
+    proxyTemp: "/var/cache/nginx/proxy_temp",
+    /** The nginx user of the official image; the htpasswd file is group-readable by it. */
+    uid: 101,
+    gid: 101,
+};
+/** The MLflow container. */
+exports.MLFLOW = {
+    service: "mlflow",
+    port: 5000,
+    dataDir: "/mlflow",
+    artifactsDir: `/mlflow/${ARTIFACT_STORE}`,
+    /** A stateless host's password file (PGPASSFILE), mounted read-only. */
+    pgpassFile: "/run/secrets/pgpass",
+};
+//# sourceMappingURL=layout.js.map

@@ -1,0 +1,279 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.mainContext = mainContext;
+exports.httpBasics = httpBasics;
+exports.tlsIntermediate = tlsIntermediate;
+exports.mlflowUpstream = mlflowUpstream;
+exports.authFailureZone = authFailureZone;
+exports.proxyToMlflow = proxyToMlflow;
+exports.basicAuth = basicAuth;
+exports.authFailureLocation = authFailureLocation;
+exports.defaultServers = defaultServers;
+exports.httpServer = httpServer;
+exports.securityHeaders = securityHeaders;
+exports.artifactDownloads = artifactDownloads;
+exports.artifactsThroughServer = artifactsThroughServer;
+exports.gatewayStreams = gatewayStreams;
+exports.staticFiles = staticFiles;
+exports.httpsServer = httpsServer;
+exports.renderNginxConf = renderNginxConf;
+// nginx.conf for the proxy in front of MLflow, built from small named pieces. Each piece can be
+// read next to its reference: the TLS piece next to Mozilla's "intermediate" profile, the proxy
+// piece next to MLflow's notes on large artifacts, the auth piece next to the benchmark's measurements (docs/benchmarks.md).
+const layout_1 = require("./layout");
+const indent = (text, depth = 1) => text.split("\n").map(line => (line ? "    ".repeat(depth) + line : line)).join("\n");
+const block = (head, ...body) => `${head} {\n${indent(body.join("\n"))}\n}`;
+/**
+ * Worker model: ONE worker. On these hosts (2 vCPUs) nginx shares the cores with MLflow, and one
+ * worker batches more events per wake-up and switches less than two. It is far from the limit:
+ * one worker serves about 24,000 authenticated small-file requests/s at 40 µs of CPU each, where
+ * MLflow itself answers about 60 tracking calls/s, and sends a 1 GiB artifact download for about
+ * 1 CPU-second (`npm run bench`, docs/benchmarks.md, sections 2, 4 and 5). 4096 connections: UI bursts (each proxied request holds a
+ * client and an upstream connection) and long artifact transfers.
+ */
+function mainContext() {
+    return [
+        "user nginx;",
+        "worker_processes 1;",
+        "worker_rlimit_nofile 16384;",
+        "pid /run/nginx.pid;",
+        "error_log /var/log/nginx/error.log notice;",
+        "",
+        block("events", "worker_connections 4096;"),
+    ].join("\n");
+}
+/**
+ * Plain HTTP settings shared by every server. The access log is written in 64k blocks, at the
+ * latest a second after a request, instead of one write per request (bench: +2 % requests/s).
+ * It names the upstream of each request ("-" for none), so the log tells what MLflow answered
+ * from what nginx answered itself: artifact downloads from the store, refused logins.
+ */
+function httpBasics() {
+    return [
+        "include /etc/nginx/mime.types;",
+        "default_type application/octet-stream;",
+        "server_tokens off;",
+        // The default bucket (64 bytes here) refuses to start with a name of about 50 characters
+        // or more, which a load balancer's DNS name is; 256 holds any DNS name (253 at most).
+        "server_names_hash_bucket_size 256;",
+        `log_format main '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent '`,
+        `                '"$http_referer" "$http_user_agent" rt=$request_time upstream=$upstream_addr';`,
+        "access_log /var/log/nginx/access.log main buffer=64k flush=1s;",
+        "sendfile on;",
+        "tcp_nopush on;",
+        "keepalive_timeout 75s;",
+        "keepalive_requests 10000;",
+        `client_body_temp_path ${layout_1.NGINX.clientBodyTemp};`,
+        `proxy_temp_path ${layout_1.NGINX.proxyTemp};`,
+    ].join("\n");
+}
+/**
+ * Mozilla intermediate (TLS 1.2 and 1.3, ECDHE with AES-GCM or ChaCha20-Poly1305).
+ * No OCSP stapling: Let's Encrypt no longer runs OCSP, and the private CA never did.
+ */
+function tlsIntermediate() {
+    return [
+        "ssl_protocols TLSv1.2 TLSv1.3;",
+        "ssl_ecdh_curve X25519:prime256v1:secp384r1;",
+        "ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:" +
+            "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:" +
+            "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;",
+        "ssl_prefer_server_ciphers off;",
+        "ssl_session_timeout 1d;",
+        "ssl_session_cache shared:TLS:10m;",
+        "ssl_session_tickets off;",
+        `ssl_certificate ${layout_1.NGINX.certificate};`,
+        `ssl_certificate_key ${layout_1.NGINX.certificateKey};`,
+    ].join("\n");
+}
+/**
+ * MLflow by its compose service name, re-resolved through Docker's DNS so that a recreated
+ * container (new address) is followed. Connections to MLflow are reused: up to 64 idle ones (50
+ * users loading UI pages at once keep about that many busy), for 10,000 requests each instead of nginx's
+ * 1,000 (bench: +6 % requests/s, p99 -7 %), and closed after 4 s idle, before uvicorn (MLflow's
+ * server) closes them at 5 s: nginx never sends a request on a connection MLflow is closing,
+ * which would fail a POST with 502.
+ */
+function mlflowUpstream(input) {
+    return [
+        `resolver ${input.resolver} valid=10s ipv6=off;`,
+        block("upstream mlflow", "zone mlflow 64k;", `server ${layout_1.MLFLOW.service}:${layout_1.MLFLOW.port} resolve;`, "keepalive 64;", "keepalive_requests 10000;", "keepalive_timeout 4s;"),
+    ].join("\n");
+}
+/**
+ * Only failed logins are rate limited (see authFailureLocation): a signed-in user's UI, which
+ * fires dozens of requests per page, never meets the limit; a password guesser gets one try a
+ * second after a short burst.
+ */
+function authFailureZone() {
+    return [
+        "limit_req_zone $binary_remote_addr zone=auth_failures:10m rate=1r/s;",
+        "limit_req_status 429;",
+    ].join("\n");
+}
+/**
+ * Request and response bodies stream straight through: no request buffering and no temporary
+ * files, so a multi-GB artifact neither fills the disk nor waits to be spooled; nginx holds at
+ * most the buffers below per transfer (bench: a few MiB of memory during a 2 GiB transfer).
+ * Big buffers mean fewer, larger reads and writes: an upload passes through 256k instead of the
+ * default 16k (bench: nginx CPU per GiB uploaded 0.77 -> 0.61 s, upload +10 %), an answer from
+ * MLflow through 8 x 256k instead of 16 x 64k (nginx CPU per GiB downloaded 0.62 -> 0.53 s; the
+ * throughput stays what client and MLflow allow; artifact downloads do not pass here, see
+ * artifactDownloads()). The timeouts bound the silence between two reads or writes, not a whole
+ * transfer.
+ */
+/**
+ * `forwardedProto` is what X-Forwarded-Proto carries: $scheme where nginx terminates TLS itself,
+ * behind a load balancer a variable that believes the balancer's header only from the balancer.
+ */
+function proxyToMlflow(maxUploadSize, forwardedProto) {
+    return [
+        "proxy_http_version 1.1;",
+        `proxy_set_header Connection "";`,
+        "proxy_set_header Host $host;",
+        "proxy_set_header X-Real-IP $remote_addr;",
+        "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+        `proxy_set_header X-Forwarded-Proto ${forwardedProto};`,
+        "proxy_set_header X-Forwarded-Host $host;",
+        `client_max_body_size ${maxUploadSize};`,
+        "proxy_request_buffering off;",
+        "client_body_buffer_size 256k;",
+        "proxy_max_temp_file_size 0;",
+        "proxy_buffer_size 64k;",
+        "proxy_buffers 8 256k;",
+        "proxy_busy_buffers_size 512k;",
+        "proxy_connect_timeout 10s;",
+        "proxy_send_timeout 600s;",
+        "proxy_read_timeout 600s;",
+        "client_body_timeout 600s;",
+        "send_timeout 600s;",
+    ].join("\n");
+}
+/**
+ * The generated passwords are 40 random characters, so a slow hash adds nothing but CPU on
+ * every request: the htpasswd file uses {SSHA}, which nginx checks itself (docs/benchmarks.md: 23,957 requests/s against 2,830 for $apr1$).
+ */
+function basicAuth() {
+    return [
+        `auth_basic "MLflow";`,
+        `auth_basic_user_file ${layout_1.NGINX.htpasswd};`,
+    ].join("\n");
+}
+/**
+ * A failed login is answered from here: the request is counted against the per-client zone
+ * (429 past the burst), then answered 401; the challenge header set by the failed check stays.
+ */
+function authFailureLocation() {
+    return block("location @auth_failed", "limit_req zone=auth_failures burst=20 nodelay;", "auth_basic off;", "try_files /.auth-failed =401;");
+}
+/** Names nobody configured (scanners, DNS rebinding) get the connection closed, not MLflow. */
+function defaultServers() {
+    return [
+        block("server", "listen 80 default_server;", "return 444;"),
+        "",
+        block("server", "listen 443 ssl default_server;", "http2 on;", "return 444;"),
+    ].join("\n");
+}
+/** Port 80: the ACME challenge and /health; everything else goes to https before any password is asked. */
+function httpServer(input) {
+    const httpsAuthority = input.httpsPort === 443 ? "$host" : `$host:${input.httpsPort}`;
+    return block("server", "listen 80;", `server_name ${input.serverNames.join(" ")};`, "", block("location /.well-known/acme-challenge/", `root ${layout_1.NGINX.acmeWebroot};`, "default_type text/plain;"), block("location = /health", "proxy_pass http://mlflow;"), block("location /", `return 301 https://${httpsAuthority}$request_uri;`));
+}
+/**
+ * Headers on every https answer. A location that adds a header of its own repeats these (nginx
+ * inherits add_header only into locations that add none). MLflow sends its own nosniff, which is
+ * hidden so that an answer carries the header once.
+ */
+function securityHeaders(input) {
+    return [
+        ...(input.strictTransportSecurity ? [`add_header Strict-Transport-Security "max-age=63072000" always;`] : []),
+        "add_header X-Content-Type-Options nosniff always;",
+        "proxy_hide_header X-Content-Type-Options;",
+    ];
+}
+/** MLflow's API prefixes: the REST API and the UI's twin of it. */
+const API_PREFIXES = ["/api", "/ajax-api"];
+/** Where MLflow's REST API and its UI's twin serve artifact files, `<prefix><path under --artifacts-destination>`. */
+const ARTIFACT_FILE_PREFIXES = API_PREFIXES.map(prefix => `${prefix}/2.0/mlflow-artifacts/artifacts/`);
+/**
+ * Artifact downloads (GET, HEAD) are files nginx reads itself from MLflow's artifact store,
+ * mounted read-only; uploads and deletes go on to MLflow (@mlflow keeps the request URI and
+ * streams the body as everywhere else). MLflow would stream each download through Python and
+ * hold one of its workers for as long as a client takes to fetch a model; nginx sends the file
+ * with a fixed pair of buffers, answers byte ranges (resumed downloads), and the download path
+ * keeps working while MLflow restarts. On the benchmark's 2 shared cores a 1 GiB download from
+ * nginx runs at 3.5 x MLflow's own speed (432 against 124 MB/s) for under 1 CPU-second of nginx
+ * and none of MLflow's, where MLflow's /get-artifact passed on by nginx manages 15 MB/s
+ * (docs/benchmarks.md, section 4).
+ * The same basic auth applies. What is sent is only ever a download: every type is
+ * application/octet-stream with Content-Disposition: attachment, so no uploaded HTML or SVG is
+ * rendered on this origin. Directories are 404 (MLflow lists them through ?path=), and symbolic
+ * links are not followed.
+ */
+function artifactDownloads(input) {
+    const files = (prefix) => block(`location ^~ ${prefix}`, "error_page 401 = @auth_failed;", "error_page 418 = @mlflow;", 
+    // `if` holding only a `return` is the safe use of it; it hands every other method to MLflow.
+    block("if ($request_method !~ ^(?:GET|HEAD)$)", "return 418;"), `alias ${layout_1.NGINX.artifactsDir}/;`, block("if (-d $request_filename)", "return 404;"), "disable_symlinks on;", "types { }", "default_type application/octet-stream;", ...securityHeaders(input), "add_header Content-Disposition attachment always;");
+    return [
+        ...ARTIFACT_FILE_PREFIXES.map(files),
+        block("location @mlflow", "proxy_pass http://mlflow;"),
+    ].join("\n");
+}
+/** The server-info flags with which MLflow offers clients presigned URLs of its bucket. */
+const PRESIGNED_URL_FLAGS = ["multipart_uploads_enabled", "multipart_downloads_enabled"];
+/** Where MLflow hands out presigned URLs of its artifact bucket (under each API prefix). */
+const PRESIGNED_URL_PATHS = ["/2.0/mlflow-artifacts/presigned/", "/2.0/mlflow-artifacts/mpu/", "/2.0/mlflow/artifacts/presigned-"];
+const PRESIGNED_URL_REFUSAL = JSON.stringify({
+    error_code: "PERMISSION_DENIED",
+    message: "This server passes artifacts through itself; it hands out no presigned URLs of its bucket.",
+});
+/**
+ * With an S3 artifact store, MLflow (3.17) tells clients in /api/3.0/mlflow/server-info that it
+ * supports multipart transfers, and its client then moves every download, and uploads from
+ * 500 MiB, straight between itself and the bucket through presigned URLs (seen with the real
+ * client, test/stateless-host.e2e). A client would then need a way to S3 besides the server's
+ * URL, and each presigned URL lets whoever holds it read or write that object, from anywhere,
+ * without the password, until it expires. Here artifacts pass through nginx and MLflow like
+ * every other request, behind allowedCidrs and basic auth: server-info says no (MLflow has no
+ * setting for it; its answer is rewritten), and the endpoints that would sign a URL are refused.
+ */
+function artifactsThroughServer() {
+    const serverInfo = (prefix) => block(`location = ${prefix}/3.0/mlflow/server-info`, 
+    // sub_filter reads only uncompressed answers, and MLflow compresses none. (A proxy_set_header
+    // here would drop every one proxyToMlflow sets, the Host MLflow checks among them.)
+    "sub_filter_types application/json;", "sub_filter_once off;", 
+    // Both of JSON's spacings: FastAPI's compact answer and Flask's.
+    ...PRESIGNED_URL_FLAGS.flatMap(flag => [`'"${flag}":true' '"${flag}":false'`, `'"${flag}": true' '"${flag}": false'`].map(pair => `sub_filter ${pair};`)), "proxy_pass http://mlflow;");
+    const refused = (prefix, path) => block(`location ^~ ${prefix}${path}`, "default_type application/json;", `return 403 '${PRESIGNED_URL_REFUSAL}';`);
+    return [
+        ...API_PREFIXES.map(serverInfo),
+        ...API_PREFIXES.flatMap(prefix => PRESIGNED_URL_PATHS.map(path => refused(prefix, path))),
+    ].join("\n");
+}
+/**
+ * MLflow's AI Gateway answers streaming requests with server-sent events (text/event-stream)
+ * and, unlike its assistant, sends no `X-Accel-Buffering: no`: with buffering on, nginx would
+ * hold each event until 256k of them filled a buffer, and a chat client would see nothing until
+ * the end. Everything under /gateway/ passes through unbuffered; the rest keeps the buffers.
+ */
+function gatewayStreams() {
+    return block("location ^~ /gateway/", "proxy_buffering off;", "proxy_pass http://mlflow;");
+}
+/**
+ * The UI's JavaScript and CSS (/static-files/: files of the MLflow release, the same for every
+ * user) go out gzip-compressed, which MLflow does not do: a first load of the UI moves about a
+ * quarter of the bytes (docs/benchmarks.md, section 3). Nothing else is compressed: API answers carry user data
+ * next to what an attacker may inject, the case compression side channels (BREACH) read.
+ */
+function staticFiles() {
+    return block("location ^~ /static-files/", "gzip on;", "gzip_comp_level 5;", "gzip_types text/css text/javascript application/javascript application/json image/svg+xml;", "proxy_pass http://mlflow;");
+}
+/** Port 443: HSTS, basic auth on everything but /health, artifact downloads from disk (or, from a bucket, through MLflow), compressed UI files, and MLflow behind it. */
+function httpsServer(input) {
+    return block("server", "listen 443 ssl;", "http2 on;", `server_name ${input.serverNames.join(" ")};`, "", ...securityHeaders(input), basicAuth(), "error_page 401 = @auth_failed;", "", block("location = /health", "auth_basic off;", "proxy_pass http://mlflow;"), input.artifactsOnDisk ? artifactDownloads(input) : artifactsThroughServer(), gatewayStreams(), staticFiles(), block("location /", "proxy_pass http://mlflow;"), authFailureLocation());
+}
+function renderNginxConf(input) {
+    const http = block("http", httpBasics(), "", tlsIntermediate(), "", mlflowUpstream(input), "", authFailureZone(), "", proxyToMlflow(input.maxUploadSize, "$scheme"), "", defaultServers(), "", httpServer(input), "", httpsServer(input));
+    return `# Rendered by mlflow-on-aws; changes here are replaced on the next deployment.\n${mainContext()}\n\n${http}\n`;
+}
+//# sourceMappingURL=nginx.js.map

