@@ -163,6 +163,18 @@ export function run(command: string, args: string[], options: { input?: string; 
 
 export const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+export function freePort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const server = net.createServer();
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => {
+            const port = (server.address() as net.AddressInfo).port;
+            server.close(() => resolve(port));
+        });
+    });
+}
+
 /** True once something accepts TCP connections at host:port (a second at most per try). */
 export function canConnect(host: string, port: number): Promise<boolean> {
     return new Promise(resolve => {

@@ -182,6 +182,18 @@ describe("boot rehearsal: the dev stack's user data on Debian 13", { skip: !isRo
         for (const name of ["DataVolumeUsedPercent", "HealthCheckOk"]) assert.ok(metrics.includes(`<MetricName>${name}</MetricName>`), `${name} not in ${METRIC_NAMESPACE}: ${metrics}`);
     });
 
+    test("the SSM agent's install runs at first boot beside mlflow.service, never before it, and says where it looked", () => {
+        const show = (unit: string, property: string) => sh(`systemctl show --property=${property} --value ${unit}`).trim().split(/\s+/);
+        assert.ok(!show("mlflow.service", "After").includes("mlflow-ssm-agent.service"), "MLflow does not wait for a shell");
+        assert.ok(show("mlflow-ssm-agent.service", "After").includes("network-online.target"));
+        assert.equal(sh("command -v gpgv").trim(), "/usr/bin/gpgv", "the verifier is installed (Debian 13's apt itself uses sqv)");
+        // No way to AWS from here: the download fails, naming the pinned release for this architecture in the host's region.
+        const { AWS_REGION: region, SSM_AGENT_VERSION: version } = rendered.hostEnv;
+        const architecture = sh("dpkg --print-architecture").trim();
+        const url = `https://s3.${region}.amazonaws.com/amazon-ssm-${region}/${version}/debian_${architecture}/amazon-ssm-agent.deb`;
+        index(line("mlflow-ssm-agent", new RegExp(`cannot download ${url.replace(/[.]/g, "\\.")}: `)), `mlflow-ssm-agent tried ${url}`);
+    });
+
     test("every pinned package resolves in the archive for amd64 and arm64", () => {
         const requested = Object.entries(HOST_PACKAGES);
         for (const arch of ["amd64", "arm64"]) {

@@ -226,7 +226,7 @@ describe("scaled tier, defaults (no domain)", () => {
         assert.match(script, /'--artifacts-destination' 's3:\/\/mlflow-artifacts-physical\/artifacts'/);
         assert.match(script, /'--serve-artifacts'/, "proxied: clients keep the HTTPS URL and basic auth");
         const bundle = mlflow.environment.find(e => e.name === "RDS_CA_BUNDLE")!.value;
-        assert.equal(bundle.match(/BEGIN CERTIFICATE/g)!.length, 3, "the region's three root CAs");
+        assert.equal(bundle.match(/BEGIN CERTIFICATE/g)!.length, 1, "the region's root of the CA the database pins");
         assert.deepEqual(mlflow.secrets, [{ name: "PGPASSWORD", valueFrom: "arn:aws:secretsmanager:eu-central-1:123456789012:secret:rds!db-mlflow-db-AbCdEf:password::" }]);
         assert.equal(nginx.image, "nginx:1.30.6-alpine");
         assert.deepEqual(nginx.secrets, [{ name: "HTPASSWD", valueFrom: "arn:aws:ssm:eu-central-1:123456789012:parameter/mlflow-on-aws/test/task-htpasswd" }]);

@@ -8,12 +8,13 @@ import { gunzipSync } from "node:zlib";
 import { after, before, describe, test } from "node:test";
 import { parse } from "yaml";
 import { projectRoot } from "../lib/projectRoot";
-import { HOST_PACKAGES, HOST_SOURCE_DIR, renderBackupSchedule, userDataBase64 } from "../lib/render/hostBundle";
+import { HOST_PACKAGES, HOST_SOURCE_DIR, renderBackupSchedule, SSM_AGENT_KEY_FILE, userDataBase64 } from "../lib/render/hostBundle";
+import { HOST } from "../lib/render/layout";
 import { BACKUP_TIME_UTC, DISK_WARN_PERCENT, METRIC_NAMESPACE, SNAPSHOT_TIME_UTC } from "../lib/render/schedule";
 import { validateSettings } from "../lib/settings";
 import { readStackFile } from "../lib/stackConfig";
 import { HOST_DIR, Sandbox } from "./support/hostScripts";
-import { RenderedStack, renderedStack } from "./support/renderOnce";
+import { RenderedStack, renderedStack, STATELESS_HOST } from "./support/renderOnce";
 
 /** EC2's limit on user data, before base64. */
 const USER_DATA_LIMIT = 16384;
@@ -47,6 +48,14 @@ const octal = (mode: number) => mode.toString(8).padStart(4, "0");
 
 /** The user-data files of a render: everything under files/ except what comes from SSM. */
 const userDataFiles = (rendered: RenderedStack) => [...rendered.files.values()].filter(f => !f.hostPath.startsWith(`${SECRETS_DIR}/`));
+
+describe("user data of the stateless host (the largest: it carries the RDS root CA too)", () => {
+    test("gzip-compressed as sent, it fits EC2's 16 KiB", t => {
+        const sent = Buffer.from(userDataBase64(renderedStack("dev", STATELESS_HOST).userData), "base64");
+        t.diagnostic(`${sent.length} bytes gzip-compressed`);
+        assert.ok(sent.length < USER_DATA_LIMIT, `${sent.length} bytes of user data; EC2 takes at most ${USER_DATA_LIMIT}`);
+    });
+});
 
 for (const stack of ["dev", "prod"]) {
     describe(`user data of the ${stack} stack`, () => {
@@ -165,7 +174,10 @@ for (const stack of ["dev", "prod"]) {
         test("every package comes from Debian's own archive, pinned, and only where the stack needs it", () => {
             // No third-party repository, no key: the distribution's sources as the AMI has them.
             assert.equal(config.apt, undefined);
-            assert.doesNotMatch(rendered.userData, /download\.docker\.com|BEGIN PGP/);
+            assert.doesNotMatch(rendered.userData, /download\.docker\.com/);
+            // The one key in the user data is AWS's for the SSM agent (mlflow-ssm-agent checks it with gpgv); apt trusts no new key.
+            assert.equal(rendered.userData.split("BEGIN PGP PUBLIC KEY BLOCK").length - 1, 1);
+            assert.match(rendered.text(HOST.ssmAgentKey), /^-----BEGIN PGP PUBLIC KEY BLOCK-----\n/);
             assert.ok(config.packages.every(Array.isArray), "every package has a pinned version");
             const pinned = new Map(config.packages as Array<[string, string]>);
             assert.equal(pinned.size, config.packages.length, "a package is listed twice");
@@ -175,7 +187,7 @@ for (const stack of ["dev", "prod"]) {
                 assert.match(version, /^(\d+:)?[0-9][0-9A-Za-z.+~]*-[0-9][0-9A-Za-z.+~]*\*$/, `${name} ${version}`);
             }
             const names = [...pinned.keys()];
-            for (const name of ["docker.io", "docker-compose", "awscli", "sqlite3", "curl"]) assert.ok(names.includes(name), `${name} is needed by the host`);
+            for (const name of ["docker.io", "docker-compose", "awscli", "sqlite3", "curl", "gpgv"]) assert.ok(names.includes(name), `${name} is needed by the host`);
             assert.ok(!names.some(name => /^(docker-ce|docker-ce-cli|docker-compose-plugin|containerd\.io)$/.test(name)), "Docker's own packages are gone");
             assert.equal(names.includes("certbot"), Boolean(settings.domain), "certbot only where there is a domain");
             assert.equal(names.includes("python3-certbot-dns-route53"), Boolean(settings.domain && settings.route53ZoneId),
@@ -277,7 +289,7 @@ describe("scripts the host receives or runs", () => {
     test("are the files in host/, byte for byte, mode 0755, and pass shellcheck", () => {
         const rendered = renderedStack("dev");
         const scripts = [...rendered.files.values()].filter(f => f.hostPath.startsWith(`${SCRIPT_DIR}/`));
-        assert.equal(scripts.length, 7);
+        assert.equal(scripts.length, 8);
         for (const script of scripts) {
             assert.ok(script.content.equals(readFileSync(path.join(HOST_DIR, path.basename(script.hostPath)))),
                 `${script.hostPath} differs from host/${path.basename(script.hostPath)}`);
@@ -297,9 +309,9 @@ describe("scripts the host receives or runs", () => {
 
 describe("host/ and what ships", () => {
     const rendered = renderedStack("dev");
-    /** host/<relative path>: units and drop-ins go to the unit directory, the rest are scripts. */
+    /** host/<relative path>: units and drop-ins go to the unit directory, AWS's key for the SSM agent next to host.env, the rest are scripts. */
     const hostPathOf = (relative: string) =>
-        (/\.(service|timer)$|\.d\//.test(relative) ? `${UNIT_DIR}/${relative}` : `${SCRIPT_DIR}/${relative}`);
+        (/\.(service|timer)$|\.d\//.test(relative) ? `${UNIT_DIR}/${relative}` : relative === SSM_AGENT_KEY_FILE ? HOST.ssmAgentKey : `${SCRIPT_DIR}/${relative}`);
     const sources = (dir = HOST_SOURCE_DIR): string[] => readdirSync(dir, { withFileTypes: true }).flatMap(entry =>
         (entry.isDirectory() ? sources(path.join(dir, entry.name)) : [path.relative(HOST_SOURCE_DIR, path.join(dir, entry.name))]));
 

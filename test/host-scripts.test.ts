@@ -2,12 +2,14 @@
 // with recording stand-ins for docker, aws and certbot. Settings come from the rendered host.env;
 // only paths are pointed into the sandbox.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { ChildProcess, execFileSync, spawn } from "node:child_process";
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { describeRun, HOST_DIR, quote, runCommand, runCommandAsync, runHostScript, Sandbox, sqlite } from "./support/hostScripts";
 import { DISK_WARN_PERCENT, METRIC_NAMESPACE } from "../lib/render/schedule";
+import { SSM_AGENT_KEY_FILE, SSM_AGENT_KEY_FINGERPRINT } from "../lib/render/hostBundle";
+import { canConnect, freePort } from "../harness/namespace";
 import { renderedStack, STATELESS_HOST } from "./support/renderOnce";
 import { WRITER_SCHEMA } from "./support/sqliteWriter";
 
@@ -665,5 +667,101 @@ describe("mlflow-monitor", { skip: !isRoot && "mounting a tmpfs needs root" }, (
         sandbox.fakeExit("aws", 255);
         const run = monitor({}, "aws-fails");
         assert.notEqual(run.status, 0, describeRun(run));
+    });
+});
+
+describe("mlflow-ssm-agent", () => {
+    const version = dev.hostEnv.SSM_AGENT_VERSION;
+    let sandbox: Sandbox;
+    let served: string;
+    let server: ChildProcess;
+    let baseUrl: string;
+    let gnupg: Record<string, string>;
+    /** A signing key made here, armored as AWS's is (with a Version header), standing in for AWS's. */
+    let localKey: string;
+
+    const gpg = (args: string[]) => execFileSync("gpg", ["--batch", "--quiet", ...args], { env: { ...process.env, ...gnupg } });
+    const packagePath = (dir = version) => path.join(served, dir, "debian_arm64", "amazon-ssm-agent.deb");
+    const install = (overrides: Record<string, string> = {}, name = "ssm.env") =>
+        runHostScript("mlflow-ssm-agent", sandbox.env(sandbox.envFile(dev.hostEnvText, { SSM_AGENT_BASE_URL: baseUrl, SSM_AGENT_KEY: localKey, ...overrides }, name)), [], 60_000);
+
+    before(async () => {
+        sandbox = new Sandbox("ssm-agent");
+        gnupg = { GNUPGHOME: sandbox.mkdir("gnupg") };
+        chmodSync(gnupg.GNUPGHOME, 0o700);
+        for (const signer of ["Agent signer <signer@example.com>", "Someone else <other@example.com>"]) {
+            gpg(["--passphrase", "", "--quick-gen-key", signer, "rsa2048", "sign", "never"]);
+        }
+        localKey = sandbox.path("signer.asc");
+        writeFileSync(localKey, gpg(["--armor", "--export", "signer@example.com"]).toString("utf8")
+            .replace("-----BEGIN PGP PUBLIC KEY BLOCK-----\n", "-----BEGIN PGP PUBLIC KEY BLOCK-----\nVersion: GnuPG v2.0.22 (GNU/Linux)\n"));
+        // A real Debian package, laid out as AWS's bucket lays out its releases.
+        served = sandbox.mkdir("bucket");
+        const tree = sandbox.mkdir("package", "DEBIAN");
+        writeFileSync(path.join(tree, "control"), `Package: amazon-ssm-agent\nVersion: ${version}-1\nArchitecture: arm64\nMaintainer: test\nDescription: stand-in\n`);
+        mkdirSync(path.dirname(packagePath()), { recursive: true });
+        execFileSync("dpkg-deb", ["--build", "--root-owner-group", path.dirname(tree), packagePath()], { stdio: "ignore" });
+        gpg(["--local-user", "signer@example.com", "--detach-sign", "--output", `${packagePath()}.sig`, packagePath()]);
+        const port = await freePort();
+        server = spawn("python3", ["-m", "http.server", "--bind", "127.0.0.1", "--directory", served, String(port)], { stdio: "ignore" });
+        baseUrl = `http://127.0.0.1:${port}`;
+        for (let i = 0; i < 100 && !(await canConnect("127.0.0.1", port)); i++) await new Promise(resolve => setTimeout(resolve, 50));
+        sandbox.fake("dpkg", `[ "$1" = --print-architecture ] && { echo arm64; exit 0; }; cp "$2" ${quote(sandbox.path("installed.deb"))}`);
+        sandbox.fake("dpkg-query");
+        sandbox.fakeExit("dpkg-query", 1);
+        sandbox.fake("systemctl");
+    });
+    after(() => {
+        server?.kill();
+        sandbox.remove();
+    });
+
+    test("the shipped key is AWS's agent signing key, by the fingerprint the Systems Manager guide publishes", () => {
+        const shown = gpg(["--show-keys", "--with-colons", path.join(HOST_DIR, SSM_AGENT_KEY_FILE)]).toString("utf8");
+        assert.deepEqual(shown.split("\n").filter(line => line.startsWith("fpr:")).map(line => line.split(":")[9]), [SSM_AGENT_KEY_FINGERPRINT]);
+        assert.match(shown, /^uid:[^\n]*SSM Agent <ssm-agent-signer@amazon\.com>/m);
+        assert.equal(dev.hostEnv.SSM_AGENT_KEY, "/etc/mlflow/amazon-ssm-agent.asc");
+        assert.equal(dev.hostEnv.SSM_AGENT_BASE_URL, `https://s3.${dev.hostEnv.AWS_REGION}.amazonaws.com/amazon-ssm-${dev.hostEnv.AWS_REGION}`);
+    });
+
+    test("downloads the pinned release for the host's architecture, verifies it with gpgv, then installs and starts it", () => {
+        const run = install();
+        assert.equal(run.status, 0, describeRun(run));
+        assert.ok(readFileSync(sandbox.path("installed.deb")).equals(readFileSync(packagePath())), "dpkg installed the package that was served");
+        assert.deepEqual(sandbox.callsOf("dpkg").map(call => call[0]), ["--print-architecture", "--install"]);
+        assert.deepEqual(sandbox.callsOf("systemctl"), [["enable", "--now", "amazon-ssm-agent.service"]]);
+        assert.match(run.stderr, new RegExp(`installed amazon-ssm-agent ${version.replace(/\./g, "\\.")} \\(arm64\\), its signature verified`));
+    });
+
+    test("a package that does not match its signature, or one signed by another key, is refused and not installed", () => {
+        for (const [what, tamper] of [
+            ["altered", () => writeFileSync(packagePath(), Buffer.concat([readFileSync(packagePath()), Buffer.from("x")]))],
+            ["signed by another key", () => {
+                const original = sandbox.path("original.deb");
+                execFileSync("dpkg-deb", ["--build", "--root-owner-group", sandbox.path("package"), original], { stdio: "ignore" });
+                copyFileSync(original, packagePath());
+                gpg(["--yes", "--local-user", "other@example.com", "--detach-sign", "--output", `${packagePath()}.sig`, packagePath()]);
+            }],
+        ] as const) {
+            tamper();
+            sandbox.clearCalls("dpkg");
+            const run = install({}, `${what}.env`);
+            assert.equal(run.status, 1, `${what}: ${describeRun(run)}`);
+            assert.match(run.stderr, /REFUSED: the signature of .*amazon-ssm-agent\.deb does not verify against AWS's key; nothing installed/, what);
+            assert.ok(!sandbox.callsOf("dpkg").some(call => call[0] === "--install"), `${what}: nothing installed`);
+        }
+    });
+
+    test("a release the bucket does not have fails with the address it tried; an installed agent is left as it is", () => {
+        const missing = install({ SSM_AGENT_VERSION: "9.9.9.9" }, "missing.env");
+        assert.equal(missing.status, 1, describeRun(missing));
+        assert.match(missing.stderr, /cannot download http:\/\/127\.0\.0\.1:\d+\/9\.9\.9\.9\/debian_arm64\/amazon-ssm-agent\.deb: .*404/);
+        sandbox.fake("dpkg-query", `echo ${quote(`${version}-1`)}`);
+        sandbox.fakeExit("dpkg-query", 0);
+        sandbox.clearCalls("dpkg");
+        const again = install({}, "again.env");
+        assert.equal(again.status, 0, describeRun(again));
+        assert.match(again.stderr, /is installed/);
+        assert.deepEqual(sandbox.callsOf("dpkg"), []);
     });
 });

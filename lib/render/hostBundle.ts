@@ -75,18 +75,31 @@ export const HOST_PACKAGES = {
     awscli: "2.23.6-1*",
     sqlite3: "3.46.1-7*",
     curl: "8.14.1-2*",
+    /** Checks the SSM agent against AWS's key (mlflow-ssm-agent); Debian 13's apt verifies with sqv, so gpgv is not there by itself. */
+    gpgv: "2.4.7-21*",
     /** Only with a domain. */
     certbot: "4.0.0-2*",
     /** Only with a domain and route53ZoneId: DNS-01 through Route 53. */
     "python3-certbot-dns-route53": "4.0.0-1*",
 } as const;
 
-const HOST_SCRIPTS = ["mlflow-prepare-data", "mlflow-fetch-secrets", "mlflow-certificate", "mlflow-db-upgrade", "mlflow-monitor", "mlflow-watchdog"];
+/**
+ * AWS's SSM agent, which Debian does not package: the release mlflow-ssm-agent installs, and the
+ * public key its signature must verify against (AWS's "SSM Agent <ssm-agent-signer@amazon.com>",
+ * fingerprint SSM_AGENT_KEY_FINGERPRINT, as the Systems Manager guide publishes it for verifying
+ * the agent). The key expired in February 2025; gpgv still accepts what it signed before then.
+ */
+export const SSM_AGENT_VERSION = "3.3.987.0";
+export const SSM_AGENT_KEY_FILE = "amazon-ssm-agent.asc";
+export const SSM_AGENT_KEY_FINGERPRINT = "DE92C7DA3E56E92331D62A36BC1F495C97DD04ED";
+
+const HOST_SCRIPTS = ["mlflow-prepare-data", "mlflow-fetch-secrets", "mlflow-certificate", "mlflow-db-upgrade", "mlflow-monitor", "mlflow-watchdog", "mlflow-ssm-agent"];
 const SYSTEMD_UNITS = [
     "mlflow.service",
     "mlflow-certificate.service", "mlflow-certificate.timer",
     "mlflow-monitor.service", "mlflow-monitor.timer",
     "mlflow-watchdog.service", "mlflow-watchdog.timer",
+    "mlflow-ssm-agent.service",
     "docker.service.d/mlflow-data-volume.conf",
 ];
 /**
@@ -99,7 +112,7 @@ const BACKUP_SCHEDULE_DROP_IN = "mlflow-backup.timer.d/schedule.conf";
 
 /** Started at first boot; the services they trigger follow. */
 export function enabledUnits(facts: Pick<HostFacts, "stores">): string[] {
-    return ["mlflow.service", "mlflow-certificate.timer", ...(facts.stores ? [] : ["mlflow-backup.timer"]), "mlflow-monitor.timer", "mlflow-watchdog.timer"];
+    return ["mlflow.service", "mlflow-certificate.timer", ...(facts.stores ? [] : ["mlflow-backup.timer"]), "mlflow-monitor.timer", "mlflow-watchdog.timer", "mlflow-ssm-agent.service"];
 }
 
 /** The host scripts and units ship as files in host/, so shellcheck and systemd-analyze read them as they are. */
@@ -124,6 +137,10 @@ export function renderHostEnv(settings: Settings, facts: HostFacts): string {
         NGINX_CHECK_URL: "http://127.0.0.1/",
         WATCHDOG_FAILED_CHECKS: String(WATCHDOG_FAILED_CHECKS),
         WATCHDOG_STATE_DIR: HOST.watchdogStateDir,
+        SSM_AGENT_VERSION,
+        // AWS's distribution of the agent in the host's own region.
+        SSM_AGENT_BASE_URL: `https://s3.${facts.region}.amazonaws.com/amazon-ssm-${facts.region}`,
+        SSM_AGENT_KEY: HOST.ssmAgentKey,
         SECRETS_DIR: HOST.secretsDir,
         HTPASSWD_PARAMETER: facts.htpasswdParameter,
         TLS_KEY_PARAMETER: facts.tlsKeyParameter,
@@ -185,6 +202,7 @@ export function hostFiles(settings: Settings, facts: HostFacts): HostFile[] {
         file(HOST.composeFile, renderCompose(containerInput(settings, endpoint), stores)),
         file(HOST.nginxConf, renderProxyConf(endpoint, settings.maxUploadSize, stores === undefined)),
         file(HOST.caCert, facts.caCertPem),
+        file(HOST.ssmAgentKey, hostSource(SSM_AGENT_KEY_FILE)),
         file(HOST.fallbackCert, facts.fallbackChainPem),
         ...(stores ? [file(HOST.rdsCaBundle, stores.database.caBundlePem)] : []),
         file(HOST.dockerDaemonConfig, JSON.stringify({
@@ -224,7 +242,7 @@ export function secretFiles(facts: Pick<HostFacts, "htpasswdParameter" | "tlsKey
 /** The packages a stack's host installs, each with its pinned version. */
 export function hostPackages(settings: Settings): Array<[keyof typeof HOST_PACKAGES, string]> {
     const names: Array<keyof typeof HOST_PACKAGES> = [
-        "docker.io", "docker-compose", "awscli", "sqlite3", "curl",
+        "docker.io", "docker-compose", "awscli", "sqlite3", "curl", "gpgv",
         ...(settings.domain ? ["certbot" as const] : []),
         ...(settings.domain && settings.route53ZoneId ? ["python3-certbot-dns-route53" as const] : []),
     ];

@@ -22,6 +22,8 @@ export const HOST = {
     /** Filled by mlflow-certificate: the Let's Encrypt certificate when there is one, else the fallback. */
     activeTlsDir: "/etc/mlflow/tls/active",
     secretsDir: "/etc/mlflow/secrets",
+    /** AWS's public key that the SSM agent's package must be signed with. */
+    ssmAgentKey: "/etc/mlflow/amazon-ssm-agent.asc",
     /** mlflow-watchdog's count of failed checks in a row (a tmpfs: a reboot starts it afresh). */
     watchdogStateDir: "/run/mlflow-watchdog",
     htpasswd: "/etc/mlflow/secrets/htpasswd",

@@ -5,9 +5,9 @@
 // Everything the boot writes lands in an overlay's upper directory, which the test reads.
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import { freePort } from "../../harness/namespace";
 import { pythonEnvBin } from "../../harness/pythonEnv";
 import { projectRoot } from "../../lib/projectRoot";
 import { userDataBase64 } from "../../lib/render/hostBundle";
@@ -40,17 +40,6 @@ export interface RunResult {
 }
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
-
-function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = net.createServer();
-        server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => {
-            const port = (server.address() as net.AddressInfo).port;
-            server.close(() => resolve(port));
-        });
-    });
-}
 
 function childrenOf(pid: number): number[] {
     try {
