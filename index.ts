@@ -46,6 +46,7 @@ export = async () => {
         sessionCommand: deployment.sessionCommand,
         dataVolumeId: deployment.dataVolumeId,
         dataRetention: deployment.dataRetention,
+        bootReportCommand: deployment.bootReportCommand,
         ...Object.fromEntries(Object.entries(scaledTier).filter(([, value]) => value !== undefined)),
     };
 };

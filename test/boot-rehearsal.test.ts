@@ -194,6 +194,15 @@ describe("boot rehearsal: the dev stack's user data on Debian 13", { skip: !isRo
         index(line("mlflow-ssm-agent", new RegExp(`cannot download ${url.replace(/[.]/g, "\\.")}: `)), `mlflow-ssm-agent tried ${url}`);
     });
 
+    test("the boot report names the step that failed (here the image pull, the one step that needs Docker Hub) with its last lines", t => {
+        const failed = index(systemd("mlflow.service", /^Failed to start /), "mlflow.service's result");
+        const report = index(line("mlflow-boot-report", /FAILED after \d+ s at \/usr\/bin\/docker \(exited \d+\); its last lines:/), "the boot report");
+        assert.ok(report > failed, "reported after mlflow.service's start ended");
+        // The first boot up to the pull: packages, volume, secrets, certificate, schema.
+        t.diagnostic(journal[report].MESSAGE ?? "");
+        assert.ok(journal.slice(report).some(entry => entry.SYSLOG_IDENTIFIER === "mlflow-boot-report" && /^mlflow-boot-report: {3}\S/.test(entry.MESSAGE ?? "")), "its last lines follow");
+    });
+
     test("every pinned package resolves in the archive for amd64 and arm64", () => {
         const requested = Object.entries(HOST_PACKAGES);
         for (const arch of ["amd64", "arm64"]) {

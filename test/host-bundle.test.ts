@@ -289,7 +289,7 @@ describe("scripts the host receives or runs", () => {
     test("are the files in host/, byte for byte, mode 0755, and pass shellcheck", () => {
         const rendered = renderedStack("dev");
         const scripts = [...rendered.files.values()].filter(f => f.hostPath.startsWith(`${SCRIPT_DIR}/`));
-        assert.equal(scripts.length, 8);
+        assert.equal(scripts.length, 9);
         for (const script of scripts) {
             assert.ok(script.content.equals(readFileSync(path.join(HOST_DIR, path.basename(script.hostPath)))),
                 `${script.hostPath} differs from host/${path.basename(script.hostPath)}`);

@@ -765,3 +765,45 @@ describe("mlflow-ssm-agent", () => {
         assert.deepEqual(sandbox.callsOf("dpkg"), []);
     });
 });
+
+describe("mlflow-boot-report", () => {
+    let sandbox: Sandbox;
+    let env: NodeJS.ProcessEnv;
+    /** `systemctl show -p ExecStartPre -p ExecStart mlflow.service` as systemd 257 prints it after a failed migration. */
+    const shown = [
+        ...["mlflow-prepare-data", "mlflow-fetch-secrets", "mlflow-certificate"].map(name =>
+            `ExecStartPre={ path=/usr/local/sbin/${name} ; argv[]=/usr/local/sbin/${name} ; ignore_errors=no ; start_time=[Fri 2026-12-04 10:00:01 UTC] ; stop_time=[Fri 2026-12-04 10:00:02 UTC] ; pid=41 ; code=exited ; status=0 }`),
+        "ExecStartPre={ path=/usr/local/sbin/mlflow-db-upgrade ; argv[]=/usr/local/sbin/mlflow-db-upgrade ; ignore_errors=no ; start_time=[Fri 2026-12-04 10:00:03 UTC] ; stop_time=[Fri 2026-12-04 10:00:09 UTC] ; pid=57 ; code=exited ; status=1 }",
+        "ExecStart={ path=/usr/bin/docker ; argv[]=/usr/bin/docker compose -f /etc/mlflow/compose.yaml up --detach --wait --remove-orphans ; ignore_errors=no ; start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }",
+    ].join("\n");
+
+    before(() => {
+        sandbox = new Sandbox("boot-report");
+        env = sandbox.env(sandbox.envFile(dev.hostEnvText, { BOOT_HEALTH_WAIT_SECONDS: "10" }));
+        sandbox.fake("journalctl", `printf '%s\\n' "mlflow-db-upgrade: migrating the database to MLflow 3.18.0" "mlflow-db-upgrade: FAILED: alembic.util.exc.CommandError"`);
+        sandbox.fake("sleep");
+    });
+    after(() => sandbox.remove());
+
+    test("names the step that failed, with its last lines", () => {
+        sandbox.fake("systemctl", `[ "$1" = is-active ] && exit 3; [ "$1" = show ] && printf '%s\\n' ${quote(shown)}; exit 0`);
+        const run = runHostScript("mlflow-boot-report", env);
+        assert.equal(run.status, 0, describeRun(run));
+        assert.match(run.stdout, /^mlflow-boot-report: FAILED after \d+ s at \/usr\/local\/sbin\/mlflow-db-upgrade \(exited 1\); its last lines:\n/);
+        assert.match(run.stdout, /\nmlflow-boot-report: {3}mlflow-db-upgrade: FAILED: alembic\.util\.exc\.CommandError\n$/);
+    });
+
+    test("healthy once /health answers through nginx, with the seconds since boot; a server that never answers is a failure too", () => {
+        sandbox.fake("systemctl");
+        sandbox.fake("curl");
+        const healthy = runHostScript("mlflow-boot-report", env);
+        assert.equal(healthy.status, 0, describeRun(healthy));
+        assert.match(healthy.stdout, /^mlflow-boot-report: healthy after \d+ s: MLflow answers \/health through nginx\n$/);
+        const [curl] = sandbox.callsOf("curl");
+        assert.ok(curl.includes(`Host: ${dev.hostEnv.SERVER_NAME}`) && curl.at(-1) === dev.hostEnv.HEALTH_CHECK_URL, curl.join(" "));
+        sandbox.fakeExit("curl", 7);
+        const silent = runHostScript("mlflow-boot-report", env);
+        assert.match(silent.stdout, /FAILED after \d+ s: mlflow\.service is running but \/health has not answered through nginx for 10 s/);
+        assert.equal(sandbox.callsOf("curl").length, 1 + 2, "one check every 5 s for BOOT_HEALTH_WAIT_SECONDS");
+    });
+});

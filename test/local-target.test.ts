@@ -145,7 +145,7 @@ describe("local target with default settings", () => {
         assert.ok(env.includes(`MLFLOW_TRACKING_PASSWORD='${outputs.passwords.value.admin}'`));
         assert.match(env, /^export MLFLOW_TRACKING_SERVER_CERT_PATH='mlflow-ca.pem'/m);
         assert.match(outputs.caCertPem.value, /^-----BEGIN CERTIFICATE-----/);
-        for (const key of ["publicIp", "instanceId", "sessionCommand", "dataVolumeId"]) {
+        for (const key of ["publicIp", "instanceId", "sessionCommand", "bootReportCommand", "dataVolumeId"]) {
             assert.equal(outputs[key].value, undefined, key);
         }
     });

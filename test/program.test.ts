@@ -115,6 +115,8 @@ describe("default stack (no domain)", () => {
         assert.match(outputs.caCertPem.value, /BEGIN CERTIFICATE/);
         assert.equal(outputs.publicIp.value, MOCK_PUBLIC_IP);
         assert.match(outputs.sessionCommand.value, /^aws ssm start-session --region eu-central-1 --target mlflow-arm64-id$/);
+        assert.equal(outputs.bootReportCommand.value,
+            "aws ec2 get-console-output --region eu-central-1 --instance-id mlflow-arm64-id --latest --query Output --output text | grep mlflow-boot-report");
         assert.equal(outputs.dataVolumeId.value, "mlflow-data-id");
         assert.match(outputs.dataRetention.value, /^pulumi destroy deletes the data volume mlflow-data-id\. Its daily snapshots stay/);
         assert.match(outputs.dataRetention.value, /Name=tag:mlflow-on-aws:backup,Values=mlflow-on-aws-test$/);

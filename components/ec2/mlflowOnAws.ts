@@ -42,6 +42,7 @@ export class MlflowOnAws extends pulumi.ComponentResource {
     readonly publicIp: pulumi.Output<string>;
     readonly instanceId: pulumi.Output<string>;
     readonly sessionCommand: pulumi.Output<string>;
+    readonly bootReportCommand: pulumi.Output<string>;
     readonly dataVolumeId: pulumi.Output<string>;
     /** What `pulumi destroy` keeps, and the commands that delete it. */
     readonly dataRetention: pulumi.Output<string>;
@@ -151,6 +152,8 @@ export class MlflowOnAws extends pulumi.ComponentResource {
         this.instanceId = host.instanceId;
         const region = aws.getRegionOutput({}, parent).region;
         this.sessionCommand = pulumi.interpolate`aws ssm start-session --region ${region} --target ${host.instanceId}`;
+        // EC2 keeps the instance's console output; host/mlflow-boot-report writes there.
+        this.bootReportCommand = pulumi.interpolate`aws ec2 get-console-output --region ${region} --instance-id ${host.instanceId} --latest --query Output --output text | grep mlflow-boot-report`;
         this.dataVolumeId = data.volumeId;
         const snapshots = pulumi.interpolate`aws ec2 describe-snapshots --region ${region} --owner-ids self --filters Name=tag:${BACKUP_TAG},Values=${data.backupSelector}`;
         const volumeRetention = settings.protectData
@@ -177,6 +180,7 @@ export class MlflowOnAws extends pulumi.ComponentResource {
             publicIp: this.publicIp,
             instanceId: this.instanceId,
             sessionCommand: this.sessionCommand,
+            bootReportCommand: this.bootReportCommand,
             dataVolumeId: this.dataVolumeId,
             dataRetention: this.dataRetention,
             artifactBucket: this.artifactBucket,

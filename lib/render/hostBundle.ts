@@ -93,13 +93,14 @@ export const SSM_AGENT_VERSION = "3.3.987.0";
 export const SSM_AGENT_KEY_FILE = "amazon-ssm-agent.asc";
 export const SSM_AGENT_KEY_FINGERPRINT = "DE92C7DA3E56E92331D62A36BC1F495C97DD04ED";
 
-const HOST_SCRIPTS = ["mlflow-prepare-data", "mlflow-fetch-secrets", "mlflow-certificate", "mlflow-db-upgrade", "mlflow-monitor", "mlflow-watchdog", "mlflow-ssm-agent"];
+const HOST_SCRIPTS = ["mlflow-prepare-data", "mlflow-fetch-secrets", "mlflow-certificate", "mlflow-db-upgrade", "mlflow-monitor", "mlflow-watchdog", "mlflow-ssm-agent", "mlflow-boot-report"];
 const SYSTEMD_UNITS = [
     "mlflow.service",
     "mlflow-certificate.service", "mlflow-certificate.timer",
     "mlflow-monitor.service", "mlflow-monitor.timer",
     "mlflow-watchdog.service", "mlflow-watchdog.timer",
     "mlflow-ssm-agent.service",
+    "mlflow-boot-report.service",
     "docker.service.d/mlflow-data-volume.conf",
 ];
 /**
@@ -112,7 +113,7 @@ const BACKUP_SCHEDULE_DROP_IN = "mlflow-backup.timer.d/schedule.conf";
 
 /** Started at first boot; the services they trigger follow. */
 export function enabledUnits(facts: Pick<HostFacts, "stores">): string[] {
-    return ["mlflow.service", "mlflow-certificate.timer", ...(facts.stores ? [] : ["mlflow-backup.timer"]), "mlflow-monitor.timer", "mlflow-watchdog.timer", "mlflow-ssm-agent.service"];
+    return ["mlflow.service", "mlflow-certificate.timer", ...(facts.stores ? [] : ["mlflow-backup.timer"]), "mlflow-monitor.timer", "mlflow-watchdog.timer", "mlflow-ssm-agent.service", "mlflow-boot-report.service"];
 }
 
 /** The host scripts and units ship as files in host/, so shellcheck and systemd-analyze read them as they are. */
@@ -137,6 +138,8 @@ export function renderHostEnv(settings: Settings, facts: HostFacts): string {
         NGINX_CHECK_URL: "http://127.0.0.1/",
         WATCHDOG_FAILED_CHECKS: String(WATCHDOG_FAILED_CHECKS),
         WATCHDOG_STATE_DIR: HOST.watchdogStateDir,
+        // How long after mlflow.service has started the boot report waits for /health (images pulled, MLflow up).
+        BOOT_HEALTH_WAIT_SECONDS: "600",
         SSM_AGENT_VERSION,
         // AWS's distribution of the agent in the host's own region.
         SSM_AGENT_BASE_URL: `https://s3.${facts.region}.amazonaws.com/amazon-ssm-${facts.region}`,
