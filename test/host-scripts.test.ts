@@ -3,7 +3,7 @@
 // only paths are pointed into the sandbox.
 import assert from "node:assert/strict";
 import { ChildProcess, execFileSync, spawn } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, utimesSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { describeRun, HOST_DIR, quote, runCommand, runCommandAsync, runHostScript, Sandbox, sqlite } from "./support/hostScripts";
@@ -706,7 +706,8 @@ describe("mlflow-ssm-agent", () => {
         server = spawn("python3", ["-m", "http.server", "--bind", "127.0.0.1", "--directory", served, String(port)], { stdio: "ignore" });
         baseUrl = `http://127.0.0.1:${port}`;
         for (let i = 0; i < 100 && !(await canConnect("127.0.0.1", port)); i++) await new Promise(resolve => setTimeout(resolve, 50));
-        sandbox.fake("dpkg", `[ "$1" = --print-architecture ] && { echo arm64; exit 0; }; cp "$2" ${quote(sandbox.path("installed.deb"))}`);
+        sandbox.fake("dpkg", "echo arm64");
+        sandbox.fake("apt-get", `cp "\${@: -1}" ${quote(sandbox.path("installed.deb"))}`);
         sandbox.fake("dpkg-query");
         sandbox.fakeExit("dpkg-query", 1);
         sandbox.fake("systemctl");
@@ -727,29 +728,36 @@ describe("mlflow-ssm-agent", () => {
     test("downloads the pinned release for the host's architecture, verifies it with gpgv, then installs and starts it", () => {
         const run = install();
         assert.equal(run.status, 0, describeRun(run));
-        assert.ok(readFileSync(sandbox.path("installed.deb")).equals(readFileSync(packagePath())), "dpkg installed the package that was served");
-        assert.deepEqual(sandbox.callsOf("dpkg").map(call => call[0]), ["--print-architecture", "--install"]);
+        assert.ok(readFileSync(sandbox.path("installed.deb")).equals(readFileSync(packagePath())), "apt installed the package that was served");
+        assert.deepEqual(sandbox.callsOf("dpkg"), [["--print-architecture"]]);
+        const [installCall] = sandbox.callsOf("apt-get");
+        assert.deepEqual(installCall.slice(0, -1), ["install", "--yes", "--no-install-recommends", "-o", "DPkg::Lock::Timeout=300"], "waits for the package lock");
         assert.deepEqual(sandbox.callsOf("systemctl"), [["enable", "--now", "amazon-ssm-agent.service"]]);
         assert.match(run.stderr, new RegExp(`installed amazon-ssm-agent ${version.replace(/\./g, "\\.")} \\(arm64\\), its signature verified`));
     });
 
-    test("a package that does not match its signature, or one signed by another key, is refused and not installed", () => {
-        for (const [what, tamper] of [
-            ["altered", () => writeFileSync(packagePath(), Buffer.concat([readFileSync(packagePath()), Buffer.from("x")]))],
-            ["signed by another key", () => {
-                const original = sandbox.path("original.deb");
-                execFileSync("dpkg-deb", ["--build", "--root-owner-group", sandbox.path("package"), original], { stdio: "ignore" });
-                copyFileSync(original, packagePath());
-                gpg(["--yes", "--local-user", "other@example.com", "--detach-sign", "--output", `${packagePath()}.sig`, packagePath()]);
-            }],
+    test("a package that does not match its signature, one signed by another key, or another release AWS signed is refused and not installed", () => {
+        const build = (packageVersion: string) => {
+            writeFileSync(sandbox.path("package", "DEBIAN", "control"), `Package: amazon-ssm-agent\nVersion: ${packageVersion}\nArchitecture: arm64\nMaintainer: test\nDescription: stand-in\n`);
+            execFileSync("dpkg-deb", ["--build", "--root-owner-group", sandbox.path("package"), packagePath()], { stdio: "ignore" });
+        };
+        const sign = (signer: string) => gpg(["--yes", "--local-user", signer, "--detach-sign", "--output", `${packagePath()}.sig`, packagePath()]);
+        for (const [what, prepare, refusal] of [
+            ["altered", () => writeFileSync(packagePath(), Buffer.concat([readFileSync(packagePath()), Buffer.from("x")])), /does not verify against AWS's key/],
+            ["signed by another key", () => { build(`${version}-1`); sign("other@example.com"); }, /does not verify against AWS's key/],
+            ["an older release, signed", () => { build("3.2.582.0-1"); sign("signer@example.com"); },
+                new RegExp(`is Package: amazon-ssm-agent Version: 3\\.2\\.582\\.0-1 Architecture: arm64 , not amazon-ssm-agent ${version.replace(/\./g, "\\.")} for arm64`)],
         ] as const) {
-            tamper();
-            sandbox.clearCalls("dpkg");
+            prepare();
+            sandbox.clearCalls("apt-get");
             const run = install({}, `${what}.env`);
             assert.equal(run.status, 1, `${what}: ${describeRun(run)}`);
-            assert.match(run.stderr, /REFUSED: the signature of .*amazon-ssm-agent\.deb does not verify against AWS's key; nothing installed/, what);
-            assert.ok(!sandbox.callsOf("dpkg").some(call => call[0] === "--install"), `${what}: nothing installed`);
+            assert.match(run.stderr, /REFUSED: .*amazon-ssm-agent\.deb/, what);
+            assert.match(run.stderr, refusal, what);
+            assert.deepEqual(sandbox.callsOf("apt-get"), [], `${what}: nothing installed`);
         }
+        build(`${version}-1`);
+        sign("signer@example.com");
     });
 
     test("a release the bucket does not have fails with the address it tried; an installed agent is left as it is", () => {
@@ -759,10 +767,11 @@ describe("mlflow-ssm-agent", () => {
         sandbox.fake("dpkg-query", `echo ${quote(`${version}-1`)}`);
         sandbox.fakeExit("dpkg-query", 0);
         sandbox.clearCalls("dpkg");
+        sandbox.clearCalls("apt-get");
         const again = install({}, "again.env");
         assert.equal(again.status, 0, describeRun(again));
         assert.match(again.stderr, /is installed/);
-        assert.deepEqual(sandbox.callsOf("dpkg"), []);
+        assert.deepEqual([...sandbox.callsOf("dpkg"), ...sandbox.callsOf("apt-get")], []);
     });
 });
 
@@ -805,5 +814,46 @@ describe("mlflow-boot-report", () => {
         const silent = runHostScript("mlflow-boot-report", env);
         assert.match(silent.stdout, /FAILED after \d+ s: mlflow\.service is running but \/health has not answered through nginx for 10 s/);
         assert.equal(sandbox.callsOf("curl").length, 1 + 2, "one check every 5 s for BOOT_HEALTH_WAIT_SECONDS");
+    });
+});
+
+describe("mlflow-watchdog (its decisions; watchdog.e2e.test.ts runs it against the real MLflow and nginx)", () => {
+    let sandbox: Sandbox;
+    let state: string;
+    let env: NodeJS.ProcessEnv;
+
+    before(() => {
+        sandbox = new Sandbox("watchdog");
+        state = sandbox.mkdir("state");
+        env = sandbox.env(sandbox.envFile(dev.hostEnvText, { WATCHDOG_STATE_DIR: state }));
+        sandbox.fake("docker");
+        sandbox.fake("aws");
+        // nginx answers its redirect, MLflow's /health does not.
+        sandbox.fake("curl", `case "\${@: -1}" in */health) echo 502 ;; *) echo 301 ;; esac`);
+    });
+    after(() => sandbox.remove());
+
+    test("a server that is not running (stopped on purpose, or a failed upgrade) is left alone, without a check or a line", () => {
+        sandbox.fake("systemctl");
+        sandbox.fakeExit("systemctl", 3);
+        const run = runHostScript("mlflow-watchdog", env);
+        assert.equal(run.status, 0, describeRun(run));
+        assert.equal(run.stderr, "");
+        assert.deepEqual(sandbox.callsOf("systemctl"), [["is-active", "--quiet", "mlflow.service"]]);
+        assert.deepEqual(sandbox.callsOf("curl"), []);
+        sandbox.fakeExit("systemctl", 0);
+    });
+
+    test("a count left from before a pause starts afresh: checks 3 minutes apart or more are not in a row", () => {
+        for (let check = 1; check <= 2; check++) assert.match(runHostScript("mlflow-watchdog", env).stderr, new RegExp(`${check} check\\(s\\) in a row`));
+        const stale = new Date(Date.now() - 4 * 60_000);
+        utimesSync(path.join(state, "mlflow.failed"), stale, stale);
+        const run = runHostScript("mlflow-watchdog", env);
+        assert.match(run.stderr, /HTTP 502 through nginx, 1 check\(s\) in a row/);
+        assert.deepEqual(sandbox.callsOf("docker"), [], "no restart");
+        runHostScript("mlflow-watchdog", env);
+        const third = runHostScript("mlflow-watchdog", env);
+        assert.match(third.stderr, /restarting mlflow: \/health failed 3 checks in a row/);
+        assert.deepEqual(sandbox.callsOf("docker"), [["compose", "-f", dev.hostEnv.COMPOSE_FILE, "restart", "--timeout", "10", "mlflow"]]);
     });
 });

@@ -38,6 +38,8 @@ function defineTests(): void {
         host = new Sandbox("watchdog");
         host.fake("docker");
         host.fake("aws");
+        // mlflow.service is active (the watchdog leaves a server alone that is not).
+        host.fake("systemctl");
         const hostEnvText = readFileSync(sandbox.hostFile(HOST.hostEnv), "utf8");
         hostEnv = Object.fromEntries(hostEnvText.split("\n").map(line => /^([A-Z_]+)=['"]?(.*?)['"]?$/.exec(line)).filter(m => m !== null).map(m => [m![1], m![2]]));
         env = host.env(host.envFile(hostEnvText, { WATCHDOG_STATE_DIR: host.mkdir("state") }));
