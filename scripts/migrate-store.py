@@ -113,13 +113,6 @@ def fingerprint(sqlite_path: Path) -> str:
     return digest.hexdigest()
 
 
-def holds_source(source, target) -> bool:
-    """Every table of the target has as many rows as the source's: the data of an earlier run of this move."""
-    source_tables = reflect(source).tables
-    return all(table.name in source_tables and count(target, table) == count(source, source_tables[table.name])
-               for table in reflect(target).sorted_tables if table.name != "alembic_version")
-
-
 def copy_tables(source, target, tables: list[sqlalchemy.Table]) -> dict[str, int]:
     for table in reversed(tables):
         if table.name != "alembic_version":
@@ -151,13 +144,20 @@ def copy_tables(source, target, tables: list[sqlalchemy.Table]) -> dict[str, int
     return copied
 
 
-def verify_tables(source, target, tables: list[sqlalchemy.Table]) -> None:
+def count_differences(source, target, tables: list[sqlalchemy.Table]) -> dict[str, dict]:
+    """The tables whose row counts differ between the source and the target (None: the source lacks it)."""
     differ = {}
-    source_metadata = reflect(source)
+    source_tables = reflect(source).tables
     for table in tables:
-        have, want = count(target, table), count(source, source_metadata.tables[table.name])
+        have = count(target, table)
+        want = count(source, source_tables[table.name]) if table.name in source_tables else None
         if have != want:
             differ[table.name] = {"source": want, "target": have}
+    return differ
+
+
+def verify_tables(source, target, tables: list[sqlalchemy.Table]) -> None:
+    differ = count_differences(source, target, tables)
     if differ:
         raise MigrationError(f"row counts differ after the copy: {differ}")
     if revision(target) != revision(source):
@@ -270,8 +270,8 @@ def migrate(args) -> dict:
         # it) is found by its mark, verified, and left as it is; any other data is refused, untouched.
         mark = artifacts.moved_from()
         with source_engine.connect() as source, target_engine.connect() as target:
-            if mark and mark.get("sqlite_sha256") == source_print and holds_source(source, target) \
-                    and revision(target) == revision(source) and not artifacts.missing():
+            if mark and mark.get("sqlite_sha256") == source_print and revision(target) == revision(source) \
+                    and not count_differences(source, target, reflect(target).sorted_tables) and not artifacts.missing():
                 return {"already_moved": True, "revision": head, "rows_per_table": held, "artifacts": len(artifacts.local)}
         raise refusal(held)
 

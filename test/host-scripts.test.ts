@@ -682,6 +682,12 @@ describe("mlflow-ssm-agent", () => {
 
     const gpg = (args: string[]) => execFileSync("gpg", ["--batch", "--quiet", ...args], { env: { ...process.env, ...gnupg } });
     const packagePath = (dir = version) => path.join(served, dir, "debian_arm64", "amazon-ssm-agent.deb");
+    /** A real Debian package of this version, where AWS's bucket keeps the pinned release, signed by `signer`. */
+    const publish = (packageVersion: string, signer: string) => {
+        writeFileSync(sandbox.path("package", "DEBIAN", "control"), `Package: amazon-ssm-agent\nVersion: ${packageVersion}\nArchitecture: arm64\nMaintainer: test\nDescription: stand-in\n`);
+        execFileSync("dpkg-deb", ["--build", "--root-owner-group", sandbox.path("package"), packagePath()], { stdio: "ignore" });
+        gpg(["--yes", "--local-user", signer, "--detach-sign", "--output", `${packagePath()}.sig`, packagePath()]);
+    };
     const install = (overrides: Record<string, string> = {}, name = "ssm.env") =>
         runHostScript("mlflow-ssm-agent", sandbox.env(sandbox.envFile(dev.hostEnvText, { SSM_AGENT_BASE_URL: baseUrl, SSM_AGENT_KEY: localKey, ...overrides }, name)), [], 60_000);
 
@@ -695,13 +701,10 @@ describe("mlflow-ssm-agent", () => {
         localKey = sandbox.path("signer.asc");
         writeFileSync(localKey, gpg(["--armor", "--export", "signer@example.com"]).toString("utf8")
             .replace("-----BEGIN PGP PUBLIC KEY BLOCK-----\n", "-----BEGIN PGP PUBLIC KEY BLOCK-----\nVersion: GnuPG v2.0.22 (GNU/Linux)\n"));
-        // A real Debian package, laid out as AWS's bucket lays out its releases.
         served = sandbox.mkdir("bucket");
-        const tree = sandbox.mkdir("package", "DEBIAN");
-        writeFileSync(path.join(tree, "control"), `Package: amazon-ssm-agent\nVersion: ${version}-1\nArchitecture: arm64\nMaintainer: test\nDescription: stand-in\n`);
+        sandbox.mkdir("package", "DEBIAN");
         mkdirSync(path.dirname(packagePath()), { recursive: true });
-        execFileSync("dpkg-deb", ["--build", "--root-owner-group", path.dirname(tree), packagePath()], { stdio: "ignore" });
-        gpg(["--local-user", "signer@example.com", "--detach-sign", "--output", `${packagePath()}.sig`, packagePath()]);
+        publish(`${version}-1`, "signer@example.com");
         const port = await freePort();
         server = spawn("python3", ["-m", "http.server", "--bind", "127.0.0.1", "--directory", served, String(port)], { stdio: "ignore" });
         baseUrl = `http://127.0.0.1:${port}`;
@@ -737,15 +740,10 @@ describe("mlflow-ssm-agent", () => {
     });
 
     test("a package that does not match its signature, one signed by another key, or another release AWS signed is refused and not installed", () => {
-        const build = (packageVersion: string) => {
-            writeFileSync(sandbox.path("package", "DEBIAN", "control"), `Package: amazon-ssm-agent\nVersion: ${packageVersion}\nArchitecture: arm64\nMaintainer: test\nDescription: stand-in\n`);
-            execFileSync("dpkg-deb", ["--build", "--root-owner-group", sandbox.path("package"), packagePath()], { stdio: "ignore" });
-        };
-        const sign = (signer: string) => gpg(["--yes", "--local-user", signer, "--detach-sign", "--output", `${packagePath()}.sig`, packagePath()]);
         for (const [what, prepare, refusal] of [
             ["altered", () => writeFileSync(packagePath(), Buffer.concat([readFileSync(packagePath()), Buffer.from("x")])), /does not verify against AWS's key/],
-            ["signed by another key", () => { build(`${version}-1`); sign("other@example.com"); }, /does not verify against AWS's key/],
-            ["an older release, signed", () => { build("3.2.582.0-1"); sign("signer@example.com"); },
+            ["signed by another key", () => publish(`${version}-1`, "other@example.com"), /does not verify against AWS's key/],
+            ["an older release, signed", () => publish("3.2.582.0-1", "signer@example.com"),
                 new RegExp(`is Package: amazon-ssm-agent Version: 3\\.2\\.582\\.0-1 Architecture: arm64 , not amazon-ssm-agent ${version.replace(/\./g, "\\.")} for arm64`)],
         ] as const) {
             prepare();
@@ -756,8 +754,7 @@ describe("mlflow-ssm-agent", () => {
             assert.match(run.stderr, refusal, what);
             assert.deepEqual(sandbox.callsOf("apt-get"), [], `${what}: nothing installed`);
         }
-        build(`${version}-1`);
-        sign("signer@example.com");
+        publish(`${version}-1`, "signer@example.com");
     });
 
     test("a release the bucket does not have fails with the address it tried; an installed agent is left as it is", () => {

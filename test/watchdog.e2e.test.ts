@@ -16,6 +16,7 @@ import { inNamespace, reexecInNamespace, scratchDir } from "../harness/namespace
 import { MLFLOW_ADDRESS, NginxSandbox } from "../harness/nginxSandbox";
 import { RealMlflow } from "../harness/realMlflow";
 import { describeRun, HOST_DIR, runCommandAsync, RunResult, Sandbox } from "./support/hostScripts";
+import { readEnvFileWithBash } from "./support/renderOnce";
 
 const signalGroup = (pid: number, signal: NodeJS.Signals) => process.kill(-pid, signal);
 const signalAll = (pids: number[], signal: NodeJS.Signals) => pids.forEach(pid => process.kill(pid, signal));
@@ -25,6 +26,7 @@ function defineTests(): void {
     let host: Sandbox;
     let mlflow: RealMlflow;
     let env: NodeJS.ProcessEnv;
+    let hostEnvText: string;
     let hostEnv: Record<string, string>;
     const health = async () => (await request({ address: sandbox.publicIp, port: 80, tls: false, path: "/health", timeoutMs: 3000 }).catch(() => ({ status: 0 }))).status;
     const watchdog = (): Promise<RunResult> => runCommandAsync(path.join(HOST_DIR, "mlflow-watchdog"), [], env, 60_000);
@@ -40,8 +42,8 @@ function defineTests(): void {
         host.fake("aws");
         // mlflow.service is active (the watchdog leaves a server alone that is not).
         host.fake("systemctl");
-        const hostEnvText = readFileSync(sandbox.hostFile(HOST.hostEnv), "utf8");
-        hostEnv = Object.fromEntries(hostEnvText.split("\n").map(line => /^([A-Z_]+)=['"]?(.*?)['"]?$/.exec(line)).filter(m => m !== null).map(m => [m![1], m![2]]));
+        hostEnvText = readFileSync(sandbox.hostFile(HOST.hostEnv), "utf8");
+        hostEnv = readEnvFileWithBash(sandbox.hostFile(HOST.hostEnv));
         env = host.env(host.envFile(hostEnvText, { WATCHDOG_STATE_DIR: host.mkdir("state") }));
     });
     after(async () => {
@@ -76,8 +78,7 @@ function defineTests(): void {
                 "--metric-name", "ContainerRestarts", "--dimensions", `Stack=${hostEnv.STACK},Service=mlflow`, "--value", "1", "--unit", "Count"]]);
 
             // The health alarm watches mlflow-monitor's own check, which a restart does not reset: it reports the outage.
-            const monitor = await runCommandAsync(path.join(HOST_DIR, "mlflow-monitor"), [], host.env(host.envFile(readFileSync(sandbox.hostFile(HOST.hostEnv), "utf8"),
-                { DATA_MOUNT: host.mkdir("data-mount") }, "monitor.env")), 60_000);
+            const monitor = await runCommandAsync(path.join(HOST_DIR, "mlflow-monitor"), [], host.env(host.envFile(hostEnvText, { DATA_MOUNT: host.mkdir("data-mount") }, "monitor.env")), 60_000);
             assert.equal(monitor.status, 0, describeRun(monitor));
             assert.ok(host.callsOf("aws").some(call => call.includes("HealthCheckOk") && call[call.indexOf("--value") + 1] === "0"), "HealthCheckOk 0 while MLflow hangs");
 

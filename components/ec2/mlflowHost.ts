@@ -4,9 +4,9 @@ import { HostFacts, HostStores, renderCloudConfig, secretParameterNames, userDat
 import { hostEndpoint } from "../../lib/render/endpoint";
 import { rdsCaBundle } from "../../lib/render/rdsCa";
 import { Settings } from "../../lib/settings";
-import { partitionOf } from "../shared/arns";
+import { partitionOf, SESSION_CHANNEL_ACTIONS } from "../shared/arns";
 import { ArtifactBucket, BucketUser } from "../shared/artifactBucket";
-import { Database, DATABASE_NAME, DATABASE_USER } from "../shared/database";
+import { Database, DATABASE_NAME, DATABASE_USER, upgradeSnapshotsArn } from "../shared/database";
 import { METRIC_NAMESPACE } from "./monitoring";
 
 /** A stateless host's stores (backendStore rds, artifactStore s3). */
@@ -38,10 +38,7 @@ export interface MlflowHostArgs {
 }
 
 /** What the SSM agent needs for Session Manager: report the instance, open the session's control and data channels. */
-export const SESSION_MANAGER_ACTIONS = [
-    "ssm:UpdateInstanceInformation",
-    "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel",
-] as const;
+const SESSION_MANAGER_ACTIONS = ["ssm:UpdateInstanceInformation", ...SESSION_CHANNEL_ACTIONS] as const;
 
 /** Debian publishes the id of its newest Debian 13 AMI per architecture as an SSM public parameter. */
 export const debianAmiParameter = (architecture: string) =>
@@ -112,7 +109,7 @@ export class MlflowHost extends pulumi.ComponentResource {
                         Resource: "*",
                         Condition: { StringEquals: { "cloudwatch:namespace": METRIC_NAMESPACE } },
                     },
-                    ...(database ? databaseStatements(database, partition, region, aws.getCallerIdentityOutput({}, parent).accountId) : []),
+                    ...(database ? databaseStatements(database) : []),
                 ],
             }),
         }, parent));
@@ -232,8 +229,8 @@ export class MlflowHost extends pulumi.ComponentResource {
  * snapshot the instance before a schema upgrade (host/mlflow-db-upgrade names the snapshots
  * <instance>-before-mlflow-<version>-<time>, as the scaled tier's upgrade does).
  */
-function databaseStatements(database: Database, partition: pulumi.Input<string>, region: pulumi.Input<string>, account: pulumi.Input<string>) {
-    const snapshots = pulumi.interpolate`arn:${partition}:rds:${region}:${account}:snapshot:${database.identifier}-before-mlflow-*`;
+function databaseStatements(database: Database) {
+    const snapshots = upgradeSnapshotsArn(database.arn);
     return [
         { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: database.secretArn },
         { Effect: "Allow", Action: ["rds:DescribeDBInstances"], Resource: database.arn },

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { managedPolicyArn, partitionOf } from "../shared/arns";
+import { managedPolicyArn, partitionOf, regionalArns, SESSION_CHANNEL_ACTIONS } from "../shared/arns";
 
 export interface EcsClusterArgs {
     /** ARNs of the secrets tasks receive at start (the htpasswd parameter, the database's secret): the execution role may read exactly these. */
@@ -31,8 +31,6 @@ export class EcsCluster extends pulumi.ComponentResource {
         const parent = { parent: this };
 
         const partition = partitionOf(parent);
-        const region = aws.getRegionOutput({}, parent).region;
-        const account = aws.getCallerIdentityOutput({}, parent).accountId;
         const logs = new aws.cloudwatch.LogGroup(name, { retentionInDays: logRetentionDays, tags }, parent);
         const cluster = new aws.ecs.Cluster(name, {
             // Container Insights off: its per-task metrics cost more than the tier's alarms need.
@@ -73,12 +71,8 @@ export class EcsCluster extends pulumi.ComponentResource {
             policy: pulumi.jsonStringify({
                 Version: "2012-10-17",
                 Statement: [
-                    {
-                        Effect: "Allow",
-                        Action: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
-                        Resource: "*",
-                    },
-                    { Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: pulumi.interpolate`arn:${partition}:logs:${region}:${account}:log-group:*` },
+                    { Effect: "Allow", Action: [...SESSION_CHANNEL_ACTIONS], Resource: "*" },
+                    { Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: regionalArns(partition, parent)("logs", "log-group:*") },
                     { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logs.arn}:*` },
                 ],
             }),

@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ECS_FAMILY, nameForAws } from "../../lib/awsNames";
 import { EcsContainerDefinition, HOST_DATA_VOLUME } from "../../lib/render/taskContainers";
 import { lambdaSource, MIGRATED_FROM_TAG, SchemaUpgradeEvent } from "../../lib/schemaUpgrade";
-import { managedPolicyArn, partitionOf } from "../shared/arns";
+import { managedPolicyArn, partitionOf, regionalArns } from "../shared/arns";
+import { upgradeSnapshotsArn } from "../shared/database";
 
 export interface SchemaUpgradeArgs {
     readonly mlflowVersion: string;
@@ -106,12 +107,10 @@ export class SchemaUpgrade extends pulumi.ComponentResource {
             policyArn: managedPolicyArn(partition, "service-role/AmazonECSInfrastructureRolePolicyForVolumes"),
         }, parent);
 
-        const region = aws.getRegionOutput({}, parent).region;
-        const account = aws.getCallerIdentityOutput({}, parent).accountId;
-        const arn = (service: string, resource: pulumi.Input<string>) => pulumi.interpolate`arn:${partition}:${service}:${region}:${account}:${resource}`;
+        const arn = regionalArns(partition, parent);
         const role = new aws.iam.Role(name, { assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "lambda.amazonaws.com" }), tags }, parent);
         const logging = new aws.iam.RolePolicyAttachment(name, { role: role.name, policyArn: managedPolicyArn(partition, "service-role/AWSLambdaBasicExecutionRole") }, parent);
-        const snapshots = arn("rds", pulumi.interpolate`snapshot:${args.dbInstanceIdentifier}-before-mlflow-*`);
+        const snapshots = upgradeSnapshotsArn(args.dbInstanceArn);
         const rights = new aws.iam.RolePolicy(name, {
             role: role.name,
             policy: pulumi.jsonStringify({

@@ -27,6 +27,14 @@ export const DATABASE_USER = "mlflow";
 export const DATABASE_PORT = 5432;
 
 /**
+ * The snapshots taken before schema upgrades, as an ARN pattern: they are named
+ * <instance>-before-mlflow-<version>-<time> (lib/schemaUpgrade.ts, host/mlflow-db-upgrade), and an
+ * instance's ARN is its snapshots' but for "db" in place of "snapshot".
+ */
+export const upgradeSnapshotsArn = (dbInstanceArn: pulumi.Input<string>): pulumi.Output<string> =>
+    pulumi.output(dbInstanceArn).apply(arn => `${arn.replace(/:db:/, ":snapshot:")}-before-mlflow-*`);
+
+/**
  * MLflow's backend store on RDS for PostgreSQL: encrypted, private, TLS required by the server
  * (rds.force_ssl), backed up daily with point-in-time recovery, the master password generated
  * and kept by RDS in Secrets Manager (never in Pulumi's state or a task definition).

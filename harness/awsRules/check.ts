@@ -2,6 +2,7 @@
 // declared, against the rules of the API parameter it becomes (harness/awsRules/rules/).
 import { childShape, modelPattern, resolveApiPath, ResolvedShape, Shape } from "./models";
 import { ArgumentRule, Constraint, ResourceRules, TypeRules } from "./types";
+import { SECURITY_GROUP_RULES_PER_DIRECTION } from "../../lib/settings";
 
 /** What a run under mocks declared (test/support/pulumiProgram.ts records it). */
 export interface DeclaredCalls {
@@ -31,18 +32,23 @@ const isAsset = (value: unknown): boolean =>
     value !== null && typeof value === "object" && ("__pulumiArchive" in (value as object) || "__pulumiAsset" in (value as object));
 
 /** The characters an autonamed resource gets after its logical name (pulumi-aws: "-" and 7 random characters). */
-export const AUTONAME_SUFFIX = "-a1b2c3d";
+const AUTONAME_SUFFIX = "-a1b2c3d";
 
 const modelSource = (apiPath: string, resolved: ResolvedShape) => `botocore ${apiPath} (shape ${resolved.name})`;
 
-/** The constraints of a model shape, in the form of the table's own. */
+const constraintsOfPath = new Map<string, Constraint[]>();
+
+/** The constraints of a model shape, in the form of the table's own (compiled once per API path). */
 function shapeConstraints(apiPath: string, resolved: ResolvedShape): Constraint[] {
+    const cached = constraintsOfPath.get(apiPath);
+    if (cached) return cached;
     const { shape } = resolved;
     const source = modelSource(apiPath, resolved);
     const constraints: Constraint[] = [];
     if (shape.pattern !== undefined) constraints.push({ pattern: modelPattern(shape.pattern), source });
     if (shape.min !== undefined || shape.max !== undefined) constraints.push({ min: shape.min, max: shape.max, source });
     if (shape.enum) constraints.push({ enum: shape.enum, source });
+    constraintsOfPath.set(apiPath, constraints);
     return constraints;
 }
 
@@ -199,22 +205,27 @@ class Checker {
         if (problem) this.report(call, argument, value, problem, constraint.source);
     }
 
-    /** A parsed JSON document along the model: every field a member, every value within its shape. */
+    /**
+     * A parsed JSON document along the model: every field a member, every value of its shape's
+     * kind exactly (the provider decodes it as JSON, converting nothing) and within its shape.
+     */
     private document(call: string, argument: string, apiPath: string, resolved: ResolvedShape, value: unknown) {
         if (value === null || value === undefined) return;
         const service = apiPath.split(":")[0];
         const { shape } = resolved;
-        for (const constraint of shapeConstraints(apiPath, resolved)) this.constrain(call, argument, asSent(value, shape) ?? value, constraint);
+        if (kindOfValue(value) !== KIND_OF_SHAPE[shape.type]) {
+            this.report(call, argument, value, `is a ${kindOfValue(value)}, where the model has a ${shape.type}`, modelSource(apiPath, resolved));
+            return;
+        }
+        for (const constraint of shapeConstraints(apiPath, resolved)) this.constrain(call, argument, value, constraint);
         if (shape.type === "list") {
-            if (!Array.isArray(value)) return this.report(call, argument, value, "is not a list", modelSource(apiPath, resolved));
-            value.forEach(item => this.document(call, `${argument}[]`, `${apiPath}[]`, childShape(service, shape, "[]")!, item));
+            (value as unknown[]).forEach(item => this.document(call, `${argument}[]`, `${apiPath}[]`, childShape(service, shape, "[]")!, item));
         } else if (shape.type === "map") {
             for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
                 this.document(call, `${argument}{key}`, `${apiPath}{key}`, childShape(service, shape, "{key}")!, key);
                 this.document(call, `${argument}{}`, `${apiPath}{}`, childShape(service, shape, "{}")!, item);
             }
         } else if (shape.type === "structure") {
-            if (typeof value !== "object" || Array.isArray(value)) return this.report(call, argument, value, "is not an object", modelSource(apiPath, resolved));
             for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
                 const child = childShape(service, shape, key);
                 if (!child) {
@@ -223,12 +234,6 @@ class Checker {
                 }
                 this.document(call, `${argument}.${key}`, `${apiPath}.${key}`, child, item);
             }
-        } else if (["integer", "long", "double", "float"].includes(shape.type) && typeof value !== "number") {
-            this.report(call, argument, value, `is not a number (${shape.type})`, modelSource(apiPath, resolved));
-        } else if (shape.type === "string" && typeof value !== "string") {
-            this.report(call, argument, value, "is not a string", modelSource(apiPath, resolved));
-        } else if (shape.type === "boolean" && typeof value !== "boolean") {
-            this.report(call, argument, value, "is not a boolean", modelSource(apiPath, resolved));
         }
     }
 }
@@ -269,17 +274,17 @@ function groupedBy(declared: DeclaredCalls, type: string, input: string): Map<st
 }
 
 const rulesPerGroup = (type: string, direction: string): Quota["exceeded"] => declared =>
-    [...groupedBy(declared, type, "securityGroupId")].filter(([, rules]) => rules.length > 60)
+    [...groupedBy(declared, type, "securityGroupId")].filter(([, rules]) => rules.length > SECURITY_GROUP_RULES_PER_DIRECTION)
         .map(([group, rules]) => `security group ${group} has ${rules.length} ${direction} rules`);
 
-export const QUOTAS: readonly Quota[] = [
+const QUOTAS: readonly Quota[] = [
     {
-        name: "60 inbound rules per security group",
+        name: `${SECURITY_GROUP_RULES_PER_DIRECTION} inbound rules per security group`,
         source: "Amazon VPC quotas: inbound or outbound rules per security group, 60 by default",
         exceeded: rulesPerGroup("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "inbound"),
     },
     {
-        name: "60 outbound rules per security group",
+        name: `${SECURITY_GROUP_RULES_PER_DIRECTION} outbound rules per security group`,
         source: "Amazon VPC quotas: inbound or outbound rules per security group, 60 by default",
         exceeded: rulesPerGroup("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "outbound"),
     },

@@ -6,7 +6,7 @@ import { gunzipSync } from "zlib";
 import { pythonEnvDir } from "../pythonEnv";
 
 /** The Python environment scripts/python-envs.sh builds from requirements/aws-models.txt. */
-export const MODELS_ENV = "aws-models";
+const MODELS_ENV = "aws-models";
 
 export interface Shape {
     readonly type: "string" | "integer" | "long" | "double" | "float" | "boolean" | "timestamp" | "blob" | "structure" | "list" | "map";
@@ -14,11 +14,10 @@ export interface Shape {
     readonly min?: number;
     readonly max?: number;
     readonly enum?: readonly string[];
-    readonly members?: Readonly<Record<string, { readonly shape: string; readonly documentation?: string }>>;
+    readonly members?: Readonly<Record<string, { readonly shape: string }>>;
     readonly member?: { readonly shape: string };
     readonly key?: { readonly shape: string };
     readonly value?: { readonly shape: string };
-    readonly documentation?: string;
 }
 
 interface ServiceModel {
@@ -27,11 +26,10 @@ interface ServiceModel {
     readonly shapes: Readonly<Record<string, Shape>>;
 }
 
-/** A parameter's shape, its name in the model and the documentation the parameter carries. */
+/** A parameter's shape and its name in the model. */
 export interface ResolvedShape {
     readonly name: string;
     readonly shape: Shape;
-    readonly documentation?: string;
 }
 
 function botocoreData(): string {
@@ -57,12 +55,16 @@ export function serviceModel(service: string): ServiceModel {
     return model;
 }
 
+const resolved = new Map<string, ResolvedShape>();
+
 /**
  * The shape of "<service>:<Operation>.<Member>[].<Member>{}..." in the operation's input:
  * `.Name` steps into a structure's member, `[]` into a list's elements, `{}` into a map's values
  * and `{key}` to its keys.
  */
 export function resolveApiPath(apiPath: string): ResolvedShape {
+    const cached = resolved.get(apiPath);
+    if (cached) return cached;
     const match = /^([a-z0-9-]+):([A-Za-z0-9]+)(.*)$/.exec(apiPath);
     if (!match) throw new Error(`${apiPath}: not "<service>:<Operation>.<path>"`);
     const [, service, operation, rest] = match;
@@ -73,24 +75,28 @@ export function resolveApiPath(apiPath: string): ResolvedShape {
     const steps = rest.match(/\.[A-Za-z0-9_]+|\[\]|\{key\}|\{\}/g) ?? [];
     if (steps.join("") !== rest) throw new Error(`${apiPath}: cannot read the path "${rest}"`);
     for (const step of steps) {
-        const shape = current.shape;
-        let next: { shape: string; documentation?: string } | undefined;
-        if (step === "[]") next = shape.type === "list" ? shape.member : undefined;
-        else if (step === "{}") next = shape.type === "map" ? shape.value : undefined;
-        else if (step === "{key}") next = shape.type === "map" ? shape.key : undefined;
-        else next = shape.type === "structure" ? shape.members?.[step.slice(1)] : undefined;
-        if (!next) throw new Error(`${apiPath}: ${current.name} (${shape.type}) has no ${step}`);
-        current = { name: next.shape, shape: model.shapes[next.shape], documentation: next.documentation ?? model.shapes[next.shape]?.documentation };
-        if (!current.shape) throw new Error(`${apiPath}: the model has no shape ${next.shape}`);
+        const next = childShape(service, current.shape, step.replace(/^\./, ""));
+        if (!next) throw new Error(`${apiPath}: ${current.name} (${current.shape.type}) has no ${step}`);
+        current = next;
     }
+    resolved.set(apiPath, current);
     return current;
 }
 
-/** A member shape of a structure, list or map, for walking a JSON document along the model. */
+/**
+ * One step down a shape: a member's name into a structure, `[]` into a list's elements, `{}` into
+ * a map's values, `{key}` to its keys; undefined where the shape has no such step.
+ */
 export function childShape(service: string, parent: Shape, step: string): ResolvedShape | undefined {
     const model = serviceModel(service);
-    const ref = step === "[]" ? parent.member : step === "{}" ? parent.value : step === "{key}" ? parent.key : parent.members?.[step];
-    return ref && { name: ref.shape, shape: model.shapes[ref.shape], documentation: (ref as { documentation?: string }).documentation };
+    const ref = step === "[]" ? (parent.type === "list" ? parent.member : undefined)
+        : step === "{}" ? (parent.type === "map" ? parent.value : undefined)
+        : step === "{key}" ? (parent.type === "map" ? parent.key : undefined)
+        : parent.type === "structure" ? parent.members?.[step] : undefined;
+    if (!ref) return undefined;
+    const shape = model.shapes[ref.shape];
+    if (!shape) throw new Error(`botocore's ${service} model has no shape ${ref.shape}`);
+    return { name: ref.shape, shape };
 }
 
 /** Java's POSIX classes (US-ASCII), which JavaScript lacks, as the ranges of a character class. */
