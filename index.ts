@@ -47,6 +47,7 @@ export = async () => {
         dataVolumeId: deployment.dataVolumeId,
         dataRetention: deployment.dataRetention,
         bootReportCommand: deployment.bootReportCommand,
+        logsCommand: deployment.logsCommand,
         ...Object.fromEntries(Object.entries(scaledTier).filter(([, value]) => value !== undefined)),
     };
 };

@@ -19,6 +19,8 @@ export interface Deployment {
     sessionCommand?: pulumi.Output<string>;
     /** What `pulumi destroy` keeps, and the commands that delete it. */
     dataRetention?: pulumi.Output<string>;
+    /** A command that follows the stack's logs in CloudWatch Logs (`aws logs tail`); none locally. */
+    logsCommand?: pulumi.Output<string>;
     /** A command that shows how the host's last boot went (its console's mlflow-boot-report lines). */
     bootReportCommand?: pulumi.Output<string>;
     /** The EC2 host's outputs. */

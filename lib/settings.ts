@@ -47,6 +47,9 @@ export interface Settings {
     backupRetentionDays: number;
     /** Address that receives health and disk alarms (an SNS e-mail subscription). */
     alarmEmail?: string;
+    /** Days CloudWatch Logs keeps the host's or the tasks' logs (one of LOG_RETENTION_DAYS; 0: for ever). */
+    logRetentionDays: number;
+
     /** Loopback ports of the local target. */
     localHttpsPort: number;
     localHttpPort: number;
@@ -91,13 +94,14 @@ export const DEFAULTS = {
     protectData: false,
     backupRetentionDays: 14,
     alarmEmail: "",
+    logRetentionDays: 30,
     localHttpsPort: 8443,
     localHttpPort: 8080,
     compute: "ec2",
     backendStore: "sqlite",
     artifactStore: "volume",
     // Half a vCPU and 1 GiB per task: MLflow's workers and nginx fit, and two tasks keep the
-    // scaled tier's defaults within about $80 a month (README, cost of the scaled tier).
+    // scaled tier's defaults within about $80 a month (docs/scaled-tier.md, cost of the defaults).
     taskCpu: 512,
     taskMemory: 1024,
     // Two tasks: one per availability zone, so a zone or a task can fail without an outage.
@@ -123,6 +127,9 @@ export class SettingsError extends Error {
         this.name = "SettingsError";
     }
 }
+
+/** The retention periods CloudWatch Logs offers (days; 0 keeps logs for ever). */
+export const LOG_RETENTION_DAYS = [0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 const FQDN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -366,6 +373,10 @@ export function validateSettings(raw: RawConfig): Settings {
     const protectData = boolean("protectData", DEFAULTS.protectData);
     const backupRetentionDays = integer("backupRetentionDays", 1, 1000, DEFAULTS.backupRetentionDays);
     const alarmEmail = text("alarmEmail", EMAIL, "accepted: an e-mail address, or nothing");
+    const logRetentionDays = integer("logRetentionDays", 0, 3653, DEFAULTS.logRetentionDays);
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
+        report("logRetentionDays", raw.logRetentionDays, `accepted: one of CloudWatch Logs' periods ${LOG_RETENTION_DAYS.join(", ")} (0 keeps logs for ever)`);
+    }
     const localHttpsPort = integer("localHttpsPort", 1, 65535, DEFAULTS.localHttpsPort);
     const localHttpPort = integer("localHttpPort", 1, 65535, DEFAULTS.localHttpPort);
     if (localHttpPort === localHttpsPort) {
@@ -395,6 +406,7 @@ export function validateSettings(raw: RawConfig): Settings {
     const fargate = target === "aws" && compute === "fargate";
     const rds = target === "aws" && backendStore === "rds";
     if (target === "local") {
+        onlyFor(["logRetentionDays"], false, "with target aws (the local target keeps its logs in Docker)");
         onlyFor(["compute", "backendStore", "artifactStore"], false, "with target aws (target local runs both containers with SQLite and a Docker volume)");
     } else if (fargate) {
         // Tasks come and go and share no disk: the database and the artifacts must live outside them.
@@ -458,7 +470,7 @@ export function validateSettings(raw: RawConfig): Settings {
         allowedCidrs, subnetId,
         mlflowVersion, nginxVersion,
         dataVolumeGiB, dataSnapshotId,
-        users, maxUploadSize, protectData, backupRetentionDays, alarmEmail,
+        users, maxUploadSize, protectData, backupRetentionDays, alarmEmail, logRetentionDays,
         localHttpsPort, localHttpPort,
         compute, backendStore, artifactStore,
         taskCpu, taskMemory, desiredCount, minTaskCount, maxTaskCount,

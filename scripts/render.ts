@@ -1,6 +1,7 @@
 // npm run render -- --stack <name> --out <dir> [--public-ip <addr>]
 // Writes, without AWS, the exact files an EC2 host of that stack holds once booted, with sample
-// values for what only a deployment knows (listed in <dir>/sample-values.json).
+// values for what only a deployment knows (listed in <dir>/sample-values.json), the user data and
+// the host bundle's SSM parameters that deliver them.
 import { randomInt } from "crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import * as net from "net";
@@ -9,7 +10,7 @@ import * as path from "path";
 import { renderHtpasswd } from "../lib/render/htpasswd";
 import { HOST } from "../lib/render/layout";
 import { hostEndpoint, localEndpoint } from "../lib/render/endpoint";
-import { HostFacts, hostFiles, HostStores, renderCloudConfig, secretFiles, secretParameterNames } from "../lib/render/hostBundle";
+import { HostFacts, hostFiles, hostParameterNames, HostStores, renderCloudConfig, renderHostBundle, secretFiles } from "../lib/render/hostBundle";
 import { rdsCaBundle } from "../lib/render/rdsCa";
 import { artifactsDestination } from "../lib/render/stores";
 import { issueCertificate } from "../lib/sampleTls";
@@ -20,6 +21,8 @@ import { PASSWORD_ALPHABET, PASSWORD_LENGTH } from "../lib/credentials";
 
 export const SAMPLE_PUBLIC_IP = "203.0.113.10";
 const SAMPLE_VOLUME_ID = "vol-0123456789abcdef0";
+/** <dir>/host-bundle/<index>: the host bundle's parameters. */
+export const HOST_BUNDLE_DIR = "host-bundle";
 
 /** <dir>/sample-values.json: the values used in place of what only a deployment knows. */
 export interface SampleValues {
@@ -104,7 +107,8 @@ export function render(options: RenderOptions): void {
         region,
         endpoint,
         dataVolumeId: SAMPLE_VOLUME_ID,
-        ...secretParameterNames(stackFile.project, options.stack),
+        logGroup: "mlflow-host-sample",
+        ...hostParameterNames(stackFile.project, options.stack),
         secretVersions: "htpasswd:1,tls-fallback-key:1",
         caCertPem: tls.caCertPem,
         fallbackChainPem: tls.chainPem,
@@ -118,6 +122,9 @@ export function render(options: RenderOptions): void {
     rmSync(options.out, { recursive: true, force: true });
     mkdirSync(options.out, { recursive: true });
     writeFileSync(path.join(options.out, "user-data"), renderCloudConfig(settings, facts));
+    // The values of the host bundle's SSM parameters, as the host reads them at first boot.
+    mkdirSync(path.join(options.out, HOST_BUNDLE_DIR));
+    renderHostBundle(settings, facts).chunks.forEach((chunk, index) => writeFileSync(path.join(options.out, HOST_BUNDLE_DIR, String(index)), chunk));
     for (const file of files) {
         const target = path.join(options.out, "files", file.path);
         mkdirSync(path.dirname(target), { recursive: true });

@@ -203,6 +203,41 @@ describe("boot rehearsal: the dev stack's user data on Debian 13", { skip: !isRo
         assert.ok(journal.slice(report).some(entry => entry.SYSLOG_IDENTIFIER === "mlflow-boot-report" && /^mlflow-boot-report: {3}\S/.test(entry.MESSAGE ?? "")), "its last lines follow");
     });
 
+    test("the journal reaches CloudWatch Logs (the boot, cloud-init, the units), with no secret in it, and MLflow never waits for it", async t => {
+        const hostStream = `i-0rehearsal/host`;
+        let shipped = new Map<string, string[]>();
+        await boot.waitFor("the boot report in CloudWatch Logs", 60_000, async () => {
+            shipped = await boot.loggedEvents();
+            return (shipped.get(hostStream) ?? []).some(message => /^mlflow-boot-report\[\d+\]: mlflow-boot-report: FAILED after/.test(message));
+        });
+        const host = shipped.get(hostStream)!;
+        t.diagnostic(`${host.length} lines shipped from the host's journal`);
+        for (const [what, pattern] of [
+            ["cloud-init's final stage", /^cloud-init\[\d+\]: Cloud-init v\. \S+ running 'modules:final'/],
+            ["the data volume's preparation", /^mlflow-prepare-data\[\d+\]: mlflow-prepare-data: mounted \S+ at \/srv\/mlflow-data$/],
+            ["systemd's record of mlflow.service", /^systemd\[1\]: Failed to start mlflow\.service/],
+            ["the watchdog's and monitor's units", /^systemd\[1\]: (Starting|Finished|Started) mlflow-monitor\.service/],
+        ] as const) {
+            assert.ok(host.some(message => pattern.test(message)), `${what} (${pattern}) was not shipped`);
+        }
+        const secrets = [
+            ...Object.values(rendered.sample.users),
+            ...rendered.text(`${rendered.hostEnv.SECRETS_DIR}/htpasswd`).trim().split("\n").map(entry => entry.split(":")[1]),
+            ...rendered.text(`${rendered.hostEnv.SECRETS_DIR}/fallback-privkey.pem`).split("\n").filter(row => row.length > 0 && !row.startsWith("-----")),
+        ];
+        assert.ok(secrets.length >= 4);
+        for (const message of [...shipped.values()].flat()) {
+            for (const secret of secrets) assert.ok(!message.includes(secret), `a secret reached CloudWatch Logs: ${message}`);
+        }
+        const show = (unit: string, property: string) => sh(`systemctl show --property=${property} --value ${unit}`).trim();
+        for (const property of ["Requires", "Wants", "BindsTo", "Requisite", "After"]) {
+            assert.doesNotMatch(show("mlflow.service", property), /mlflow-log-shipper/, `mlflow.service ${property}`);
+        }
+        assert.equal(show("mlflow-log-shipper.service", "ActiveState"), "active");
+        assert.match(show("mlflow-log-shipper.service", "After"), /network-online\.target/);
+        sh("test -d /var/log/journal");
+    });
+
     test("every pinned package resolves in the archive for amd64 and arm64", () => {
         const requested = Object.entries(HOST_PACKAGES);
         for (const arch of ["amd64", "arm64"]) {

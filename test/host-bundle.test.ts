@@ -2,25 +2,27 @@
 // (schema, gzip decoding, its write_files module), shellcheck, systemd-analyze.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { after, before, describe, test } from "node:test";
 import { parse } from "yaml";
 import { projectRoot } from "../lib/projectRoot";
-import { HOST_PACKAGES, HOST_SOURCE_DIR, renderBackupSchedule, SSM_AGENT_KEY_FILE, userDataBase64 } from "../lib/render/hostBundle";
+import { BUNDLE_INSTALLER, HOST_BUNDLE_PARAMETERS, HOST_PACKAGES, HOST_SOURCE_DIR, renderBackupSchedule, SSM_AGENT_KEY_FILE, userDataBase64 } from "../lib/render/hostBundle";
 import { HOST } from "../lib/render/layout";
 import { BACKUP_TIME_UTC, DISK_WARN_PERCENT, METRIC_NAMESPACE, SNAPSHOT_TIME_UTC } from "../lib/render/schedule";
 import { validateSettings } from "../lib/settings";
 import { readStackFile } from "../lib/stackConfig";
 import { HOST_DIR, Sandbox } from "./support/hostScripts";
-import { RenderedStack, renderedStack, STATELESS_HOST } from "./support/renderOnce";
+import { RenderedFile, RenderedStack, renderedStack, STATELESS_HOST } from "./support/renderOnce";
 
 /** EC2's limit on user data, before base64. */
 const USER_DATA_LIMIT = 16384;
 const SECRETS_DIR = "/etc/mlflow/secrets";
 const SCRIPT_DIR = "/usr/local/sbin";
 const UNIT_DIR = "/etc/systemd/system";
+const INSTALLER = `${SCRIPT_DIR}/${BUNDLE_INSTALLER}`;
 
 interface WriteFile { path: string; permissions: string; owner: string; content: string; encoding?: string }
 interface CloudConfig {
@@ -94,36 +96,65 @@ for (const stack of ["dev", "prod"]) {
             assert.equal(decoded.cloudConfig, rendered.userData);
         });
 
-        test("write_files is exactly the rendered files not fetched from SSM: same bytes, same modes", () => {
+        test("write_files is the bundle's installer alone; the host bundle holds every other rendered file not fetched from SSM: same bytes, same modes", t => {
             const expected = userDataFiles(rendered);
-            const entries = new Map(config.write_files.map(entry => [entry.path, entry]));
-            assert.equal(entries.size, config.write_files.length, "a path is written twice");
-            assert.deepEqual([...entries.keys()].sort(), expected.map(f => f.hostPath).sort());
-            for (const file of expected) {
+            assert.deepEqual(config.write_files.map(entry => entry.path), [INSTALLER]);
+            const installer = config.write_files[0];
+            assert.equal(installer.content, rendered.text(INSTALLER));
+            assert.equal(installer.permissions, "0755");
+            assert.equal(installer.owner, "root:root");
+            const [command, region, prefix, count, sha256] = config.runcmd[0];
+            assert.deepEqual([command, region, prefix], [INSTALLER, rendered.hostEnv.AWS_REGION, `/mlflow-on-aws/${stack}/host-bundle`]);
+            assert.equal(Number(count), rendered.bundleChunks.length);
+            assert.ok(rendered.bundleChunks.length <= HOST_BUNDLE_PARAMETERS);
+            assert.ok(rendered.bundleChunks.every(chunk => chunk.length > 0 && chunk.length <= 4096), "SSM's standard tier: at most 4 KB a value");
+            const bundle = Buffer.from(rendered.bundleChunks.join(""), "base64");
+            t.diagnostic(`host bundle: ${bundle.length} bytes gzip-compressed in ${rendered.bundleChunks.length} of ${HOST_BUNDLE_PARAMETERS} parameters`);
+            assert.equal(createHash("sha256").update(bundle).digest("hex"), sha256);
+            const entries = new Map((JSON.parse(gunzipSync(bundle).toString("utf8")) as Array<{ path: string; content: string; mode: string }>).map(entry => [entry.path, entry]));
+            assert.deepEqual([...entries.keys(), INSTALLER].sort(), expected.map(f => f.hostPath).sort());
+            for (const file of expected.filter(f => f.hostPath !== INSTALLER)) {
                 const entry = entries.get(file.hostPath)!;
-                assert.equal(entry.encoding, undefined, `${file.hostPath}: unexpected encoding`);
                 assert.equal(entry.content, file.content.toString("utf8"), `${file.hostPath}: content differs`);
-                assert.equal(entry.permissions, octal(file.mode), `${file.hostPath}: mode differs`);
-                assert.equal(entry.owner, "root:root");
+                assert.equal(entry.mode, octal(file.mode), `${file.hostPath}: mode differs`);
             }
         });
 
-        test("cloud-init's write_files module writes those exact files", () => {
+        test("cloud-init writes the installer, which writes those exact files from the parameters, and nothing from a bundle that fails its checksum", () => {
             const sentFile = sandbox.path("user-data-for-write.gz");
             writeFileSync(sentFile, Buffer.from(userDataBase64(rendered.userData), "base64"));
             const root = sandbox.mkdir("written");
             const result = run(cloudInitPython(), [path.join(projectRoot(), "test", "support", "cloudInitWriteFiles.py"), sentFile, root]);
             assert.equal(result.status, 0, result.stderr);
+            assert.deepEqual((JSON.parse(result.stdout) as { written: string[] }).written, [INSTALLER]);
+
+            const bin = sandbox.mkdir("bin");
+            symlinkSync(path.join(projectRoot(), "test", "support", "aws-ssm-stand-in.py"), path.join(bin, "aws"));
+            const parameters = sandbox.mkdir("parameters");
+            rendered.bundleChunks.forEach((chunk, index) => writeFileSync(path.join(parameters, String(index)), chunk));
+            const install = (target: string) => run(path.join(root, INSTALLER), config.runcmd[0].slice(1),
+                { env: { PATH: `${bin}:${process.env.PATH}`, SSM_PARAMETERS_DIR: parameters, MLFLOW_BUNDLE_ROOT: target } });
+            const installed = install(root);
+            assert.equal(installed.status, 0, installed.stderr);
             const expected = userDataFiles(rendered);
-            const written = (JSON.parse(result.stdout) as { written: string[] }).written;
-            assert.deepEqual([...written].sort(), expected.map(f => f.hostPath).sort());
+            assert.match(installed.stderr, new RegExp(`wrote ${expected.length - 1} files from ${rendered.bundleChunks.length} parameters`));
             for (const file of expected) {
                 const local = path.join(root, file.hostPath);
-                assert.ok(readFileSync(local).equals(file.content), `${file.hostPath}: cloud-init wrote different bytes`);
+                assert.ok(readFileSync(local).equals(file.content), `${file.hostPath}: different bytes on the host`);
                 const stat = statSync(local);
-                assert.equal(octal(stat.mode & 0o7777), octal(file.mode), `${file.hostPath}: cloud-init set another mode`);
+                assert.equal(octal(stat.mode & 0o7777), octal(file.mode), `${file.hostPath}: another mode on the host`);
                 if (process.getuid?.() === 0) assert.equal(stat.uid, 0);
             }
+
+            // One character changed in one parameter: refused, nothing written.
+            const last = String(rendered.bundleChunks.length - 1);
+            const chunk = rendered.bundleChunks.at(-1)!;
+            writeFileSync(path.join(parameters, last), (chunk[0] === "A" ? "B" : "A") + chunk.slice(1));
+            const elsewhere = sandbox.mkdir("tampered");
+            const refused = install(elsewhere);
+            assert.notEqual(refused.status, 0);
+            assert.match(refused.stderr, /has SHA-256 [0-9a-f]{64}, not the deployment's [0-9a-f]{64}; nothing written/);
+            assert.deepEqual(readdirSync(elsewhere), []);
         });
 
         test("no secret is in the user data", () => {
@@ -175,8 +206,8 @@ for (const stack of ["dev", "prod"]) {
             // No third-party repository, no key: the distribution's sources as the AMI has them.
             assert.equal(config.apt, undefined);
             assert.doesNotMatch(rendered.userData, /download\.docker\.com/);
-            // The one key in the user data is AWS's for the SSM agent (mlflow-ssm-agent checks it with gpgv); apt trusts no new key.
-            assert.equal(rendered.userData.split("BEGIN PGP PUBLIC KEY BLOCK").length - 1, 1);
+            // The one key the host gets is AWS's for the SSM agent (mlflow-ssm-agent checks it with gpgv); apt trusts no new key.
+            assert.equal([...rendered.files.values()].filter(f => f.content.includes("BEGIN PGP PUBLIC KEY BLOCK")).map(f => f.hostPath).join(), HOST.ssmAgentKey);
             assert.match(rendered.text(HOST.ssmAgentKey), /^-----BEGIN PGP PUBLIC KEY BLOCK-----\n/);
             assert.ok(config.packages.every(Array.isArray), "every package has a pinned version");
             const pinned = new Map(config.packages as Array<[string, string]>);
@@ -199,7 +230,8 @@ for (const stack of ["dev", "prod"]) {
             // Unit files and drop-ins, relative to the unit directory (docker.service.d/…).
             const units = [...rendered.files.keys()].filter(p => p.startsWith(`${UNIT_DIR}/`)).map(p => path.relative(UNIT_DIR, p));
             const runcmd = config.runcmd;
-            assert.deepEqual(runcmd[0], ["systemctl", "daemon-reload"]);
+            assert.equal(runcmd[0][0], INSTALLER, "the bundle's files are written first");
+            assert.deepEqual(runcmd[1], ["systemctl", "daemon-reload"]);
             const enable = runcmd.find(command => command[0] === "systemctl" && command[1] === "enable");
             assert.ok(enable, `no systemctl enable in ${JSON.stringify(runcmd)}`);
             assert.equal(enable[2], "--now");
@@ -241,7 +273,8 @@ for (const stack of ["dev", "prod"]) {
                 assert.ok(line.includes(` -f ${rendered.hostEnv.COMPOSE_FILE} `), `${line} uses another compose file than COMPOSE_FILE`);
             }
             // Every script is run by some unit.
-            const commands = [...parsed.values()].flatMap(s => Object.values(s.Service ?? {}).flat());
+            // The units' commands, and cloud-init's (the bundle's installer).
+            const commands = [...[...parsed.values()].flatMap(s => Object.values(s.Service ?? {}).flat()), ...config.runcmd.map(command => command.join(" "))];
             for (const script of [...rendered.files.keys()].filter(p => p.startsWith(`${SCRIPT_DIR}/`))) {
                 assert.ok(commands.some(line => line.startsWith(script)), `${script} is delivered but no unit runs it`);
             }
@@ -286,22 +319,29 @@ for (const stack of ["dev", "prod"]) {
 }
 
 describe("scripts the host receives or runs", () => {
-    test("are the files in host/, byte for byte, mode 0755, and pass shellcheck", () => {
+    test("are the files in host/, byte for byte, mode 0755; bash passes shellcheck, Python compiles", () => {
         const rendered = renderedStack("dev");
         const scripts = [...rendered.files.values()].filter(f => f.hostPath.startsWith(`${SCRIPT_DIR}/`));
-        assert.equal(scripts.length, 9);
+        assert.equal(scripts.length, 11);
+        const interpreter = (script: RenderedFile) => script.content.toString("utf8").split("\n")[0];
         for (const script of scripts) {
             assert.ok(script.content.equals(readFileSync(path.join(HOST_DIR, path.basename(script.hostPath)))),
                 `${script.hostPath} differs from host/${path.basename(script.hostPath)}`);
             assert.equal(octal(script.mode), "0755");
-            assert.ok(script.content.toString("utf8").startsWith("#!/bin/bash\n"), `${script.hostPath} has no bash shebang`);
+            assert.ok(["#!/bin/bash", "#!/usr/bin/python3"].includes(interpreter(script)), `${script.hostPath}: ${interpreter(script)}`);
+        }
+        const python = scripts.filter(script => interpreter(script) === "#!/usr/bin/python3");
+        assert.deepEqual(python.map(script => path.basename(script.hostPath)).sort(), ["mlflow-install-bundle", "mlflow-log-shipper"]);
+        for (const script of python) {
+            const compiled = run("/usr/bin/python3", ["-c", "import ast, sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])", script.localPath]);
+            assert.equal(compiled.status, 0, compiled.stderr);
         }
         const supportDir = path.join(projectRoot(), "test", "support");
         const others = [
             ...readdirSync(supportDir).filter(name => name.endsWith(".sh")).map(name => path.join(supportDir, name)),
             path.join(projectRoot(), ".ci", "run"),
         ];
-        const files = [...scripts.map(s => s.localPath), ...others];
+        const files = [...scripts.filter(script => !python.includes(script)).map(s => s.localPath), ...others];
         const result = run("shellcheck", ["--norc", "--format=gcc", ...files]);
         assert.equal(result.status, 0, `shellcheck:\n${result.stdout}${result.stderr}`);
     });

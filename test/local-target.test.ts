@@ -173,6 +173,7 @@ describe("the AWS target is unchanged by the local one", () => {
         const run = await runProgram({});
         const types = [...new Set(run.resources.map(r => r.type))].filter(t => !t.startsWith("pulumi:")).sort();
         assert.deepEqual(types, [
+            "aws:cloudwatch/logGroup:LogGroup",
             "aws:cloudwatch/metricAlarm:MetricAlarm",
             "aws:dlm/lifecyclePolicy:LifecyclePolicy",
             "aws:ebs/volume:Volume",

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
 import { before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { parse } from "yaml";
+import { deliveredHost } from "./support/hostDelivery";
 import { DEFAULT_OFFERINGS, MOCK_AMI, MOCK_PUBLIC_IP, MOCK_REGION, ProgramRun, runProgram } from "./support/pulumiProgram";
 
 const cloudConfigOf = (run: ProgramRun) => {
@@ -61,8 +61,18 @@ describe("default stack (no domain)", () => {
             .filter((statement: { Resource: unknown }) => statement.Resource === "*").flatMap((statement: { Action: string[] }) => statement.Action);
         assert.ok(!everyAction.some(action => action.startsWith("ssm:GetParameter")), "no parameter of the account is readable by the host");
         assert.ok(instance.inputs.iamInstanceProfile, "instance profile set");
-        assert.deepEqual(instance.dependsOn, ["mlflow-session-manager", "mlflow-secrets-and-metrics"],
-            "IAM before first use: the first boot reads the secrets with the role's policies, so they exist before the instance");
+        assert.deepEqual(instance.dependsOn, ["mlflow-session-manager", "mlflow-secrets-and-metrics", ...Array.from({ length: 10 }, (_, i) => `mlflow-bundle-${i}`), "mlflow-bundle"],
+            "IAM and the host bundle before first use: the first boot reads the bundle and the secrets with the role's policies, so they exist before the instance");
+        const bundleReads = JSON.parse(run.ofType("aws:iam/rolePolicy:RolePolicy").find(r => r.name === "mlflow-bundle")!.inputs.policy).Statement;
+        assert.equal(bundleReads.length, 1);
+        assert.deepEqual(bundleReads[0].Action, ["ssm:GetParameters"]);
+        assert.equal(bundleReads[0].Resource.length, 10, "exactly the bundle's ten parameters");
+        const logs = run.one("aws:cloudwatch/logGroup:LogGroup");
+        assert.equal(logs.inputs.retentionInDays, 30);
+        const shipping = JSON.parse(run.ofType("aws:iam/rolePolicy:RolePolicy").find(r => r.name === "mlflow-secrets-and-metrics")!.inputs.policy).Statement
+            .find((statement: { Action: string[] }) => statement.Action.includes("logs:PutLogEvents"));
+        assert.deepEqual(shipping.Action, ["logs:CreateLogStream", "logs:PutLogEvents"]);
+        assert.match(shipping.Resource, /^arn:aws:logs:.*:log-group:.*:\*$/, "its group's streams only");
     });
 
     test("the data volume: encrypted gp3 in the subnet's zone, attached so that a replaced host gets it", () => {
@@ -93,7 +103,7 @@ describe("default stack (no domain)", () => {
     });
 
     test("secrets go to SSM SecureString parameters that only the host role reads", () => {
-        const parameters = run.ofType("aws:ssm/parameter:Parameter");
+        const parameters = run.ofType("aws:ssm/parameter:Parameter").filter(p => !p.inputs.name.includes("/host-bundle/"));
         assert.deepEqual(parameters.map(p => p.inputs.name).sort(), ["/mlflow-on-aws/test/htpasswd", "/mlflow-on-aws/test/tls-fallback-key"]);
         for (const parameter of parameters) {
             assert.equal(parameter.inputs.type, "SecureString");
@@ -118,7 +128,7 @@ describe("default stack (no domain)", () => {
         assert.equal(outputs.bootReportCommand.value,
             "aws ec2 get-console-output --region eu-central-1 --instance-id mlflow-arm64-id --latest --query Output --output text | grep mlflow-boot-report");
         assert.equal(outputs.dataVolumeId.value, "mlflow-data-id");
-        assert.match(outputs.dataRetention.value, /^pulumi destroy deletes the data volume mlflow-data-id\. Its daily snapshots stay/);
+        assert.match(outputs.dataRetention.value, /^pulumi destroy deletes the data volume mlflow-data-id and the log group mlflow-physical\. The volume's daily snapshots stay/);
         assert.match(outputs.dataRetention.value, /Name=tag:mlflow-on-aws:backup,Values=mlflow-on-aws-test$/);
         assert.equal(outputs.passwords.secret, true);
         assert.equal(outputs.trackingEnv.secret, true);
@@ -134,7 +144,7 @@ describe("default stack (no domain)", () => {
         }
     });
 
-    test("user data: a gzip'd cloud-config under 16 KiB, without any secret", () => {
+    test("user data: a gzip'd cloud-config under 16 KiB; it and the host bundle without any secret", () => {
         const userData = run.one("aws:ec2/instance:Instance").inputs.userDataBase64 as string;
         assert.ok(Buffer.from(userData, "base64").length < 16384);
         const cloudConfig = cloudConfigOf(run);
@@ -142,16 +152,21 @@ describe("default stack (no domain)", () => {
         const password = run.outputs.passwords.value.admin as string;
         const htpasswd = run.ofType("aws:ssm/parameter:Parameter").find(p => p.inputs.name.endsWith("htpasswd"))!.inputs.value as string;
         const key = run.ofType("aws:ssm/parameter:Parameter").find(p => p.inputs.name.endsWith("key"))!.inputs.value as string;
-        assert.ok(!cloudConfig.includes(password));
-        assert.ok(!cloudConfig.includes(htpasswd.trim().split(":")[1]));
-        assert.ok(!cloudConfig.includes("PRIVATE KEY"));
         assert.ok(key.includes("PRIVATE KEY"));
-        const config = parse(cloudConfig) as { write_files: { path: string; content: string }[] };
-        const env = config.write_files.find(f => f.path === "/etc/mlflow/host.env")!.content;
+        const delivered = deliveredHost(run);
+        for (const text of [cloudConfig, ...[...delivered.files.values()].map(f => f.content)]) {
+            assert.ok(!text.includes(password));
+            assert.ok(!text.includes(htpasswd.trim().split(":")[1]));
+            assert.ok(!text.includes("PRIVATE KEY"));
+        }
+        const bundleParameters = run.ofType("aws:ssm/parameter:Parameter").filter(p => p.inputs.name.includes("/host-bundle/"));
+        assert.equal(bundleParameters.length, 10);
+        assert.ok(bundleParameters.every(p => p.inputs.type === "String"), "no secret in the bundle, so no SecureString");
+        const env = delivered.file("/etc/mlflow/host.env")!;
         assert.match(env, /^DATA_VOLUME_ID=mlflow-data-id$/m);
         assert.match(env, /^HTPASSWD_PARAMETER=\/mlflow-on-aws\/test\/htpasswd$/m);
         assert.match(env, /^SECRET_VERSIONS=htpasswd:1,tls-fallback-key:1$/m);
-        const compose = config.write_files.find(f => f.path === "/etc/mlflow/compose.yaml")!.content;
+        const compose = delivered.file("/etc/mlflow/compose.yaml")!;
         assert.ok(compose.includes(`MLFLOW_SERVER_ALLOWED_HOSTS: ${MOCK_PUBLIC_IP}`));
     });
 });
@@ -212,7 +227,7 @@ describe("stack with a domain, Route 53, alarms and protected data", () => {
 
     test("protectData keeps the volume on destroy, says so, and retention follows the setting", () => {
         assert.equal(run.one("aws:ebs/volume:Volume").options.retainOnDelete, true);
-        assert.match(run.outputs.dataRetention.value, /^pulumi destroy keeps the data volume mlflow-data-id .*aws ec2 delete-volume --region eu-central-1 --volume-id mlflow-data-id;/);
+        assert.match(run.outputs.dataRetention.value, /^pulumi destroy keeps the data volume mlflow-data-id, its daily snapshots and the log group mlflow-physical \(protectData\)\. .*aws ec2 delete-volume --region eu-central-1 --volume-id mlflow-data-id; aws logs delete-log-group --region eu-central-1 --log-group-name mlflow-physical;/);
         assert.equal(run.one("aws:dlm/lifecyclePolicy:LifecyclePolicy").inputs.policyDetails.schedules[0].retainRule.count, 30);
     });
 

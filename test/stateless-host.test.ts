@@ -3,9 +3,9 @@
 // by this host alone; the host's user data on PostgreSQL and S3 without a secret in it; the
 // outputs; and a stack that switches to it keeps its volume, network and address.
 import assert from "node:assert/strict";
-import { gunzipSync } from "node:zlib";
 import { before, describe, test } from "node:test";
 import { parse } from "yaml";
+import { deliveredHost } from "./support/hostDelivery";
 import { rdsCaBundle } from "../lib/render/rdsCa";
 import { MOCK_REGION, ProgramRun, RecordedResource, runProgram } from "./support/pulumiProgram";
 
@@ -20,12 +20,7 @@ const named = (run: ProgramRun, type: string, name: string): RecordedResource =>
     return found;
 };
 const statements = (policy: string) => (JSON.parse(policy) as { Statement: Record<string, any>[] }).Statement;
-const writtenFiles = (run: ProgramRun) => {
-    const userData = run.one("aws:ec2/instance:Instance").inputs.userDataBase64 as string;
-    const cloudConfig = gunzipSync(Buffer.from(userData, "base64")).toString("utf8");
-    const config = parse(cloudConfig) as { write_files: { path: string; content: string }[]; runcmd: string[][] };
-    return { cloudConfig, config, file: (path: string) => config.write_files.find(f => f.path === path)?.content };
-};
+const writtenFiles = deliveredHost;
 
 describe("stateless host: ec2 with rds and s3", () => {
     let run: ProgramRun;
@@ -39,7 +34,8 @@ describe("stateless host: ec2 with rds and s3", () => {
     });
 
     test("IAM before first use: the host starts after every right of its role, the bucket's grant included", () => {
-        assert.deepEqual(run.one("aws:ec2/instance:Instance").dependsOn, ["mlflow-session-manager", "mlflow-secrets-and-metrics", "mlflow-artifacts"]);
+        assert.deepEqual(run.one("aws:ec2/instance:Instance").dependsOn,
+            ["mlflow-session-manager", "mlflow-secrets-and-metrics", "mlflow-artifacts", ...Array.from({ length: 10 }, (_, i) => `mlflow-bundle-${i}`), "mlflow-bundle"]);
     });
 
     test("the database: private, encrypted, TLS forced, password kept by RDS, in isolated subnets of two zones, next to the host", () => {

@@ -5,10 +5,11 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { execFileSync, spawnSync } from "child_process";
 import { createPrivateKey, X509Certificate } from "crypto";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
 import * as os from "os";
 import * as path from "path";
-import { readSampleValues, render } from "../scripts/render";
+import { gunzipSync } from "zlib";
+import { HOST_BUNDLE_DIR, readSampleValues, render } from "../scripts/render";
 import { HOST } from "../lib/render/layout";
 import { projectRoot } from "../lib/projectRoot";
 import { pemBlocks } from "./support/tlsFixtures";
@@ -106,17 +107,20 @@ for (const [stack, expected] of [["dev", { domain: null }], ["prod", { domain: "
             assert.ok(leaf.checkPrivateKey(privateKey), "the fallback key matches the fallback certificate");
         });
 
-        it("writes the private key with mode 0600 and keeps it out of user data", () => {
+        it("writes the private key with mode 0600 and keeps it out of user data and the host bundle", () => {
             const keyFile = stacks[stack].file(HOST.fallbackKey);
             assert.equal((statSync(keyFile).mode & 0o777).toString(8), "600");
-            const userData = readFileSync(path.join(stacks[stack].dir, "user-data"), "utf8");
+            const bundleDir = path.join(stacks[stack].dir, HOST_BUNDLE_DIR);
+            const bundle = readdirSync(bundleDir).sort((a, b) => Number(a) - Number(b)).map(name => readFileSync(path.join(bundleDir, name), "utf8")).join("");
+            // What the host receives before it fetches any secret.
+            const userData = readFileSync(path.join(stacks[stack].dir, "user-data"), "utf8") + gunzipSync(Buffer.from(bundle, "base64")).toString("utf8").replace(/\\n/g, "\n");
             assert.doesNotMatch(userData, /PRIVATE KEY/);
             const keyBody = readFileSync(keyFile, "utf8").split("\n").filter(line => line && !line.startsWith("-----")).join("");
             assert.ok(keyBody.length > 40);
             // The middle of the base64 holds the private scalar (the start is the same for every P-256 key).
             assert.ok(!userData.replace(/\s/g, "").includes(keyBody.slice(48, 96)), "the key's base64 is in user data");
             assert.ok(userData.includes(pemBlocks(readFileSync(stacks[stack].file(HOST.caCert), "utf8"))[0].split("\n")[1]),
-                "user data does carry the public CA certificate");
+                "the host bundle does carry the public CA certificate");
         });
     });
 }

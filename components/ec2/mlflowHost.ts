@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { HostFacts, HostStores, renderCloudConfig, secretParameterNames, userDataBase64 } from "../../lib/render/hostBundle";
+import { HOST_BUNDLE_PARAMETERS, HostFacts, hostParameterNames, HostStores, renderCloudConfig, renderHostBundle, userDataBase64 } from "../../lib/render/hostBundle";
 import { hostEndpoint } from "../../lib/render/endpoint";
 import { rdsCaBundle } from "../../lib/render/rdsCa";
 import { Settings } from "../../lib/settings";
@@ -37,6 +37,9 @@ export interface MlflowHostArgs {
     tags?: Record<string, string>;
 }
 
+/** The value of a host bundle parameter the bundle does not need (SSM takes no empty value). */
+const UNUSED_BUNDLE_PARAMETER = "unused";
+
 /** What the SSM agent needs for Session Manager: report the instance, open the session's control and data channels. */
 const SESSION_MANAGER_ACTIONS = ["ssm:UpdateInstanceInformation", ...SESSION_CHANNEL_ACTIONS] as const;
 
@@ -52,6 +55,8 @@ export const debianAmiParameter = (architecture: string) =>
 export class MlflowHost extends pulumi.ComponentResource {
     readonly instanceId: pulumi.Output<string>;
     readonly roleName: pulumi.Output<string>;
+    /** Where mlflow-log-shipper writes the host's journal: its units, its boot and both containers. */
+    readonly logGroupName: pulumi.Output<string>;
     /** A stateless host's artifact bucket. */
     readonly artifactBucket?: ArtifactBucket;
 
@@ -60,7 +65,7 @@ export class MlflowHost extends pulumi.ComponentResource {
         const { settings, rootVolumeGiB, tags } = { rootVolumeGiB: 16, tags: {}, ...args };
         const parent = { parent: this };
         const stack = pulumi.getStack();
-        const names = secretParameterNames(pulumi.getProject(), stack);
+        const names = hostParameterNames(pulumi.getProject(), stack);
 
         const htpasswd = new aws.ssm.Parameter(`${name}-htpasswd`, {
             name: names.htpasswdParameter,
@@ -76,6 +81,12 @@ export class MlflowHost extends pulumi.ComponentResource {
             description: "Private key of the MLflow server's private-CA certificate",
             tags,
         }, parent);
+
+        // Kept with the data on destroy when protectData is on: the logs of what happened to it.
+        const logs = new aws.cloudwatch.LogGroup(name, {
+            retentionInDays: settings.logRetentionDays,
+            tags,
+        }, { ...parent, retainOnDelete: settings.protectData });
 
         const role = new aws.iam.Role(name, {
             assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: "ec2.amazonaws.com" }),
@@ -103,6 +114,8 @@ export class MlflowHost extends pulumi.ComponentResource {
                 Version: "2012-10-17",
                 Statement: [
                     { Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [htpasswd.arn, tlsKey.arn] },
+                    // mlflow-log-shipper: its streams in its group, nothing else of CloudWatch Logs.
+                    { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logs.arn}:*` },
                     {
                         Effect: "Allow",
                         Action: ["cloudwatch:PutMetricData"],
@@ -153,19 +166,39 @@ export class MlflowHost extends pulumi.ComponentResource {
                     databaseIdentifier,
                 }))
             : pulumi.output(undefined);
+        const secretVersions = pulumi.interpolate`htpasswd:${htpasswd.version},tls-fallback-key:${tlsKey.version}`;
         const facts: pulumi.Output<HostFacts> = pulumi.all([
-            region, args.publicIp, args.dataVolumeId, htpasswd.version, tlsKey.version, args.caCertPem, args.serverChainPem, stores,
-        ]).apply(([regionName, publicIp, dataVolumeId, htpasswdVersion, tlsKeyVersion, caCertPem, fallbackChainPem, hostStores]) => ({
+            region, args.publicIp, args.dataVolumeId, logs.name, secretVersions, args.caCertPem, args.serverChainPem, stores,
+        ]).apply(([regionName, publicIp, dataVolumeId, logGroup, versions, caCertPem, fallbackChainPem, hostStores]) => ({
             stack,
             region: regionName,
             endpoint: hostEndpoint(settings.domain, publicIp),
             dataVolumeId,
+            logGroup,
             ...names,
-            secretVersions: `htpasswd:${htpasswdVersion},tls-fallback-key:${tlsKeyVersion}`,
+            secretVersions: versions,
             caCertPem,
             fallbackChainPem,
             ...(hostStores ? { stores: hostStores } : {}),
         }));
+        // The host's files, beyond what user data holds: a fixed number of parameters (so that
+        // the plan does not depend on what renders), the ones the bundle does not fill marked unused.
+        const bundle = facts.apply(f => renderHostBundle(settings, f));
+        const bundleParameters = Array.from({ length: HOST_BUNDLE_PARAMETERS }, (_, index) => new aws.ssm.Parameter(`${name}-bundle-${index}`, {
+            name: `${names.bundleParameterPrefix}/${index}`,
+            type: "String",
+            value: bundle.apply(b => b.chunks[index] ?? UNUSED_BUNDLE_PARAMETER),
+            description: `Host bundle of the MLflow server, part ${index + 1} of ${HOST_BUNDLE_PARAMETERS}`,
+            tags,
+        }, parent));
+        rolePermissions.push(...bundleParameters);
+        rolePermissions.push(new aws.iam.RolePolicy(`${name}-bundle`, {
+            role: role.name,
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Action: ["ssm:GetParameters"], Resource: bundleParameters.map(parameter => parameter.arn) }],
+            }),
+        }, parent));
         const userData = facts.apply(f => userDataBase64(renderCloudConfig(settings, f)));
 
         const ami = settings.amiId ?? aws.ssm.getParameterOutput({ name: debianAmiParameter(settings.architecture) }, parent).insecureValue;
@@ -220,7 +253,8 @@ export class MlflowHost extends pulumi.ComponentResource {
 
         this.instanceId = instance.id;
         this.roleName = role.name;
-        this.registerOutputs({ instanceId: this.instanceId, roleName: this.roleName });
+        this.logGroupName = logs.name;
+        this.registerOutputs({ instanceId: this.instanceId, roleName: this.roleName, logGroupName: this.logGroupName });
     }
 }
 

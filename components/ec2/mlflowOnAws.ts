@@ -11,6 +11,7 @@ import { Monitoring } from "./monitoring";
 import { Network } from "./network";
 import { lookUpZone } from "./placement";
 import { PrivateCa } from "../shared/privateCa";
+import { logsTailCommand } from "../shared/logsCommand";
 import { storesRetention } from "../shared/storesRetention";
 import { stackTags } from "../shared/tags";
 import { fromOtherTier, TIER_COMPONENT_TYPES } from "../deployment";
@@ -43,6 +44,8 @@ export class MlflowOnAws extends pulumi.ComponentResource {
     readonly instanceId: pulumi.Output<string>;
     readonly sessionCommand: pulumi.Output<string>;
     readonly bootReportCommand: pulumi.Output<string>;
+    /** `aws logs tail` of the host's log group: its units, its boot and both containers. */
+    readonly logsCommand: pulumi.Output<string>;
     readonly dataVolumeId: pulumi.Output<string>;
     /** What `pulumi destroy` keeps, and the commands that delete it. */
     readonly dataRetention: pulumi.Output<string>;
@@ -154,11 +157,12 @@ export class MlflowOnAws extends pulumi.ComponentResource {
         this.sessionCommand = pulumi.interpolate`aws ssm start-session --region ${region} --target ${host.instanceId}`;
         // EC2 keeps the instance's console output; host/mlflow-boot-report writes there.
         this.bootReportCommand = pulumi.interpolate`aws ec2 get-console-output --region ${region} --instance-id ${host.instanceId} --latest --query Output --output text | grep mlflow-boot-report`;
+        this.logsCommand = logsTailCommand(region, host.logGroupName);
         this.dataVolumeId = data.volumeId;
         const snapshots = pulumi.interpolate`aws ec2 describe-snapshots --region ${region} --owner-ids self --filters Name=tag:${BACKUP_TAG},Values=${data.backupSelector}`;
         const volumeRetention = settings.protectData
-            ? pulumi.interpolate`pulumi destroy keeps the data volume ${data.volumeId} and its daily snapshots (protectData). Delete them when no longer needed: aws ec2 delete-volume --region ${region} --volume-id ${data.volumeId}; list the snapshots with: ${snapshots}`
-            : pulumi.interpolate`pulumi destroy deletes the data volume ${data.volumeId}. Its daily snapshots stay until you delete them; list them with: ${snapshots}`;
+            ? pulumi.interpolate`pulumi destroy keeps the data volume ${data.volumeId}, its daily snapshots and the log group ${host.logGroupName} (protectData). Delete them when no longer needed: aws ec2 delete-volume --region ${region} --volume-id ${data.volumeId}; aws logs delete-log-group --region ${region} --log-group-name ${host.logGroupName}; list the snapshots with: ${snapshots}`
+            : pulumi.interpolate`pulumi destroy deletes the data volume ${data.volumeId} and the log group ${host.logGroupName}. The volume's daily snapshots stay until you delete them; list them with: ${snapshots}`;
         const bucket = host.artifactBucket;
         if (database && bucket) {
             this.dataRetention = pulumi.interpolate`${volumeRetention} It ${storesRetention(region, database, bucket.bucketName, settings.protectData)}`;
@@ -181,6 +185,7 @@ export class MlflowOnAws extends pulumi.ComponentResource {
             instanceId: this.instanceId,
             sessionCommand: this.sessionCommand,
             bootReportCommand: this.bootReportCommand,
+            logsCommand: this.logsCommand,
             dataVolumeId: this.dataVolumeId,
             dataRetention: this.dataRetention,
             artifactBucket: this.artifactBucket,

@@ -6,8 +6,10 @@ export interface EcsClusterArgs {
     /** ARNs of the secrets tasks receive at start (the htpasswd parameter, the database's secret): the execution role may read exactly these. */
     readonly ssmParameterArns: pulumi.Input<string>[];
     readonly secretsManagerArns: pulumi.Input<string>[];
-    /** Days CloudWatch Logs keeps the containers' output. */
+    /** Days CloudWatch Logs keeps the containers' output (0: for ever). */
     readonly logRetentionDays?: number;
+    /** Keep the log group on destroy, with the data. */
+    readonly protectData?: boolean;
     readonly tags?: Record<string, string>;
 }
 
@@ -27,11 +29,11 @@ export class EcsCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: EcsClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mlflow-on-aws:index:EcsCluster", name, {}, opts);
-        const { ssmParameterArns, secretsManagerArns, logRetentionDays, tags } = { logRetentionDays: 30, tags: {}, ...args };
+        const { ssmParameterArns, secretsManagerArns, logRetentionDays, protectData, tags } = { logRetentionDays: 30, protectData: false, tags: {}, ...args };
         const parent = { parent: this };
 
         const partition = partitionOf(parent);
-        const logs = new aws.cloudwatch.LogGroup(name, { retentionInDays: logRetentionDays, tags }, parent);
+        const logs = new aws.cloudwatch.LogGroup(name, { retentionInDays: logRetentionDays, tags }, { ...parent, retainOnDelete: protectData });
         const cluster = new aws.ecs.Cluster(name, {
             // Container Insights off: its per-task metrics cost more than the tier's alarms need.
             settings: [{ name: "containerInsights", value: "disabled" }],

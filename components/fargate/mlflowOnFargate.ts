@@ -11,6 +11,7 @@ import { Settings } from "../../lib/settings";
 import { ArtifactBucket } from "../shared/artifactBucket";
 import { CA_CERT_FILE, Credentials } from "../shared/credentials";
 import { Database, DATABASE_NAME, DATABASE_USER } from "../shared/database";
+import { logsTailCommand } from "../shared/logsCommand";
 import { storesRetention } from "../shared/storesRetention";
 import { stackTags } from "../shared/tags";
 import { EcsCluster } from "./cluster";
@@ -42,6 +43,8 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
     readonly caCertPem: pulumi.Output<string>;
     readonly sessionCommand: pulumi.Output<string>;
     readonly dataRetention: pulumi.Output<string>;
+    /** `aws logs tail` of the tasks' log group (both containers, ECS Exec sessions). */
+    readonly logsCommand: pulumi.Output<string>;
     readonly artifactBucket: pulumi.Output<string>;
     readonly artifactsDestination: pulumi.Output<string>;
     readonly databaseIdentifier: pulumi.Output<string>;
@@ -83,6 +86,8 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
         const cluster = new EcsCluster(name, {
             ssmParameterArns: [htpasswd.arn],
             secretsManagerArns: [database.secretArn],
+            logRetentionDays: settings.logRetentionDays,
+            protectData: settings.protectData,
             tags,
         }, parent);
         const bucket = new ArtifactBucket(`${name}-artifacts`, {
@@ -179,7 +184,11 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
         this.caCertPem = loadBalancer.caCertPem;
         // One line for `eval "$(pulumi stack output sessionCommand)"`: a shell in the MLflow container of a running task.
         this.sessionCommand = pulumi.interpolate`aws ecs execute-command --region ${region} --cluster ${cluster.clusterName} --container mlflow --interactive --command /bin/sh --task "$(aws ecs list-tasks --region ${region} --cluster ${cluster.clusterName} --service-name ${service.serviceName} --query 'taskArns[0]' --output text)"`;
-        this.dataRetention = pulumi.interpolate`pulumi destroy ${storesRetention(region, database, bucket.bucketName, settings.protectData)}`;
+        this.logsCommand = logsTailCommand(region, cluster.logGroupName);
+        const logsRetention = settings.protectData
+            ? pulumi.interpolate`It keeps the log group ${cluster.logGroupName} (protectData): aws logs delete-log-group --region ${region} --log-group-name ${cluster.logGroupName}`
+            : pulumi.interpolate`It deletes the log group ${cluster.logGroupName}.`;
+        this.dataRetention = pulumi.interpolate`pulumi destroy ${storesRetention(region, database, bucket.bucketName, settings.protectData)} ${logsRetention}`;
         this.artifactBucket = bucket.bucketName;
         this.artifactsDestination = bucket.artifactsDestination;
         this.databaseIdentifier = database.identifier;
@@ -195,6 +204,7 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
             trackingEnv: this.trackingEnv,
             caCertPem: this.caCertPem,
             sessionCommand: this.sessionCommand,
+            logsCommand: this.logsCommand,
             dataRetention: this.dataRetention,
             artifactBucket: this.artifactBucket,
             artifactsDestination: this.artifactsDestination,

@@ -1,6 +1,7 @@
 // Everything the EC2 host receives: the files cloud-init writes from user data, the files the
 // host fetches from SSM Parameter Store at boot, and the cloud-config that ties them together.
 // Pure: settings and deployment facts in, file contents out.
+import { createHash } from "crypto";
 import { readFileSync } from "fs";
 import * as path from "path";
 import { gzipSync } from "zlib";
@@ -20,8 +21,12 @@ export interface HostFacts {
     /** How clients reach the host (endpoint.ts): its names and port. */
     endpoint: Endpoint;
     dataVolumeId: string;
+    /** The CloudWatch Logs group mlflow-log-shipper writes the host's journal to. */
+    logGroup: string;
     htpasswdParameter: string;
     tlsKeyParameter: string;
+    /** The SSM parameters <prefix>/0.. that hold the host bundle (renderHostBundle). */
+    bundleParameterPrefix: string;
     /** Versions of the two SSM parameters: a changed secret changes the user data, and so replaces the host. */
     secretVersions: string;
     caCertPem: string;
@@ -52,8 +57,12 @@ export interface HostFile {
     content: string;
     /** Octal permission bits, e.g. "0644". */
     mode: string;
-    /** "user-data": written by cloud-init; "ssm" and "secrets-manager": fetched at boot by mlflow-fetch-secrets. */
-    delivery: "user-data" | "ssm" | "secrets-manager";
+    /**
+     * "user-data": written by cloud-init (the bundle's installer only); "bundle": written by
+     * mlflow-install-bundle from the host bundle's SSM parameters; "ssm" and "secrets-manager":
+     * fetched at boot by mlflow-fetch-secrets.
+     */
+    delivery: "user-data" | "bundle" | "ssm" | "secrets-manager";
     /** For "ssm": the parameter the content comes from; for "secrets-manager", the secret. */
     parameter?: string;
 }
@@ -93,7 +102,7 @@ export const SSM_AGENT_VERSION = "3.3.987.0";
 export const SSM_AGENT_KEY_FILE = "amazon-ssm-agent.asc";
 export const SSM_AGENT_KEY_FINGERPRINT = "DE92C7DA3E56E92331D62A36BC1F495C97DD04ED";
 
-const HOST_SCRIPTS = ["mlflow-prepare-data", "mlflow-fetch-secrets", "mlflow-certificate", "mlflow-db-upgrade", "mlflow-monitor", "mlflow-watchdog", "mlflow-ssm-agent", "mlflow-boot-report"];
+const HOST_SCRIPTS = ["mlflow-prepare-data", "mlflow-fetch-secrets", "mlflow-certificate", "mlflow-db-upgrade", "mlflow-monitor", "mlflow-watchdog", "mlflow-ssm-agent", "mlflow-boot-report", "mlflow-log-shipper"];
 const SYSTEMD_UNITS = [
     "mlflow.service",
     "mlflow-certificate.service", "mlflow-certificate.timer",
@@ -101,7 +110,9 @@ const SYSTEMD_UNITS = [
     "mlflow-watchdog.service", "mlflow-watchdog.timer",
     "mlflow-ssm-agent.service",
     "mlflow-boot-report.service",
+    "mlflow-log-shipper.service",
     "docker.service.d/mlflow-data-volume.conf",
+    "docker.service.d/mlflow-journal.conf",
 ];
 /**
  * The consistent copy of the SQLite database before the daily snapshot; a stateless host has no
@@ -113,7 +124,7 @@ const BACKUP_SCHEDULE_DROP_IN = "mlflow-backup.timer.d/schedule.conf";
 
 /** Started at first boot; the services they trigger follow. */
 export function enabledUnits(facts: Pick<HostFacts, "stores">): string[] {
-    return ["mlflow.service", "mlflow-certificate.timer", ...(facts.stores ? [] : ["mlflow-backup.timer"]), "mlflow-monitor.timer", "mlflow-watchdog.timer", "mlflow-ssm-agent.service", "mlflow-boot-report.service"];
+    return ["mlflow.service", "mlflow-certificate.timer", ...(facts.stores ? [] : ["mlflow-backup.timer"]), "mlflow-monitor.timer", "mlflow-watchdog.timer", "mlflow-ssm-agent.service", "mlflow-boot-report.service", "mlflow-log-shipper.service"];
 }
 
 /** The host scripts and units ship as files in host/, so shellcheck and systemd-analyze read them as they are. */
@@ -142,7 +153,9 @@ export function renderHostEnv(settings: Settings, facts: HostFacts): string {
         BOOT_HEALTH_WAIT_SECONDS: "600",
         SSM_AGENT_VERSION,
         // AWS's distribution of the agent in the host's own region.
-        SSM_AGENT_BASE_URL: `https://s3.${facts.region}.amazonaws.com/amazon-ssm-${facts.region}`,
+        SSM_AGENT_BASE_URL: `https://s3.${facts.region}.${awsDnsSuffix(facts.region)}/amazon-ssm-${facts.region}`,
+        LOG_GROUP: facts.logGroup,
+        LOGS_ENDPOINT: `https://logs.${facts.region}.${awsDnsSuffix(facts.region)}`,
         SSM_AGENT_KEY: HOST.ssmAgentKey,
         SECRETS_DIR: HOST.secretsDir,
         HTPASSWD_PARAMETER: facts.htpasswdParameter,
@@ -185,6 +198,23 @@ function storeSettings(stores: HostStores | undefined): Record<string, string> {
     };
 }
 
+/**
+ * Containers log to the journal, where `docker compose logs` still reads them and
+ * mlflow-log-shipper finds them next to the host's units; the compose service's name goes with
+ * each line (the COM_DOCKER_COMPOSE_SERVICE field), which names its CloudWatch stream.
+ */
+export function renderDockerDaemonConfig(): string {
+    return JSON.stringify({
+        "log-driver": "journald",
+        "log-opts": { tag: "{{.Name}}", labels: "com.docker.compose.service" },
+    }, null, 2) + "\n";
+}
+
+/** Where a region's AWS endpoints live: the China regions have a domain of their own. */
+export function awsDnsSuffix(region: string): string {
+    return region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
+}
+
 /** The backup timer's schedule: daily at BACKUP_TIME_UTC. */
 export function renderBackupSchedule(): string {
     return `[Timer]\nOnCalendar=*-*-* ${BACKUP_TIME_UTC}:00 UTC\n`;
@@ -194,13 +224,45 @@ function shellQuote(value: string): string {
     return /^[A-Za-z0-9_./:@,+-]*$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Files cloud-init writes: configuration, certificates (public parts), scripts and units. */
+/** The one file cloud-init writes from user data: what writes the rest, from the host bundle. */
+export const BUNDLE_INSTALLER = "mlflow-install-bundle";
+
+/**
+ * The host bundle spans at most this many SSM parameters of the standard tier (4 KB each, free;
+ * GetParameters reads ten in one call): about 30 KB of gzip-compressed files, where user data
+ * takes 16 KiB.
+ */
+export const HOST_BUNDLE_PARAMETERS = 10;
+export const HOST_BUNDLE_CHUNK_CHARS = 4096;
+
+export interface HostBundle {
+    /** The parameters' values, in order: base64 of the gzip-compressed JSON of the files. */
+    chunks: string[];
+    /** SHA-256 of the compressed bundle, which the installer checks. */
+    sha256: string;
+}
+
+/** Every file the host holds, but for the installer (user data) and the secrets (fetched apart). */
+export function renderHostBundle(settings: Settings, facts: HostFacts): HostBundle {
+    const files = hostFiles(settings, facts).filter(file => file.delivery === "bundle").map(({ path: filePath, content, mode }) => ({ path: filePath, content, mode }));
+    const compressed = gzipSync(Buffer.from(JSON.stringify(files), "utf8"), { level: 9 });
+    const text = compressed.toString("base64");
+    const chunks: string[] = [];
+    for (let at = 0; at < text.length; at += HOST_BUNDLE_CHUNK_CHARS) chunks.push(text.slice(at, at + HOST_BUNDLE_CHUNK_CHARS));
+    if (chunks.length > HOST_BUNDLE_PARAMETERS) {
+        throw new Error(`the host bundle takes ${chunks.length} SSM parameters of ${HOST_BUNDLE_CHUNK_CHARS} characters; HOST_BUNDLE_PARAMETERS allows ${HOST_BUNDLE_PARAMETERS}`);
+    }
+    return { chunks, sha256: createHash("sha256").update(compressed).digest("hex") };
+}
+
+/** Files the host holds: configuration, certificates (public parts), scripts and units. */
 export function hostFiles(settings: Settings, facts: HostFacts): HostFile[] {
     const endpoint = facts.endpoint;
     const file = (filePath: string, content: string, mode = "0644"): HostFile =>
-        ({ path: filePath, content, mode, delivery: "user-data" });
+        ({ path: filePath, content, mode, delivery: "bundle" });
     const stores = facts.stores;
     return [
+        { path: `${HOST.scriptDir}/${BUNDLE_INSTALLER}`, content: hostSource(BUNDLE_INSTALLER), mode: "0755", delivery: "user-data" },
         file(HOST.hostEnv, renderHostEnv(settings, facts)),
         file(HOST.composeFile, renderCompose(containerInput(settings, endpoint), stores)),
         file(HOST.nginxConf, renderProxyConf(endpoint, settings.maxUploadSize, stores === undefined)),
@@ -208,10 +270,7 @@ export function hostFiles(settings: Settings, facts: HostFacts): HostFile[] {
         file(HOST.ssmAgentKey, hostSource(SSM_AGENT_KEY_FILE)),
         file(HOST.fallbackCert, facts.fallbackChainPem),
         ...(stores ? [file(HOST.rdsCaBundle, stores.database.caBundlePem)] : []),
-        file(HOST.dockerDaemonConfig, JSON.stringify({
-            "log-driver": "local",
-            "log-opts": { "max-size": "20m", "max-file": "5" },
-        }, null, 2) + "\n"),
+        file(HOST.dockerDaemonConfig, renderDockerDaemonConfig()),
         ...HOST_SCRIPTS.map(name => file(`${HOST.scriptDir}/${name}`, hostSource(name), "0755")),
         ...SYSTEMD_UNITS.map(name => file(`${HOST.systemdDir}/${name}`, hostSource(name))),
         ...(stores ? [] : [
@@ -261,9 +320,10 @@ export function hostPackages(settings: Settings): Array<[keyof typeof HOST_PACKA
  * cloud-config with trixie's own cloud-init, systemd and packages.
  */
 export function renderCloudConfig(settings: Settings, facts: HostFacts): string {
+    const bundle = renderHostBundle(settings, facts);
     const config = {
         package_update: true,
-        write_files: hostFiles(settings, facts).map(f => ({
+        write_files: hostFiles(settings, facts).filter(f => f.delivery === "user-data").map(f => ({
             path: f.path,
             permissions: f.mode,
             owner: "root:root",
@@ -271,6 +331,8 @@ export function renderCloudConfig(settings: Settings, facts: HostFacts): string 
         })),
         packages: hostPackages(settings),
         runcmd: [
+            // After the packages (cloud-init installs them first): the installer uses the AWS CLI.
+            [`${HOST.scriptDir}/${BUNDLE_INSTALLER}`, facts.region, facts.bundleParameterPrefix, String(bundle.chunks.length), bundle.sha256],
             ["systemctl", "daemon-reload"],
             ["systemctl", "enable", "--now", ...enabledUnits(facts)],
         ],
@@ -283,10 +345,11 @@ export function userDataBase64(cloudConfig: string): string {
     return gzipSync(Buffer.from(cloudConfig, "utf8"), { level: 9 }).toString("base64");
 }
 
-/** SSM parameter names of a stack's secrets; the instance role may read exactly these. */
-export function secretParameterNames(project: string, stack: string) {
+/** SSM parameter names of a stack's secrets and of its host bundle; the instance role may read exactly these. */
+export function hostParameterNames(project: string, stack: string) {
     return {
         htpasswdParameter: `/${project}/${stack}/htpasswd`,
         tlsKeyParameter: `/${project}/${stack}/tls-fallback-key`,
+        bundleParameterPrefix: `/${project}/${stack}/host-bundle`,
     };
 }

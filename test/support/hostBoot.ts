@@ -1,14 +1,16 @@
 // The boot rehearsal's machinery: boots the Debian 13 root of build-host-root.sh with systemd as
 // PID 1 in private namespaces (boot-host.sh), hands the real rendered user data to its real
 // cloud-init through a NoCloud seed, and gives it, through unix sockets, exactly two ways out of
-// its loopback-only network: Debian's archive and a local SSM endpoint (moto's server).
+// its loopback-only network: Debian's archive and a local AWS endpoint (moto's server: SSM,
+// CloudWatch metrics and CloudWatch Logs).
 // Everything the boot writes lands in an overlay's upper directory, which the test reads.
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parse } from "yaml";
+import { loggedEvents, motoJsonCall, startMoto } from "../../harness/motoJson";
 import { freePort } from "../../harness/namespace";
-import { pythonEnvBin } from "../../harness/pythonEnv";
 import { projectRoot } from "../../lib/projectRoot";
 import { userDataBase64 } from "../../lib/render/hostBundle";
 import { RenderedStack } from "./renderOnce";
@@ -134,7 +136,9 @@ export class HostBoot {
         forward("archive", "Debian's archive", ARCHIVE_ADDRESS, 80);
         forward("ssm", "the SSM endpoint", SSM_ADDRESS, SSM_PORT);
         // The host's units, pointed at the local endpoint with dummy credentials.
-        for (const unit of ["mlflow.service", "mlflow-monitor.service"]) {
+        // cloud-init's stages (one process in trixie's cloud-init-main.service) run the host
+        // bundle's installer (runcmd), which reads SSM.
+        for (const unit of ["cloud-init-main.service", "mlflow.service", "mlflow-monitor.service", "mlflow-log-shipper.service"]) {
             this.writeUpper(`${unitDir}/${unit}.d/mlflow-rehearsal.conf`,
                 `[Service]\n${REHEARSAL_AWS_ENV.map(assignment => `Environment=${assignment}`).join("\n")}\n`);
         }
@@ -155,42 +159,34 @@ export class HostBoot {
         symlinkSync("../mlflow-rehearsal-deadline.timer", path.join(this.upper, unitDir, "timers.target.wants", "mlflow-rehearsal-deadline.timer"));
     }
 
-    /** moto's server on a loopback port, seeded with the stack's two SecureString parameters from the render. */
-    private async startSsm(): Promise<void> {
+    /**
+     * moto's server on a loopback port, seeded with the stack's two SecureString parameters from the
+     * render and the log group the stack creates for the host.
+     */
+    private async startAws(): Promise<void> {
         this.motoPort = await freePort();
-        const moto = spawn(pythonEnvBin("moto", "moto_server"), ["-H", "127.0.0.1", "-p", String(this.motoPort)],
-            { stdio: "ignore", detached: true });
-        this.processes.push(moto);
+        this.processes.push(await startMoto(this.motoPort));
         const env = this.rendered.hostEnv;
-        for (let attempt = 0; ; attempt++) {
-            try {
-                for (const [name, file] of [[env.HTPASSWD_PARAMETER, "htpasswd"], [env.TLS_KEY_PARAMETER, "fallback-privkey.pem"]]) {
-                    // mlflow-fetch-secrets writes the value and a newline, as `aws ... --output text` prints it.
-                    const value = this.rendered.text(`${env.SECRETS_DIR}/${file}`).replace(/\n$/, "");
-                    await this.moto("AmazonSSM.PutParameter", { Name: name, Value: value, Type: "SecureString", Overwrite: true });
-                }
-                return;
-            } catch (error) {
-                if (attempt >= 100) throw new Error(`moto's server did not answer on port ${this.motoPort}: ${error}`);
-                await sleep(100);
-            }
+        for (const [name, file] of [[env.HTPASSWD_PARAMETER, "htpasswd"], [env.TLS_KEY_PARAMETER, "fallback-privkey.pem"]]) {
+            // mlflow-fetch-secrets writes the value and a newline, as `aws ... --output text` prints it.
+            const value = this.rendered.text(`${env.SECRETS_DIR}/${file}`).replace(/\n$/, "");
+            await this.moto("ssm", "AmazonSSM.PutParameter", { Name: name, Value: value, Type: "SecureString", Overwrite: true });
         }
+        // The installer's command line names the parameters' prefix.
+        const installer = (parse(this.rendered.userData) as { runcmd: string[][] }).runcmd[0];
+        for (const [index, chunk] of this.rendered.bundleChunks.entries()) {
+            await this.moto("ssm", "AmazonSSM.PutParameter", { Name: `${installer[2]}/${index}`, Value: chunk, Type: "String", Overwrite: true });
+        }
+        await this.moto("logs", "Logs_20140328.CreateLogGroup", { logGroupName: env.LOG_GROUP });
     }
 
-    /** A call to moto's SSM API (JSON protocol), signed only as far as moto looks: the region. */
-    private async moto(target: string, body: object): Promise<unknown> {
-        const response = await fetch(`http://127.0.0.1:${this.motoPort}/`, {
-            method: "POST",
-            headers: {
-                "Content-Type": "application/x-amz-json-1.1",
-                "X-Amz-Target": target,
-                Authorization: `AWS4-HMAC-SHA256 Credential=rehearsal/20261201/${this.rendered.hostEnv.AWS_REGION}/ssm/aws4_request, SignedHeaders=host, Signature=0`,
-            },
-            body: JSON.stringify(body),
-        });
-        const text = await response.text();
-        if (!response.ok) throw new Error(`${target}: HTTP ${response.status} ${text}`);
-        return JSON.parse(text);
+    private moto(service: string, target: string, body: object): Promise<unknown> {
+        return motoJsonCall(`http://127.0.0.1:${this.motoPort}`, this.rendered.hostEnv.AWS_REGION, service, target, body);
+    }
+
+    /** What mlflow-log-shipper has put into the host's log group: messages by stream. */
+    loggedEvents(): Promise<Map<string, string[]>> {
+        return loggedEvents(`http://127.0.0.1:${this.motoPort}`, this.rendered.hostEnv.AWS_REGION, this.rendered.hostEnv.LOG_GROUP);
     }
 
     /** The metrics moto's CloudWatch holds in a namespace (query protocol), as its XML answer. */
@@ -215,7 +211,7 @@ export class HostBoot {
     /** Boots; resolves once systemd runs as the namespace's PID 1 and answers systemctl. */
     async start(): Promise<void> {
         this.prepareRoot();
-        await this.startSsm();
+        await this.startAws();
         this.forwardOut("archive", "deb.debian.org:80");
         this.forwardOut("ssm", `127.0.0.1:${this.motoPort}`);
         const console = openSync(path.join(this.work, "launcher.log"), "w");
@@ -259,9 +255,9 @@ export class HostBoot {
         return { status: result.status, stdout: result.stdout ?? "", stderr: result.stderr ?? "" };
     }
 
-    async waitFor(what: string, timeoutMs: number, done: () => boolean): Promise<void> {
+    async waitFor(what: string, timeoutMs: number, done: () => boolean | Promise<boolean>): Promise<void> {
         const until = Date.now() + timeoutMs;
-        while (!done()) {
+        while (!(await done())) {
             if (Date.now() > until) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
             await sleep(500);
         }

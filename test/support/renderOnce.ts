@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "fs";
 import * as os from "os";
 import * as path from "path";
 import { RawConfig } from "../../lib/settings";
-import { readSampleValues, render, SampleValues } from "../../scripts/render";
+import { HOST_BUNDLE_DIR, readSampleValues, render, SampleValues } from "../../scripts/render";
 
 export interface RenderedFile {
     /** Absolute path on the host. */
@@ -21,6 +21,8 @@ export interface RenderedStack {
     stack: string;
     dir: string;
     userData: string;
+    /** The host bundle's SSM parameter values, in order. */
+    bundleChunks: string[];
     /** Keyed by absolute host path. */
     files: Map<string, RenderedFile>;
     sample: SampleValues;
@@ -85,6 +87,7 @@ export function renderedStack(stack: string, overrides: RawConfig = {}): Rendere
         stack,
         dir,
         userData: readFileSync(path.join(dir, "user-data"), "utf8"),
+        bundleChunks: readdirSync(path.join(dir, HOST_BUNDLE_DIR)).sort((a, b) => Number(a) - Number(b)).map(name => readFileSync(path.join(dir, HOST_BUNDLE_DIR, name), "utf8")),
         files,
         sample: readSampleValues(dir),
         hostEnvText: readFileSync(local("/etc/mlflow/host.env"), "utf8"),
