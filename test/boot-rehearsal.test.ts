@@ -203,6 +203,15 @@ describe("boot rehearsal: the dev stack's user data on Debian 13", { skip: !isRo
         assert.ok(journal.slice(report).some(entry => entry.SYSLOG_IDENTIFIER === "mlflow-boot-report" && /^mlflow-boot-report: {3}\S/.test(entry.MESSAGE ?? "")), "its last lines follow");
     });
 
+    test("the host bundle is written from SSM before Docker starts with its configuration and before mlflow.service", () => {
+        // The installer runs in cloud-init, whose output carries its lines.
+        const wrote = index(line("cloud-init", /^mlflow-install-bundle: wrote \d+ files from \d+ parameters under \/mlflow-on-aws\/dev\/host-bundle$/), "the installer's result");
+        const dockerStarts = journal.map((entry, at) => systemd("docker.service", /^Started docker\.service/)(entry) ? at : -1).filter(at => at >= 0);
+        assert.ok(dockerStarts.some(at => at > wrote), "docker.service restarted after the bundle was written");
+        const mlflowStart = index(systemd("mlflow.service", /^Starting mlflow\.service/), "mlflow.service starting");
+        assert.ok(mlflowStart > wrote);
+    });
+
     test("the journal reaches CloudWatch Logs (the boot, cloud-init, the units), with no secret in it, and MLflow never waits for it", async t => {
         const hostStream = `i-0rehearsal/host`;
         let shipped = new Map<string, string[]>();

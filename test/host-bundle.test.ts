@@ -232,6 +232,7 @@ for (const stack of ["dev", "prod"]) {
             const runcmd = config.runcmd;
             assert.equal(runcmd[0][0], INSTALLER, "the bundle's files are written first");
             assert.deepEqual(runcmd[1], ["systemctl", "daemon-reload"]);
+            assert.deepEqual(runcmd[2], ["systemctl", "restart", "docker.service"], "dockerd reads the journald driver and its drop-ins before any container exists");
             const enable = runcmd.find(command => command[0] === "systemctl" && command[1] === "enable");
             assert.ok(enable, `no systemctl enable in ${JSON.stringify(runcmd)}`);
             assert.equal(enable[2], "--now");

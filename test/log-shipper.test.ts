@@ -185,6 +185,9 @@ print(json.dumps(results))
                 // The journal keeps non-UTF-8 text as an array of bytes.
                 hostLine("kernel", [...Buffer.from([0x62, 0x61, 0x64, 0xff, 0x21])], ""),
                 hostLine("systemd", ""),
+                // A field set twice comes as a list of its values; an entry without a time stamp cannot be shipped, and is skipped.
+                entry({ SYSLOG_IDENTIFIER: ["sudo", "sudo"], _PID: "77", MESSAGE: "pam_unix(sudo:session): session opened" }),
+                { __CURSOR: "s=test;i=unreadable", MESSAGE: "no time stamp" },
             ];
             const run = new Run(first);
             try {
@@ -197,6 +200,7 @@ print(json.dumps(results))
                     "cloud-init[612]: Cloud-init v. 25.1.4 running 'modules:final'",
                     "mlflow-prepare-data[42]: mlflow-prepare-data: /dev/nvme1n1 mounted on /srv/mlflow-data",
                     "kernel: bad\ufffd!",
+                    "sudo[77]: pam_unix(sudo:session): session opened",
                 ]);
                 assert.deepEqual(streams.get(`${INSTANCE}/nginx`), [first[2].MESSAGE]);
                 assert.deepEqual(streams.get(`${INSTANCE}/mlflow`), [first[3].MESSAGE]);
@@ -205,12 +209,12 @@ print(json.dumps(results))
                 const second = [containerLine("mlflow", "INFO:     127.0.0.1 - \"GET /health HTTP/1.0\" 200 OK"), hostLine("mlflow-watchdog", "mlflow-watchdog: restarted mlflow")];
                 run.append(second);
                 run.start(endpoint);
-                await until("the second start's lines", 20_000, async () => (await loggedEvents(endpoint, REGION, GROUP)).get(`${INSTANCE}/host`)?.length === 4);
+                await until("the second start's lines", 20_000, async () => (await loggedEvents(endpoint, REGION, GROUP)).get(`${INSTANCE}/host`)?.length === 5);
                 await until("the new cursor", 10_000, () => run.cursor() === second.at(-1)!.__CURSOR);
                 streams = await loggedEvents(endpoint, REGION, GROUP);
                 assert.deepEqual(streams.get(`${INSTANCE}/mlflow`), [first[3].MESSAGE, second[0].MESSAGE], "each line once: the restart began after the cursor");
-                assert.equal(run.journalctlCalls().at(-1), `--follow --no-tail --output=json --after-cursor=${first.at(-1)!.__CURSOR}`);
-                assert.equal(run.journalctlCalls()[0], "--follow --no-tail --output=json", "the first start ships the journal from its beginning (the boot, cloud-init)");
+                assert.equal(run.journalctlCalls().at(-1), `--follow --no-tail --all --output=json --after-cursor=${first.at(-1)!.__CURSOR}`);
+                assert.equal(run.journalctlCalls()[0], "--follow --no-tail --all --output=json", "the first start ships the journal from its beginning (the boot, cloud-init)");
             } finally {
                 await run.remove();
             }

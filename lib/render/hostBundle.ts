@@ -334,6 +334,9 @@ export function renderCloudConfig(settings: Settings, facts: HostFacts): string 
             // After the packages (cloud-init installs them first): the installer uses the AWS CLI.
             [`${HOST.scriptDir}/${BUNDLE_INSTALLER}`, facts.region, facts.bundleParameterPrefix, String(bundle.chunks.length), bundle.sha256],
             ["systemctl", "daemon-reload"],
+            // Installing docker.io started dockerd before its configuration arrived (the journald
+            // log driver, the drop-ins): containers keep the log driver they were created with.
+            ["systemctl", "restart", "docker.service"],
             ["systemctl", "enable", "--now", ...enabledUnits(facts)],
         ],
     };
