@@ -92,17 +92,22 @@ function containerPathsMapper(mounts: [string, string][]): (value: string) => st
 
 /**
  * The body of a `docker` stand-in that carries out what the host scripts ask of Docker,
- * `docker compose -f <hostComposeFile> run --rm --no-deps --entrypoint mlflow mlflow <args>`, as
+ * `docker compose -f <hostComposeFile> run --rm --no-deps [-T] --entrypoint <mlflow|python> mlflow <args>`, as
  * Compose would: with the mlflow service's environment and volumes (container paths in the
  * arguments mapped onto the local paths given for the volumes' host paths), the pinned release in
  * place of the image.
  */
-export function composeRunStandIn(options: { composeFile: string; hostComposeFile: string; hostPaths: Record<string, string>; tmpDir: string; homeDir: string; env?: Record<string, string> }): string {
+export function composeRunStandIn(options: {
+    composeFile: string; hostComposeFile: string; hostPaths: Record<string, string>; tmpDir: string; homeDir: string; env?: Record<string, string>;
+    /** The program run in place of the image's entrypoint (default mlflow), from the pinned release's environment; python reads its program from stdin (-T). */
+    entrypoint?: "mlflow" | "python";
+}): string {
+    const entrypoint = options.entrypoint ?? "mlflow";
     const service = mlflowService(options.composeFile);
     const mounts = volumeMounts(service, options.hostPaths);
     const toLocal = containerPathsMapper(mounts);
     const env = { ...localEnvironment(service, toLocal), ...options.env };
-    const expected = ["compose", "-f", options.hostComposeFile, "run", "--rm", "--no-deps", "--entrypoint", "mlflow", MLFLOW.service];
+    const expected = ["compose", "-f", options.hostComposeFile, "run", "--rm", "--no-deps", ...(entrypoint === "python" ? ["-T"] : []), "--entrypoint", entrypoint, MLFLOW.service];
     const byLength = mostSpecificFirst(mounts);
     return [
         `expected=(${expected.map(shellQuote).join(" ")})`,
@@ -118,7 +123,7 @@ export function composeRunStandIn(options: { composeFile: string; hostComposeFil
         ...(byLength.length > 0 ? ["    fi"] : []),
         "done",
         `cd ${shellQuote(options.tmpDir)}`,
-        `exec env HOME=${shellQuote(options.homeDir)} ${Object.entries(env).map(([key, value]) => `${key}=${shellQuote(value)}`).join(" ")} ${shellQuote(pythonEnvBin("mlflow", "mlflow"))} "\${args[@]}"`,
+        `exec env HOME=${shellQuote(options.homeDir)} ${Object.entries(env).map(([key, value]) => `${key}=${shellQuote(value)}`).join(" ")} ${shellQuote(pythonEnvBin("mlflow", entrypoint))} "\${args[@]}"`,
     ].join("\n");
 }
 

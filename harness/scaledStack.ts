@@ -77,8 +77,13 @@ export class ScaledStack {
     /** How the schema upgrade's container ended, when one was given. */
     readonly schemaUpgrade?: RunResult;
     private readonly nginxProcesses: ChildProcess[];
+    private readonly asContainer: (definition: EcsContainerDefinition) => { command: string[]; env: Record<string, string>; cwd: string };
 
-    private constructor(parts: { postgres: Postgres; s3: S3Endpoint; mlflow: RealMlflow; loadBalancerCaPem: string; database: ScaledStack["database"]; schemaUpgrade?: RunResult; nginx: ChildProcess[] }) {
+    private constructor(parts: {
+        postgres: Postgres; s3: S3Endpoint; mlflow: RealMlflow; loadBalancerCaPem: string; database: ScaledStack["database"]; schemaUpgrade?: RunResult; nginx: ChildProcess[];
+        asContainer: ScaledStack["asContainer"];
+    }) {
+        this.asContainer = parts.asContainer;
         this.schemaUpgrade = parts.schemaUpgrade;
         this.postgres = parts.postgres;
         this.s3 = parts.s3;
@@ -175,7 +180,10 @@ export class ScaledStack {
         let nginxErrors = "";
         for (const process of [taskNginx, alb]) process.stderr!.on("data", (chunk: Buffer) => { nginxErrors = (nginxErrors + chunk.toString("utf8")).slice(-20_000); });
 
-        const stack = new ScaledStack({ postgres, s3, mlflow, loadBalancerCaPem: albTls.caPem, database, schemaUpgrade, nginx: [taskNginx, alb] });
+        const stack = new ScaledStack({
+            postgres, s3, mlflow, loadBalancerCaPem: albTls.caPem, database, schemaUpgrade, nginx: [taskNginx, alb],
+            asContainer: definition => ({ ...asContainer(definition), cwd: tmp }),
+        });
         for (let i = 0; !(await canConnect(taskAddress, 80) && await canConnect(ADDRESSES.loadBalancer, 443)); i++) {
             if (i > 100 || taskNginx.exitCode !== null || alb.exitCode !== null) {
                 await stack.stop();
@@ -184,6 +192,18 @@ export class ScaledStack {
             await sleep(100);
         }
         return stack;
+    }
+
+    /** A one-off task's container (the daily garbage collection) run to its end, as ECS would start it next to the service. */
+    runOneOff(definition: EcsContainerDefinition, timeoutMs = 300_000): Promise<RunResult> {
+        const { command, env, cwd } = this.asContainer(definition);
+        return run(command[0], command.slice(1), { env, cwd, timeoutMs });
+    }
+
+    /** A URI of the database for a test's own queries (TLS, the stand-in's certificate not verified). */
+    get databaseUri(): string {
+        const { host, port, name, user } = this.database;
+        return `postgresql+psycopg2://${user}:${this.postgres.options.password}@${host}:${port}/${name}?sslmode=require`;
     }
 
     async stop(): Promise<void> {

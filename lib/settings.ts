@@ -49,6 +49,8 @@ export interface Settings {
     alarmEmail?: string;
     /** Days CloudWatch Logs keeps the host's or the tasks' logs (one of LOG_RETENTION_DAYS; 0: for ever). */
     logRetentionDays: number;
+    /** Days a deleted run or experiment stays restorable before garbage collection removes it for good, rows and artifacts. */
+    gcRetentionDays: number;
 
     /** Loopback ports of the local target. */
     localHttpsPort: number;
@@ -95,6 +97,8 @@ export const DEFAULTS = {
     backupRetentionDays: 14,
     alarmEmail: "",
     logRetentionDays: 30,
+    // A month to notice a run deleted by mistake and restore it (mlflow runs restore).
+    gcRetentionDays: 30,
     localHttpsPort: 8443,
     localHttpPort: 8080,
     compute: "ec2",
@@ -373,6 +377,7 @@ export function validateSettings(raw: RawConfig): Settings {
     const protectData = boolean("protectData", DEFAULTS.protectData);
     const backupRetentionDays = integer("backupRetentionDays", 1, 1000, DEFAULTS.backupRetentionDays);
     const alarmEmail = text("alarmEmail", EMAIL, "accepted: an e-mail address, or nothing");
+    const gcRetentionDays = integer("gcRetentionDays", 1, 3650, DEFAULTS.gcRetentionDays);
     const logRetentionDays = integer("logRetentionDays", 0, 3653, DEFAULTS.logRetentionDays);
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
         report("logRetentionDays", raw.logRetentionDays, `accepted: one of CloudWatch Logs' periods ${LOG_RETENTION_DAYS.join(", ")} (0 keeps logs for ever)`);
@@ -406,7 +411,7 @@ export function validateSettings(raw: RawConfig): Settings {
     const fargate = target === "aws" && compute === "fargate";
     const rds = target === "aws" && backendStore === "rds";
     if (target === "local") {
-        onlyFor(["logRetentionDays"], false, "with target aws (the local target keeps its logs in Docker)");
+        onlyFor(["logRetentionDays", "gcRetentionDays"], false, "with target aws (the local target keeps its logs in Docker and every deleted run)");
         onlyFor(["compute", "backendStore", "artifactStore"], false, "with target aws (target local runs both containers with SQLite and a Docker volume)");
     } else if (fargate) {
         // Tasks come and go and share no disk: the database and the artifacts must live outside them.
@@ -470,7 +475,7 @@ export function validateSettings(raw: RawConfig): Settings {
         allowedCidrs, subnetId,
         mlflowVersion, nginxVersion,
         dataVolumeGiB, dataSnapshotId,
-        users, maxUploadSize, protectData, backupRetentionDays, alarmEmail, logRetentionDays,
+        users, maxUploadSize, protectData, backupRetentionDays, alarmEmail, logRetentionDays, gcRetentionDays,
         localHttpsPort, localHttpPort,
         compute, backendStore, artifactStore,
         taskCpu, taskMemory, desiredCount, minTaskCount, maxTaskCount,

@@ -186,7 +186,10 @@ describe("the check itself fails where AWS would", () => {
             checkArguments({ ...run, resources: run.resources.map(r => r.type === type ? { ...r, inputs: change(r.inputs) } : r) }, AWS_RULES).findings.map(describeFinding).join("\n");
         assert.deepEqual(checkArguments(run, AWS_RULES).findings, [], "the run as the program declares it passes");
         assert.match(tampered("aws:lb/loadBalancer:LoadBalancer", inputs => ({ ...inputs, idleTimeout: 99999 })), /idleTimeout = 99999: is more than 4000/);
-        const longTrust = (inputs: Record<string, any>) => ({ ...inputs, assumeRolePolicy: { ...inputs.assumeRolePolicy, Statement: [{ ...inputs.assumeRolePolicy.Statement[0], Principal: { Service: "x".repeat(3000) } }] } });
+        const longTrust = (inputs: Record<string, any>) => {
+            const trust = typeof inputs.assumeRolePolicy === "string" ? JSON.parse(inputs.assumeRolePolicy) : inputs.assumeRolePolicy;
+            return { ...inputs, assumeRolePolicy: { ...trust, Statement: [{ ...trust.Statement[0], Principal: { Service: "x".repeat(3000) } }] } };
+        };
         assert.match(tampered("aws:iam/role:Role", longTrust), /assumeRolePolicy = .*: is 3\d{3} characters, more than 2048/);
         assert.match(tampered("aws:lambda/function:Function", inputs => ({ ...inputs, role: `arn:aws:iam::${MOCK_ACCOUNT}:role/typed-by-hand` })),
             /role = "arn:aws:iam::123456789012:role\/typed-by-hand": should be aws:iam\/role:Role\.arn, a value AWS returns/);

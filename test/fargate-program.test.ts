@@ -51,6 +51,32 @@ describe("scaled tier, defaults (no domain)", () => {
         assert.equal(run.outputs.artifactsDestination.value, "s3://mlflow-artifacts-physical/artifacts");
     });
 
+    test("garbage collection: host/mlflow-gc.py daily at 04:00 UTC as one task, started by a schedule whose role runs exactly that task", () => {
+        const task = named(run, "aws:ecs/taskDefinition:TaskDefinition", "mlflow-gc");
+        const [container] = containersOf(task);
+        const program = readFileSync(path.join(projectRoot(), "host", "mlflow-gc.py"), "utf8");
+        assert.equal(container.environment.find(e => e.name === "MLFLOW_GC_PY")?.value, program, "the host's program, byte for byte");
+        assert.match(container.command![0], /^printf '%s' "\$MLFLOW_GC_PY" > \/tmp\/mlflow-gc\.py && .* && exec 'python' '\/tmp\/mlflow-gc\.py' 'postgresql\+psycopg2:\/\/mlflow@[^']+\?sslmode=verify-full&sslrootcert=\/tmp\/rds-ca\.pem' 's3:\/\/mlflow-artifacts-physical\/artifacts' '30'$/);
+        assert.deepEqual(container.secrets.map(secret => secret.name), ["PGPASSWORD"], "the password only as a secret");
+        assert.equal(task.inputs.taskRoleArn, serviceTask(run).inputs.taskRoleArn, "MLflow's task role: the one the bucket lets delete");
+        const schedule = run.one("aws:scheduler/schedule:Schedule").inputs;
+        assert.equal(schedule.scheduleExpression, "cron(0 4 * * ? *)");
+        assert.equal(schedule.scheduleExpressionTimezone, "UTC");
+        assert.equal(schedule.target.ecsParameters.launchType, "FARGATE");
+        assert.equal(schedule.target.ecsParameters.taskCount, 1);
+        assert.deepEqual(schedule.target.ecsParameters.networkConfiguration.securityGroups, [group(run, "schema-upgrade")]);
+        assert.equal(schedule.target.ecsParameters.networkConfiguration.assignPublicIp, true);
+        const role = named(run, "aws:iam/role:Role", "mlflow-gc");
+        const trust = statements(role.inputs.assumeRolePolicy);
+        assert.deepEqual(trust.map(statement => [statement.Principal.Service, statement.Condition.StringEquals["aws:SourceAccount"]]), [["scheduler.amazonaws.com", "123456789012"]]);
+        const rights = statements(named(run, "aws:iam/rolePolicy:RolePolicy", "mlflow-gc").inputs.policy);
+        assert.deepEqual(rights.map(statement => statement.Action), [["ecs:RunTask"], ["iam:PassRole"]]);
+        assert.match(rights[0].Resource, /:task-definition\/mlflow-gc-[^:]+:\*$/, "every revision of the gc family, nothing else");
+        assert.ok(rights[0].Condition.ArnEquals["ecs:cluster"], "in the stack's cluster only");
+        assert.equal(rights[1].Resource.length, 2, "the task's two roles");
+        assert.deepEqual(run.one("aws:scheduler/schedule:Schedule").dependsOn, ["mlflow-gc"], "the role may run the task before the schedule exists");
+    });
+
     test("the bucket: public access blocked, ACLs off, encrypted, versioned with expiry of old versions, kept only with protectData", () => {
         const bucket = run.one("aws:s3/bucket:Bucket");
         assert.equal(bucket.inputs.forceDestroy, true, "without protectData destroy takes the artifacts, as it takes the volume");

@@ -9,9 +9,9 @@ import { gunzipSync } from "node:zlib";
 import { after, before, describe, test } from "node:test";
 import { parse } from "yaml";
 import { projectRoot } from "../lib/projectRoot";
-import { BUNDLE_INSTALLER, HOST_BUNDLE_PARAMETERS, HOST_PACKAGES, HOST_SOURCE_DIR, renderBackupSchedule, SSM_AGENT_KEY_FILE, userDataBase64 } from "../lib/render/hostBundle";
+import { BUNDLE_INSTALLER, GC_PROGRAM_FILE, HOST_BUNDLE_PARAMETERS, HOST_PACKAGES, HOST_SOURCE_DIR, renderDailySchedule, SSM_AGENT_KEY_FILE, userDataBase64 } from "../lib/render/hostBundle";
 import { HOST } from "../lib/render/layout";
-import { BACKUP_TIME_UTC, DISK_WARN_PERCENT, METRIC_NAMESPACE, SNAPSHOT_TIME_UTC } from "../lib/render/schedule";
+import { BACKUP_TIME_UTC, DISK_WARN_PERCENT, GC_TIME_UTC, METRIC_NAMESPACE, SNAPSHOT_TIME_UTC } from "../lib/render/schedule";
 import { validateSettings } from "../lib/settings";
 import { readStackFile } from "../lib/stackConfig";
 import { HOST_DIR, Sandbox } from "./support/hostScripts";
@@ -323,7 +323,7 @@ describe("scripts the host receives or runs", () => {
     test("are the files in host/, byte for byte, mode 0755; bash passes shellcheck, Python compiles", () => {
         const rendered = renderedStack("dev");
         const scripts = [...rendered.files.values()].filter(f => f.hostPath.startsWith(`${SCRIPT_DIR}/`));
-        assert.equal(scripts.length, 11);
+        assert.equal(scripts.length, 12);
         const interpreter = (script: RenderedFile) => script.content.toString("utf8").split("\n")[0];
         for (const script of scripts) {
             assert.ok(script.content.equals(readFileSync(path.join(HOST_DIR, path.basename(script.hostPath)))),
@@ -333,7 +333,8 @@ describe("scripts the host receives or runs", () => {
         }
         const python = scripts.filter(script => interpreter(script) === "#!/usr/bin/python3");
         assert.deepEqual(python.map(script => path.basename(script.hostPath)).sort(), ["mlflow-install-bundle", "mlflow-log-shipper"]);
-        for (const script of python) {
+        // And gc's program, which the MLflow image's Python runs.
+        for (const script of [...python, rendered.files.get(HOST.gcProgram)!]) {
             const compiled = run("/usr/bin/python3", ["-c", "import ast, sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])", script.localPath]);
             assert.equal(compiled.status, 0, compiled.stderr);
         }
@@ -350,9 +351,12 @@ describe("scripts the host receives or runs", () => {
 
 describe("host/ and what ships", () => {
     const rendered = renderedStack("dev");
-    /** host/<relative path>: units and drop-ins go to the unit directory, AWS's key for the SSM agent next to host.env, the rest are scripts. */
+    /** host/<relative path>: units and drop-ins go to the unit directory, AWS's key for the SSM agent next to host.env, gc's program where it waits for a container, the rest are scripts. */
     const hostPathOf = (relative: string) =>
-        (/\.(service|timer)$|\.d\//.test(relative) ? `${UNIT_DIR}/${relative}` : relative === SSM_AGENT_KEY_FILE ? HOST.ssmAgentKey : `${SCRIPT_DIR}/${relative}`);
+        (/\.(service|timer)$|\.d\//.test(relative) ? `${UNIT_DIR}/${relative}`
+            : relative === SSM_AGENT_KEY_FILE ? HOST.ssmAgentKey
+                : relative === GC_PROGRAM_FILE ? HOST.gcProgram
+                    : `${SCRIPT_DIR}/${relative}`);
     const sources = (dir = HOST_SOURCE_DIR): string[] => readdirSync(dir, { withFileTypes: true }).flatMap(entry =>
         (entry.isDirectory() ? sources(path.join(dir, entry.name)) : [path.relative(HOST_SOURCE_DIR, path.join(dir, entry.name))]));
 
@@ -365,7 +369,7 @@ describe("host/ and what ships", () => {
             assert.ok(shipped.content.equals(readFileSync(path.join(HOST_SOURCE_DIR, relative))), `host/${relative} ships with other bytes`);
         }
         // The other way round: every script and unit that ships comes from host/, except what is rendered from constants.
-        const rendering = [`${UNIT_DIR}/mlflow-backup.timer.d/schedule.conf`];
+        const rendering = [`${UNIT_DIR}/mlflow-backup.timer.d/schedule.conf`, `${UNIT_DIR}/mlflow-gc.timer.d/schedule.conf`];
         const fromHost = new Set(files.map(hostPathOf));
         for (const hostPath of rendered.files.keys()) {
             if (!hostPath.startsWith(`${UNIT_DIR}/`) && !hostPath.startsWith(`${SCRIPT_DIR}/`)) continue;
@@ -404,8 +408,9 @@ describe("host/ and what ships", () => {
             assert.doesNotMatch(text, new RegExp(`\\b${DISK_WARN_PERCENT}\\b`), `host/${relative} spells the disk threshold itself`);
             assert.doesNotMatch(text, /^OnCalendar=/m, `host/${relative} spells a schedule itself`);
         }
-        assert.equal(rendered.text(`${UNIT_DIR}/mlflow-backup.timer.d/schedule.conf`), renderBackupSchedule());
-        assert.match(renderBackupSchedule(), new RegExp(`^OnCalendar=\\*-\\*-\\* ${BACKUP_TIME_UTC}:00 UTC$`, "m"));
+        assert.equal(rendered.text(`${UNIT_DIR}/mlflow-backup.timer.d/schedule.conf`), renderDailySchedule(BACKUP_TIME_UTC));
+        assert.equal(rendered.text(`${UNIT_DIR}/mlflow-gc.timer.d/schedule.conf`), renderDailySchedule(GC_TIME_UTC));
+        assert.match(renderDailySchedule(BACKUP_TIME_UTC), new RegExp(`^OnCalendar=\\*-\\*-\\* ${BACKUP_TIME_UTC}:00 UTC$`, "m"));
     });
 
     test("the database copy is done well before the daily snapshot", () => {
@@ -417,6 +422,8 @@ describe("host/ and what ships", () => {
         const lead = minutes(SNAPSHOT_TIME_UTC) - minutes(BACKUP_TIME_UTC);
         // VACUUM INTO of a large database takes minutes; more than a few hours would back up stale data.
         assert.ok(lead >= 15 && lead <= 180, `the backup runs ${lead} minutes before the snapshot`);
+        // What garbage collection removes is still in the day's snapshot (DLM takes up to an hour to start it).
+        assert.ok(minutes(GC_TIME_UTC) - minutes(SNAPSHOT_TIME_UTC) >= 60, `gc at ${GC_TIME_UTC}, the snapshot at ${SNAPSHOT_TIME_UTC}`);
     });
 });
 

@@ -81,7 +81,7 @@ describe("local target with default settings", () => {
         assert.deepEqual(mlflow.envs, Object.entries(spec.environment).map(([k, v]) => `${k}=${v}`));
         assert.ok(mlflow.envs.includes("MLFLOW_SERVER_ALLOWED_HOSTS=localhost,127.0.0.1"));
         assert.deepEqual(mlflow.healthcheck, {
-            tests: spec.healthcheck.test, interval: "30s", timeout: "10s", retries: 3, startPeriod: "120s",
+            tests: spec.healthcheck.test, interval: "30s", timeout: "10s", retries: 3, startPeriod: "120s", startInterval: "2s",
         });
         assert.equal(mlflow.restart, "unless-stopped");
     });

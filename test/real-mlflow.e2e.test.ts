@@ -19,6 +19,9 @@ import { inNamespace, reexecInNamespace, run, RunResult, scratchDir, sleep } fro
 import { NginxSandbox } from "../harness/nginxSandbox";
 import { pythonEnvBin } from "../harness/pythonEnv";
 import { mlflowService } from "../harness/realMlflow";
+import { DATA, HOST, SQLITE_FILE } from "../lib/render/layout";
+import { checkCollected, filesUnder, gcRows, makeGcWorld, runHostGc } from "./support/gcWorld";
+import { trackingEnv } from "./support/tracking";
 
 const GiB = 1024 ** 3;
 const CLIENT_DIR = path.join(projectRoot(), "test", "client");
@@ -186,6 +189,22 @@ function defineTests(): void {
                 { env: sandbox.mlflow!.env, cwd: sandbox.dirs.mlflowTmp });
             assert.equal(check.code, 0, check.stderr);
             assert.equal(check.stdout.trim(), "True");
+        });
+
+        it("mlflow-gc removes for good what was deleted more than gcRetentionDays ago, rows and artifacts, and nothing else (SQLite and the volume)", { timeout: 600_000 }, async () => {
+            const dbUri = `sqlite:///${path.join(sandbox.dirs.mlflowData, SQLITE_FILE)}`;
+            const world = await makeGcWorld(trackingEnv(sandbox, Object.keys(sandbox.users)[0]), scratchDir("gc-world"), dbUri);
+            const before = await gcRows(dbUri);
+            const gc = () => runHostGc({
+                hostEnvText: readFileSync(sandbox.hostFile(HOST.hostEnv), "utf8"), composeFile: sandbox.composeFile,
+                hostPaths: { [DATA.mlflow]: sandbox.dirs.mlflowData }, tmpDir: sandbox.dirs.mlflowTmp, homeDir: sandbox.dirs.mlflowHome,
+            });
+            const started = Date.now();
+            const collected = await gc();
+            console.log(`# mlflow-gc took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+            checkCollected(world, collected, before, await gcRows(dbUri), filesUnder(sandbox.dirs.artifacts));
+            const again = await gc();
+            assert.match(again.stdout, /: 0 runs, 0 logged models, 0 experiments to remove$/m, "a second collection finds nothing");
         });
     });
 }

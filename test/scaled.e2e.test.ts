@@ -14,6 +14,7 @@ import { inNamespace, reexecInNamespace, RunResult, scratchDir } from "../harnes
 import { ScaledStack } from "../harness/scaledStack";
 import { schemaHead } from "../harness/realMlflow";
 import { runProgram } from "./support/pulumiProgram";
+import { checkCollected, gcRows, makeGcWorld } from "./support/gcWorld";
 import { DeclaredTask, declaredTask, SCALED } from "./support/scaledTask";
 import { clientEnvFromTrackingEnv, runClient } from "./support/tracking";
 
@@ -65,6 +66,15 @@ function defineTests(): void {
             const revision = await stack.postgres.sql("SELECT version_num FROM alembic_version");
             assert.equal(revision, await schemaHead());
             assert.ok(!JSON.stringify(declared.containers).includes(stack.postgres.options.password));
+        });
+
+        it("the daily garbage collection's container removes for good what was deleted more than gcRetentionDays ago, rows and S3 objects, and nothing else", { timeout: 600_000 }, async () => {
+            const world = await makeGcWorld(clientEnv, scratchDir("gc-world"), stack.databaseUri);
+            const before = await gcRows(stack.databaseUri);
+            const collected = await stack.runOneOff(declared.gc);
+            const prefix = `${S3_ARTIFACT_PREFIX}/`;
+            const objects = [...(await stack.s3.objects(declared.bucket, prefix)).keys()].map(key => key.slice(prefix.length));
+            checkCollected(world, { ...collected, status: collected.code }, before, await gcRows(stack.databaseUri), objects);
         });
 
         it("stores artifacts in the bucket under artifacts/ with the host's layout: <experiment>/<run>/artifacts/<path>", async () => {

@@ -24,6 +24,7 @@ import { Postgres } from "../harness/postgres";
 import { composeRunStandIn, mlflowService, RealMlflow, schemaHead } from "../harness/realMlflow";
 import { S3_CLIENT_ENV, S3Endpoint } from "../harness/s3Endpoint";
 import { describeRun, HOST_DIR, RunResult as ScriptResult, runCommandAsync, Sandbox } from "./support/hostScripts";
+import { checkCollected, gcRows, makeGcWorld, runHostGc } from "./support/gcWorld";
 import { readEnvFileWithBash, STATELESS_HOST } from "./support/renderOnce";
 import { runClient, trackingEnv } from "./support/tracking";
 
@@ -36,6 +37,9 @@ function defineTests(): void {
     let sandbox: NginxSandbox;
     let host: Sandbox;
     let hostEnv: Record<string, string>;
+    let hostEnvText: string;
+    let hostPaths: Record<string, string>;
+    let outside: Record<string, string>;
     let postgres: Postgres;
     let s3: S3Endpoint;
     let bucket: string;
@@ -55,7 +59,7 @@ function defineTests(): void {
         const renderDir = path.join(scratchDir("render"), "stateless");
         render({ stack: "dev", out: renderDir, overrides: STATELESS_HOST });
         sandbox = await NginxSandbox.start({ renderDir, mlflow: false });
-        const hostEnvText = readFileSync(sandbox.hostFile(HOST.hostEnv), "utf8");
+        hostEnvText = readFileSync(sandbox.hostFile(HOST.hostEnv), "utf8");
         hostEnv = readEnvFileWithBash(sandbox.hostFile(HOST.hostEnv));
         const work = scratchDir("stateless");
 
@@ -79,9 +83,9 @@ function defineTests(): void {
         const caBundle = path.join(work, "rds-ca.pem");
         writeFileSync(caBundle, dbTls.caPem);
         // The password file as rendered (mlflow-fetch-secrets' format and mode, the sample password).
-        const hostPaths = { [HOST.rdsCaBundle]: caBundle, [HOST.pgpassFile]: sandbox.hostFile(HOST.pgpassFile) };
+        hostPaths = { [HOST.rdsCaBundle]: caBundle, [HOST.pgpassFile]: sandbox.hostFile(HOST.pgpassFile) };
         const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY } = S3_CLIENT_ENV;
-        const outside = { MLFLOW_S3_ENDPOINT_URL: s3.url, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY };
+        outside = { MLFLOW_S3_ENDPOINT_URL: s3.url, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY };
 
         host = new Sandbox("stateless-host");
         host.fake("docker", composeRunStandIn({
@@ -185,6 +189,21 @@ function defineTests(): void {
             const refused = await runClient("mlflow", "flow.py", ["refused", workDir], env, 300_000);
             assert.equal(refused.code, 0, `${refused.stdout}\n${refused.stderr}`);
             assert.deepEqual(mlflow.requests().slice(before), [], "a refused call reached MLflow");
+        });
+
+        it("mlflow-gc removes for good what was deleted more than gcRetentionDays ago, rows and S3 objects, and nothing else (PostgreSQL and S3)", { timeout: 600_000 }, async () => {
+            const dbUri = `postgresql+psycopg2://${hostEnv.DATABASE_USER}:${sandbox.values.databasePassword}@${ADDRESSES.database}:5432/${hostEnv.DATABASE_NAME}?sslmode=require`;
+            const world = await makeGcWorld(client, scratchDir("gc-world"), dbUri);
+            const before = await gcRows(dbUri);
+            const gc = () => runHostGc({ hostEnvText, composeFile: sandbox.composeFile, hostPaths, tmpDir: sandbox.dirs.mlflowTmp, homeDir: sandbox.dirs.mlflowHome, env: outside });
+            const started = Date.now();
+            const collected = await gc();
+            console.log(`# mlflow-gc took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+            const prefix = `${S3_ARTIFACT_PREFIX}/`;
+            const objects = [...(await s3.objects(bucket, prefix)).keys()].map(key => key.slice(prefix.length));
+            checkCollected(world, collected, before, await gcRows(dbUri), objects);
+            const again = await gc();
+            assert.match(again.stdout, /: 0 runs, 0 logged models, 0 experiments to remove$/m, "a second collection finds nothing");
         });
     });
 }

@@ -4,14 +4,17 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { containerInput, Endpoint, endpointUrl } from "../../lib/render/endpoint";
 import { rdsCaBundle } from "../../lib/render/rdsCa";
-import { migrationContainer, schemaUpgradeContainer, serviceContainers, TASK_LISTEN_PORT, TaskContainersInput } from "../../lib/render/taskContainers";
+import { gcContainer, migrationContainer, schemaUpgradeContainer, serviceContainers, TASK_LISTEN_PORT, TaskContainersInput } from "../../lib/render/taskContainers";
 import { projectRoot } from "../../lib/projectRoot";
 import { renderTaskNginxConf } from "../../lib/render/taskNginx";
 import { Settings } from "../../lib/settings";
 import { ArtifactBucket } from "../shared/artifactBucket";
 import { CA_CERT_FILE, Credentials } from "../shared/credentials";
 import { Database, DATABASE_NAME, DATABASE_USER } from "../shared/database";
+import { GC_PROGRAM_FILE } from "../../lib/render/hostBundle";
+import { GC_TIME_UTC } from "../../lib/render/schedule";
 import { logsTailCommand } from "../shared/logsCommand";
+import { GarbageCollection } from "./garbageCollection";
 import { storesRetention } from "../shared/storesRetention";
 import { stackTags } from "../shared/tags";
 import { EcsCluster } from "./cluster";
@@ -146,6 +149,17 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
             } : undefined,
             tags,
         }, parent);
+        new GarbageCollection(`${name}-gc`, {
+            container: taskInput.apply(input => gcContainer(input, readFileSync(path.join(projectRoot(), "host", GC_PROGRAM_FILE), "utf8"), settings.gcRetentionDays)),
+            timeUtc: GC_TIME_UTC,
+            clusterArn: cluster.clusterArn,
+            executionRoleArn: cluster.executionRoleArn,
+            taskRoleArn: cluster.taskRoleArn,
+            subnetIds: network.publicSubnetIds,
+            // The one-off tasks' group: the way to the database, and out to the registries and S3.
+            securityGroupId: network.schemaUpgradeSecurityGroupId,
+            tags,
+        }, { ...parent, dependsOn: [upgrade] });
         const service = new MlflowService(name, {
             containers: taskInput.apply(serviceContainers),
             cpu: settings.taskCpu,

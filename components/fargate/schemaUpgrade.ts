@@ -1,10 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ECS_FAMILY, nameForAws } from "../../lib/awsNames";
 import { EcsContainerDefinition, HOST_DATA_VOLUME } from "../../lib/render/taskContainers";
 import { lambdaSource, MIGRATED_FROM_TAG, SchemaUpgradeEvent } from "../../lib/schemaUpgrade";
 import { managedPolicyArn, partitionOf, regionalArns } from "../shared/arns";
 import { upgradeSnapshotsArn } from "../shared/database";
+import { fargateTaskShape } from "./taskShape";
 
 export interface SchemaUpgradeArgs {
     readonly mlflowVersion: string;
@@ -74,12 +74,7 @@ export class SchemaUpgrade extends pulumi.ComponentResource {
         const parent = { parent: this };
 
         const taskDefinition = new aws.ecs.TaskDefinition(name, {
-            family: `${name}-${nameForAws(pulumi.getStack(), ECS_FAMILY)}`,
-            requiresCompatibilities: ["FARGATE"],
-            networkMode: "awsvpc",
-            runtimePlatform: { cpuArchitecture: "ARM64", operatingSystemFamily: "LINUX" },
-            cpu: "512",
-            memory: "1024",
+            ...fargateTaskShape(name, { cpu: 512, memory: 1024 }),
             executionRoleArn: args.executionRoleArn,
             containerDefinitions: pulumi.jsonStringify([container]),
             tags,
@@ -87,12 +82,7 @@ export class SchemaUpgrade extends pulumi.ComponentResource {
 
         const migration = args.migration;
         const migrationTask = migration && new aws.ecs.TaskDefinition(`${name}-migrate`, {
-            family: `${name}-migrate-${nameForAws(pulumi.getStack(), ECS_FAMILY)}`,
-            requiresCompatibilities: ["FARGATE"],
-            networkMode: "awsvpc",
-            runtimePlatform: { cpuArchitecture: "ARM64", operatingSystemFamily: "LINUX" },
-            cpu: "1024",
-            memory: "4096",
+            ...fargateTaskShape(`${name}-migrate`, { cpu: 1024, memory: 4096 }),
             executionRoleArn: args.executionRoleArn,
             taskRoleArn: migration.taskRoleArn,
             volumes: [{ name: HOST_DATA_VOLUME, configureAtLaunch: true }],

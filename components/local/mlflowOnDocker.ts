@@ -29,6 +29,7 @@ const healthcheck = (check: HealthCheck): docker.types.input.ContainerHealthchec
     timeout: check.timeout,
     retries: check.retries,
     startPeriod: check.startPeriod,
+    startInterval: check.startInterval,
 });
 
 /**

@@ -11,6 +11,7 @@ const composeHealthcheck = (check: HealthCheck) => ({
     timeout: check.timeout,
     retries: check.retries,
     start_period: check.startPeriod,
+    start_interval: check.startInterval,
 });
 
 const service = (spec: ContainerSpec) => ({

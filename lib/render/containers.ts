@@ -17,6 +17,12 @@ export interface HealthCheck {
     timeout: string;
     retries: number;
     startPeriod: string;
+    /**
+     * How often Docker checks during the start period (compose's start_interval; ECS has no such
+     * setting): nginx waits for MLflow's first healthy check, and `docker compose up --wait` for
+     * nginx's, so a check every `interval` would add up to two intervals to every start.
+     */
+    startInterval: string;
 }
 
 export interface ContainerSpec {
@@ -91,6 +97,7 @@ export function mlflowContainer(input: ContainerInput): ContainerSpec {
             timeout: "10s",
             retries: 3,
             startPeriod: "120s",
+            startInterval: "2s",
         },
     };
 }
@@ -106,6 +113,7 @@ export function nginxContainer(input: ContainerInput): ContainerSpec {
             timeout: "10s",
             retries: 3,
             startPeriod: "30s",
+            startInterval: "2s",
         },
     };
 }

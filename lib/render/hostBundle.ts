@@ -11,7 +11,7 @@ import { Settings } from "../settings";
 import { renderCompose } from "./compose";
 import { containerInput, Endpoint, renderProxyConf } from "./endpoint";
 import { DATA, HOST, MLFLOW, NGINX, SQLITE_FILE } from "./layout";
-import { BACKUP_TIME_UTC, DISK_WARN_PERCENT, METRIC_NAMESPACE, WATCHDOG_FAILED_CHECKS } from "./schedule";
+import { BACKUP_TIME_UTC, DISK_WARN_PERCENT, GC_TIME_UTC, METRIC_NAMESPACE, WATCHDOG_FAILED_CHECKS } from "./schedule";
 import { backendStoreUri, ExternalStores, pgpassLine } from "./stores";
 
 /** What only a deployment knows; `npm run render` supplies sample values. */
@@ -102,7 +102,7 @@ export const SSM_AGENT_VERSION = "3.3.987.0";
 export const SSM_AGENT_KEY_FILE = "amazon-ssm-agent.asc";
 export const SSM_AGENT_KEY_FINGERPRINT = "DE92C7DA3E56E92331D62A36BC1F495C97DD04ED";
 
-const HOST_SCRIPTS = ["mlflow-prepare-data", "mlflow-fetch-secrets", "mlflow-certificate", "mlflow-db-upgrade", "mlflow-monitor", "mlflow-watchdog", "mlflow-ssm-agent", "mlflow-boot-report", "mlflow-log-shipper"];
+const HOST_SCRIPTS = ["mlflow-prepare-data", "mlflow-fetch-secrets", "mlflow-certificate", "mlflow-db-upgrade", "mlflow-monitor", "mlflow-watchdog", "mlflow-ssm-agent", "mlflow-boot-report", "mlflow-log-shipper", "mlflow-gc"];
 const SYSTEMD_UNITS = [
     "mlflow.service",
     "mlflow-certificate.service", "mlflow-certificate.timer",
@@ -111,6 +111,7 @@ const SYSTEMD_UNITS = [
     "mlflow-ssm-agent.service",
     "mlflow-boot-report.service",
     "mlflow-log-shipper.service",
+    "mlflow-gc.service", "mlflow-gc.timer",
     "docker.service.d/mlflow-data-volume.conf",
     "docker.service.d/mlflow-journal.conf",
 ];
@@ -121,10 +122,14 @@ const SYSTEMD_UNITS = [
 const SQLITE_BACKUP = { script: "mlflow-backup", units: ["mlflow-backup.service", "mlflow-backup.timer"] } as const;
 /** Rendered from BACKUP_TIME_UTC, which the snapshot time must follow, instead of shipped in host/. */
 const BACKUP_SCHEDULE_DROP_IN = "mlflow-backup.timer.d/schedule.conf";
+/** Rendered from GC_TIME_UTC, which must follow the snapshot time. */
+const GC_SCHEDULE_DROP_IN = "mlflow-gc.timer.d/schedule.conf";
+/** The garbage collection's program in host/: the host runs it, and so does the scaled tier's gc task. */
+export const GC_PROGRAM_FILE = "mlflow-gc.py";
 
 /** Started at first boot; the services they trigger follow. */
 export function enabledUnits(facts: Pick<HostFacts, "stores">): string[] {
-    return ["mlflow.service", "mlflow-certificate.timer", ...(facts.stores ? [] : ["mlflow-backup.timer"]), "mlflow-monitor.timer", "mlflow-watchdog.timer", "mlflow-ssm-agent.service", "mlflow-boot-report.service", "mlflow-log-shipper.service"];
+    return ["mlflow.service", "mlflow-certificate.timer", ...(facts.stores ? [] : ["mlflow-backup.timer"]), "mlflow-monitor.timer", "mlflow-watchdog.timer", "mlflow-gc.timer", "mlflow-ssm-agent.service", "mlflow-boot-report.service", "mlflow-log-shipper.service"];
 }
 
 /** The host scripts and units ship as files in host/, so shellcheck and systemd-analyze read them as they are. */
@@ -174,6 +179,8 @@ export function renderHostEnv(settings: Settings, facts: HostFacts): string {
         DOMAIN: settings.domain ?? "",
         ACME_EMAIL: settings.acmeEmail ?? "",
         MLFLOW_VERSION: settings.mlflowVersion,
+        GC_RETENTION_DAYS: String(settings.gcRetentionDays),
+        GC_PROGRAM: HOST.gcProgram,
         MLFLOW_DATA_DIR: DATA.mlflow,
         BACKUP_DIR: DATA.backups,
         ...storeSettings(facts.stores),
@@ -183,11 +190,14 @@ export function renderHostEnv(settings: Settings, facts: HostFacts): string {
 
 /** Where the database is, for mlflow-db-upgrade and (a stateless host's) mlflow-fetch-secrets. */
 function storeSettings(stores: HostStores | undefined): Record<string, string> {
-    if (!stores) return { BACKEND_STORE: "sqlite", MLFLOW_CONTAINER_DB_URI: `sqlite:///${MLFLOW.dataDir}/${SQLITE_FILE}` };
+    if (!stores) {
+        return { BACKEND_STORE: "sqlite", MLFLOW_CONTAINER_DB_URI: `sqlite:///${MLFLOW.dataDir}/${SQLITE_FILE}`, MLFLOW_CONTAINER_ARTIFACTS_DESTINATION: MLFLOW.artifactsDir };
+    }
     const db = stores.database;
     return {
         BACKEND_STORE: "rds",
         MLFLOW_CONTAINER_DB_URI: backendStoreUri(db),
+        MLFLOW_CONTAINER_ARTIFACTS_DESTINATION: stores.artifactsDestination,
         DATABASE_HOST: db.host,
         DATABASE_PORT: String(db.port),
         DATABASE_NAME: db.database,
@@ -215,9 +225,9 @@ export function awsDnsSuffix(region: string): string {
     return region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
 }
 
-/** The backup timer's schedule: daily at BACKUP_TIME_UTC. */
-export function renderBackupSchedule(): string {
-    return `[Timer]\nOnCalendar=*-*-* ${BACKUP_TIME_UTC}:00 UTC\n`;
+/** A daily timer's schedule, at HH:MM UTC. */
+export function renderDailySchedule(timeUtc: string): string {
+    return `[Timer]\nOnCalendar=*-*-* ${timeUtc}:00 UTC\n`;
 }
 
 function shellQuote(value: string): string {
@@ -273,10 +283,12 @@ export function hostFiles(settings: Settings, facts: HostFacts): HostFile[] {
         file(HOST.dockerDaemonConfig, renderDockerDaemonConfig()),
         ...HOST_SCRIPTS.map(name => file(`${HOST.scriptDir}/${name}`, hostSource(name), "0755")),
         ...SYSTEMD_UNITS.map(name => file(`${HOST.systemdDir}/${name}`, hostSource(name))),
+        file(`${HOST.systemdDir}/${GC_SCHEDULE_DROP_IN}`, renderDailySchedule(GC_TIME_UTC)),
+        file(HOST.gcProgram, hostSource(GC_PROGRAM_FILE)),
         ...(stores ? [] : [
             file(`${HOST.scriptDir}/${SQLITE_BACKUP.script}`, hostSource(SQLITE_BACKUP.script), "0755"),
             ...SQLITE_BACKUP.units.map(name => file(`${HOST.systemdDir}/${name}`, hostSource(name))),
-            file(`${HOST.systemdDir}/${BACKUP_SCHEDULE_DROP_IN}`, renderBackupSchedule()),
+            file(`${HOST.systemdDir}/${BACKUP_SCHEDULE_DROP_IN}`, renderDailySchedule(BACKUP_TIME_UTC)),
         ]),
     ];
 }

@@ -34,6 +34,8 @@ export const HOST = {
     rdsCaBundle: "/etc/mlflow/tls/rds-ca.pem",
     dockerDaemonConfig: "/etc/docker/daemon.json",
     scriptDir: "/usr/local/sbin",
+    /** mlflow-gc's program, which runs in a one-off MLflow container (not on the host's Python). */
+    gcProgram: "/usr/local/lib/mlflow-on-aws/mlflow-gc.py",
     systemdDir: "/etc/systemd/system",
 } as const;
 

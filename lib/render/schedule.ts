@@ -21,3 +21,9 @@ export const BACKUP_TIME_UTC = "02:30";
  * every minute, so a hung server is restarted within about this many minutes.
  */
 export const WATCHDOG_FAILED_CHECKS = 3;
+
+/**
+ * Daily garbage collection of deleted runs and experiments (mlflow-gc.timer, HH:MM UTC): after the
+ * snapshot, so that what it removes is still in that day's snapshot (and, with RDS, its backups).
+ */
+export const GC_TIME_UTC = "04:00";

@@ -10,7 +10,7 @@ import { DATA, HOST, NGINX, SQLITE_FILE } from "./layout";
 /** The port nginx listens on inside the task; the load balancer's target group sends requests there. */
 export const TASK_LISTEN_PORT = 80;
 
-export const CONTAINER_NAMES = { nginx: "nginx", mlflow: "mlflow", schemaUpgrade: "mlflow-schema-upgrade", migration: "mlflow-migrate-store" } as const;
+export const CONTAINER_NAMES = { nginx: "nginx", mlflow: "mlflow", schemaUpgrade: "mlflow-schema-upgrade", migration: "mlflow-migrate-store", gc: "mlflow-gc" } as const;
 
 /** The task volume of the migration: an EBS volume created from the host's data snapshot at launch. */
 export const HOST_DATA_VOLUME = "host-data";
@@ -177,5 +177,22 @@ export function migrationContainer(input: TaskContainersInput, migrateStoreScrip
         ...databaseAccess(input, { MIGRATE_STORE_PY: migrateStoreScript, AWS_DEFAULT_REGION: input.region }),
         mountPoints: [{ sourceVolume: HOST_DATA_VOLUME, containerPath: HOST.dataMount, readOnly: false }],
         logConfiguration: logs(input, CONTAINER_NAMES.migration),
+    };
+}
+
+/**
+ * The daily garbage collection: host/mlflow-gc.py (its text arrives in the environment, as the
+ * migration's does) with the server's image, database and bucket, as the host runs it.
+ */
+export function gcContainer(input: TaskContainersInput, gcProgram: string, retentionDays: number): EcsContainerDefinition {
+    const program = "/tmp/mlflow-gc.py";
+    return {
+        name: CONTAINER_NAMES.gc,
+        image: mlflowFullImage(input.container.mlflowVersion),
+        essential: true,
+        entryPoint: ["/bin/sh", "-c"],
+        command: [`printf '%s' "$MLFLOW_GC_PY" > ${program} && ${withCaBundle(["python", program, backendStoreUri(input.database), input.artifactsDestination, String(retentionDays)])}`],
+        ...databaseAccess(input, { MLFLOW_GC_PY: gcProgram, AWS_DEFAULT_REGION: input.region }),
+        logConfiguration: logs(input, CONTAINER_NAMES.gc),
     };
 }

@@ -13,6 +13,8 @@ export interface DeclaredTask {
     schemaUpgrade: EcsContainerDefinition;
     /** The one-off migration's container, when the stack sets migrateFromSnapshot. */
     migration?: EcsContainerDefinition;
+    /** The daily garbage collection's container. */
+    gc: EcsContainerDefinition;
     htpasswd: string;
     bucket: string;
     serverName: string;
@@ -24,12 +26,14 @@ export function declaredTask(program: ProgramRun): DeclaredTask {
     const task = program.ofType("aws:ecs/taskDefinition:TaskDefinition").find(r => r.name === "mlflow");
     const upgrade = program.ofType("aws:ecs/taskDefinition:TaskDefinition").find(r => r.name === "mlflow-schema-upgrade");
     const migration = program.ofType("aws:ecs/taskDefinition:TaskDefinition").find(r => r.name.endsWith("-migrate"));
+    const gc = program.ofType("aws:ecs/taskDefinition:TaskDefinition").find(r => r.name === "mlflow-gc");
     const htpasswd = program.ofType("aws:ssm/parameter:Parameter").find(r => r.name.endsWith("-htpasswd"));
-    assert.ok(task && upgrade && htpasswd, "the program declares the service's and the schema upgrade's task definitions and the htpasswd parameter");
+    assert.ok(task && upgrade && gc && htpasswd, "the program declares the service's, the schema upgrade's and the garbage collection's task definitions and the htpasswd parameter");
     return {
         containers: JSON.parse(task.inputs.containerDefinitions),
         schemaUpgrade: JSON.parse(upgrade.inputs.containerDefinitions)[0],
         migration: migration && JSON.parse(migration.inputs.containerDefinitions)[0],
+        gc: JSON.parse(gc.inputs.containerDefinitions)[0],
         htpasswd: htpasswd.inputs.value,
         bucket: program.outputs.artifactBucket.value,
         serverName: new URL(program.outputs.url.value).hostname,

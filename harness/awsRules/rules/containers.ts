@@ -138,6 +138,55 @@ export const CONTAINERS_RULES: Readonly<Record<string, TypeRules>> = {
         arguments: taskDefinitionArguments,
     },
 
+    // The scaled tier's daily garbage collection (components/fargate/garbageCollection.ts).
+    "aws:scheduler/schedule:Schedule": {
+        creates: "scheduler:CreateSchedule",
+        arguments: {
+            description: {
+                api: "scheduler:CreateSchedule.Description",
+                also: [{ max: 512, source: `${TF} internal/service/scheduler/schedule.go, description: validation.StringLenBetween(0, 512)` }],
+            },
+            scheduleExpression: {
+                api: "scheduler:CreateSchedule.ScheduleExpression",
+                also: [{
+                    pattern: /^cron\((\d{1,2}) (\d{1,2}) \* \* \? \*\)$/,
+                    source: "EventBridge Scheduler User Guide, Schedule types, cron-based schedules: cron(minutes hours day-of-month month day-of-week year), with ? in one of the day fields (the daily form this program writes)",
+                }],
+            },
+            scheduleExpressionTimezone: { api: "scheduler:CreateSchedule.ScheduleExpressionTimezone" },
+            "flexibleTimeWindow.mode": {
+                api: "scheduler:CreateSchedule.FlexibleTimeWindow.Mode",
+                also: [{ enum: ["OFF", "FLEXIBLE"], source: `${TF} internal/service/scheduler/schedule.go, flexible_time_window.mode: enum.Validate[awstypes.FlexibleTimeWindowMode]()` }],
+            },
+            "target.arn": { reference: "aws:ecs/cluster:Cluster.arn", api: "scheduler:CreateSchedule.Target.Arn" },
+            "target.roleArn": { reference: "aws:iam/role:Role.arn", api: "scheduler:CreateSchedule.Target.RoleArn" },
+            "target.ecsParameters.taskDefinitionArn": { reference: "aws:ecs/taskDefinition:TaskDefinition.arn", api: "scheduler:CreateSchedule.Target.EcsParameters.TaskDefinitionArn" },
+            "target.ecsParameters.launchType": {
+                api: "scheduler:CreateSchedule.Target.EcsParameters.LaunchType",
+                also: [{ enum: ["EC2", "FARGATE", "EXTERNAL"], source: `${TF} internal/service/scheduler/schedule.go, ecs_parameters.launch_type: enum.Validate[awstypes.LaunchType]()` }],
+            },
+            "target.ecsParameters.taskCount": {
+                api: "scheduler:CreateSchedule.Target.EcsParameters.TaskCount",
+                also: [{ min: 0, max: 10, source: `${TF} internal/service/scheduler/schedule.go, ecs_parameters.task_count: validation.IntBetween(0, 10)` }],
+            },
+            "target.ecsParameters.networkConfiguration.subnets": { api: "scheduler:CreateSchedule.Target.EcsParameters.NetworkConfiguration.awsvpcConfiguration.Subnets" },
+            "target.ecsParameters.networkConfiguration.subnets[]": { reference: "aws:ec2/subnet:Subnet.id", api: "scheduler:CreateSchedule.Target.EcsParameters.NetworkConfiguration.awsvpcConfiguration.Subnets[]" },
+            "target.ecsParameters.networkConfiguration.securityGroups": { api: "scheduler:CreateSchedule.Target.EcsParameters.NetworkConfiguration.awsvpcConfiguration.SecurityGroups" },
+            "target.ecsParameters.networkConfiguration.securityGroups[]": { reference: "aws:ec2/securityGroup:SecurityGroup.id", api: "scheduler:CreateSchedule.Target.EcsParameters.NetworkConfiguration.awsvpcConfiguration.SecurityGroups[]" },
+            "target.retryPolicy.maximumRetryAttempts": {
+                api: "scheduler:CreateSchedule.Target.RetryPolicy.MaximumRetryAttempts",
+                also: [{ min: 0, max: 185, source: `${TF} internal/service/scheduler/schedule.go, retry_policy.maximum_retry_attempts: validation.IntBetween(0, 185)` }],
+            },
+        },
+        autoname: {
+            property: "name",
+            rule: {
+                api: "scheduler:CreateSchedule.Name",
+                also: [{ pattern: /^[0-9A-Za-z_.-]{1,64}$/, source: `${TF} internal/service/scheduler/schedule.go, name: validation.StringLenBetween(1, 64) and validation.StringMatch(\`^[0-9A-Za-z_.-]+$\`)` }],
+            },
+        },
+    },
+
     "aws:ecs/service:Service": {
         creates: "ecs:CreateService",
         arguments: {
