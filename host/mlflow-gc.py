@@ -13,7 +13,12 @@ Artifacts are deleted in the store itself (mlflow-artifacts: URIs resolved again
 through a tracking server whose Host check refuses an internal name. A collected experiment's
 whole artifact location goes with it (its logged models' and traces' files, which `mlflow gc`
 leaves), before its row, so that SQLite, which reuses experiment ids, never hands a new
-experiment a directory with old files in it.
+experiment a directory with old files in it; but only the location the server gives an
+experiment itself (mlflow-artifacts:/<id>): a location a client chose may be shared, or be the
+whole store, and then only the rows go.
+
+Each item is checked again just before it goes (a run restored meanwhile stays), and one that
+fails is reported and skipped; the exit status says whether all went.
 
 Usage: python mlflow-gc.py <backend store URI> <artifacts destination> <days>
 """
@@ -68,27 +73,55 @@ def main():
     backend_uri, destination, days = sys.argv[1], sys.argv[2], int(sys.argv[3])
     threshold = get_current_time_millis() - days * 86_400_000
     store = SqlAlchemyStore(backend_uri, "mlflow-artifacts:/")
-    with store.engine.connect() as connection:
-        selected = {name: [row[0] for row in connection.execute(text(query), {"threshold": threshold})]
-                    for name, query in (("runs", RUNS), ("logged models", LOGGED_MODELS), ("experiments", EXPERIMENTS))}
+    kinds = (("runs", RUNS, "r.run_uuid"), ("logged models", LOGGED_MODELS, "m.model_id"), ("experiments", EXPERIMENTS, "e.experiment_id"))
+
+    def select(query, column=None, item=None):
+        """The ids the query selects now, or (with an item) whether it still selects that one."""
+        if item is not None:
+            query = f"{query} AND {column} = :item"
+        with store.engine.connect() as connection:
+            return [row[0] for row in connection.execute(text(query), {"threshold": threshold, "item": item})]
+
+    selected = {name: select(query) for name, query, _ in kinds}
     before = datetime.datetime.fromtimestamp(threshold / 1000, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     log(f"deleted before {before}: {len(selected['runs'])} runs, {len(selected['logged models'])} logged models, "
         f"{len(selected['experiments'])} experiments to remove")
-    for run_id in selected["runs"]:
+
+    def remove_run(run_id):
         run = store.get_run(run_id)
-        get_artifact_repository(in_store(run.info.artifact_uri, destination)).delete_artifacts()
+        # A run's own directory: <location>/<run id>/artifacts.
+        if run_id in run.info.artifact_uri:
+            get_artifact_repository(in_store(run.info.artifact_uri, destination)).delete_artifacts()
         store._hard_delete_run(run_id)
-        log(f"removed run {run_id} of experiment {run.info.experiment_id}")
-    for model_id in selected["logged models"]:
+        return f"run {run_id} of experiment {run.info.experiment_id}"
+
+    def remove_logged_model(model_id):
         model = store.get_logged_model(model_id, allow_deleted=True)
-        get_artifact_repository(in_store(model.artifact_location, destination)).delete_artifacts()
+        if model_id in model.artifact_location:
+            get_artifact_repository(in_store(model.artifact_location, destination)).delete_artifacts()
         store._hard_delete_logged_model(model_id)
-        log(f"removed logged model {model_id} of experiment {model.experiment_id}")
-    for experiment_id in selected["experiments"]:
+        return f"logged model {model_id} of experiment {model.experiment_id}"
+
+    def remove_experiment(experiment_id):
         experiment = store.get_experiment(experiment_id)
-        get_artifact_repository(in_store(experiment.artifact_location, destination)).delete_artifacts()
+        if experiment.artifact_location.rstrip("/") == f"mlflow-artifacts:/{experiment_id}":
+            get_artifact_repository(in_store(experiment.artifact_location, destination)).delete_artifacts()
         store._hard_delete_experiment(experiment_id)
-        log(f"removed experiment {experiment_id} ({experiment.name})")
+        return f"experiment {experiment_id} ({experiment.name})"
+
+    failed = 0
+    for (name, query, column), remove in zip(kinds, (remove_run, remove_logged_model, remove_experiment)):
+        for item in selected[name]:
+            try:
+                if not select(query, column, item):
+                    log(f"kept {name[:-1]} {item}: restored or changed since it was selected")
+                    continue
+                log(f"removed {remove(item)}")
+            except Exception as error:  # one item never stops the rest; the next day tries it again
+                failed += 1
+                log(f"could not remove {name[:-1]} {item}: {error!r}")
+    if failed:
+        sys.exit(f"mlflow-gc: {failed} items could not be removed")
 
 
 if __name__ == "__main__":

@@ -62,6 +62,10 @@ def make(workdir):
         (Path(local) / "weights.txt").write_text("0.5\n")
         client.log_model_artifacts(model.model_id, local)
     world["loggedModel"] = model.model_id
+    # An experiment whose location a client chose: the whole store. Collecting it must not empty the store.
+    whole_store = client.create_experiment("gc-whole-store", artifact_location="mlflow-artifacts:/")
+    world["wholeStore"] = whole_store
+    runs["inWholeStore"] = artifact_run(whole_store, "in-whole-store")
     # A deleted experiment with a run restored in it: nothing of it may go.
     client.delete_experiment(with_restored_run)
     client.restore_run(runs["restored"])
@@ -69,6 +73,7 @@ def make(workdir):
         client.delete_run(runs[name])
     client.delete_logged_model(model.model_id)
     client.delete_experiment(collected)
+    client.delete_experiment(whole_store)
     Path(workdir, "world.json").write_text(json.dumps(world, indent=2))
 
 
@@ -77,9 +82,9 @@ def age(db_uri, workdir):
     runs = world["runs"]
     long_ago = int(time.time() * 1000) - AGE_DAYS * 86_400_000
     with create_engine(db_uri).begin() as connection:
-        for run_id in (runs["old"], runs["registered"], runs["inCollected"]):
+        for run_id in (runs["old"], runs["registered"], runs["inCollected"], runs["inWholeStore"]):
             connection.execute(text("UPDATE runs SET deleted_time = :t WHERE run_uuid = :id"), {"t": long_ago, "id": run_id})
-        for experiment_id in (world["collected"], world["withRestoredRun"]):
+        for experiment_id in (world["collected"], world["withRestoredRun"], world["wholeStore"]):
             connection.execute(text("UPDATE experiments SET last_update_time = :t WHERE experiment_id = :id"),
                                {"t": long_ago, "id": int(experiment_id)})
         connection.execute(text("UPDATE logged_models SET last_updated_timestamp_ms = :t WHERE model_id = :id"),

@@ -10,10 +10,12 @@ import { runClient } from "./tracking";
 
 export interface GcWorld {
     collected: string;
+    /** A deleted experiment whose location a client set to the whole store. */
+    wholeStore: string;
     withRestoredRun: string;
     active: string;
     prefixed: string[];
-    runs: Record<"old" | "recent" | "kept" | "registered" | "inCollected" | "restored" | "prefixed10" | "prefixed11" | "prefixed12", string>;
+    runs: Record<"old" | "recent" | "kept" | "registered" | "inCollected" | "restored" | "prefixed10" | "prefixed11" | "prefixed12" | "inWholeStore", string>;
     modelVersion: { name: string; version: string };
     loggedModel: string;
 }
@@ -68,7 +70,7 @@ function readHostValue(hostEnvText: string, key: string): string {
 export function checkCollected(world: GcWorld, gc: Pick<RunResult, "status" | "stdout" | "stderr">, before: GcRows, after: GcRows, artifacts: string[]): void {
     assert.equal(gc.status, 0, `mlflow-gc exited ${gc.status}:\n${gc.stdout}\n${gc.stderr}`);
     const runs = world.runs;
-    const gone = [runs.old, runs.inCollected];
+    const gone = [runs.old, runs.inCollected, runs.inWholeStore];
     const kept = [runs.recent, runs.kept, runs.registered, runs.restored, runs.prefixed10, runs.prefixed11, runs.prefixed12];
     for (const run of [...gone, ...kept]) assert.ok(before.runs.includes(run), `run ${run} was there before`);
     for (const run of gone) {
@@ -79,13 +81,15 @@ export function checkCollected(world: GcWorld, gc: Pick<RunResult, "status" | "s
         assert.ok(after.runs.includes(run), `run ${run} stays`);
         assert.ok(after.metricsOfRuns.includes(run) && after.paramsOfRuns.includes(run), `run ${run} keeps its metrics and params`);
     }
-    assert.ok(!after.experiments.includes(world.collected), "the experiment deleted 40 days ago, with nothing else in it, goes");
+    for (const experiment of [world.collected, world.wholeStore]) {
+        assert.ok(!after.experiments.includes(experiment), `experiment ${experiment}, deleted 40 days ago with nothing else in it, goes`);
+    }
     for (const experiment of [world.withRestoredRun, world.active, ...world.prefixed]) assert.ok(after.experiments.includes(experiment), `experiment ${experiment} stays`);
     assert.ok(before.loggedModels.includes(world.loggedModel) && !after.loggedModels.includes(world.loggedModel), "the deleted logged model goes");
     assert.ok(after.modelVersions.includes(`${world.modelVersion.name}/${world.modelVersion.version}`), "the model version stays");
     // Nothing else was touched: every other row is still there.
     assert.deepEqual(after.runs, before.runs.filter(run => !gone.includes(run)));
-    assert.deepEqual(after.experiments, before.experiments.filter(experiment => experiment !== world.collected));
+    assert.deepEqual(after.experiments, before.experiments.filter(experiment => experiment !== world.collected && experiment !== world.wholeStore));
 
     const readme = (experiment: string, run: string) => `${experiment}/${run}/artifacts/notes/readme.txt`;
     const expectedKept = [
@@ -95,8 +99,9 @@ export function checkCollected(world: GcWorld, gc: Pick<RunResult, "status" | "s
     ];
     for (const file of expectedKept) assert.ok(artifacts.includes(file), `${file} stays; the store holds:\n${artifacts.join("\n")}`);
     assert.ok(!artifacts.some(file => file.startsWith(`${world.active}/${runs.old}/`)), "the old run's artifacts go");
+    assert.ok(!artifacts.some(file => file.startsWith(`${runs.inWholeStore}/`)), "the run in the whole-store experiment loses its own artifacts, and only those");
     assert.ok(!artifacts.some(file => file.startsWith(`${world.collected}/`)), `nothing of experiment ${world.collected} stays (its runs, its logged model):\n${artifacts.join("\n")}`);
-    assert.match(gc.stdout, new RegExp(`mlflow-gc: deleted before .*: 2 runs, 1 logged models, 1 experiments to remove`));
+    assert.match(gc.stdout, new RegExp(`mlflow-gc: deleted before .*: 3 runs, 1 logged models, 2 experiments to remove`));
 }
 
 /** Every file under a directory, relative to it, with forward slashes. */
