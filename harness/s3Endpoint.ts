@@ -1,9 +1,9 @@
 // A local S3 endpoint for the scaled tier's tests: moto's server (the "moto" Python environment)
 // on one loopback address inside the test's namespace, with the artifact bucket created. MLflow's
 // boto3 reaches it through MLFLOW_S3_ENDPOINT_URL, the one setting a task on AWS does not have.
-import { ChildProcess, spawn } from "child_process";
-import { addLoopbackAddress, assertInNamespace, sleep } from "./namespace";
-import { pythonEnvBin } from "./pythonEnv";
+import { ChildProcess } from "child_process";
+import { startMoto } from "./motoJson";
+import { addLoopbackAddress, assertInNamespace } from "./namespace";
 
 export const S3_PORT = 9000;
 
@@ -17,26 +17,19 @@ export class S3Endpoint {
     static async start(address: string, bucket: string): Promise<S3Endpoint> {
         assertInNamespace();
         addLoopbackAddress(address);
-        const server = spawn(pythonEnvBin("moto", "moto_server"), ["-H", address, "-p", String(S3_PORT)], { stdio: "ignore" });
+        const server = await startMoto(S3_PORT, address);
         const endpoint = new S3Endpoint(server, `http://${address}:${S3_PORT}`);
         const region = S3_CLIENT_ENV.AWS_DEFAULT_REGION;
-        for (let attempt = 0; ; attempt++) {
-            try {
-                const response = await fetch(`${endpoint.url}/${bucket}`, {
-                    method: "PUT",
-                    headers: { Authorization: `AWS4-HMAC-SHA256 Credential=testing/20261202/${region}/s3/aws4_request, SignedHeaders=host, Signature=0` },
-                    body: `<CreateBucketConfiguration><LocationConstraint>${region}</LocationConstraint></CreateBucketConfiguration>`,
-                });
-                if (!response.ok) throw new Error(`CreateBucket ${bucket}: HTTP ${response.status} ${await response.text()}`);
-                return endpoint;
-            } catch (error) {
-                if (attempt >= 150 || server.exitCode !== null) {
-                    server.kill("SIGKILL");
-                    throw new Error(`moto's S3 endpoint at ${endpoint.url} did not answer: ${error}`);
-                }
-                await sleep(100);
-            }
+        const response = await fetch(`${endpoint.url}/${bucket}`, {
+            method: "PUT",
+            headers: { Authorization: `AWS4-HMAC-SHA256 Credential=testing/20261202/${region}/s3/aws4_request, SignedHeaders=host, Signature=0` },
+            body: `<CreateBucketConfiguration><LocationConstraint>${region}</LocationConstraint></CreateBucketConfiguration>`,
+        });
+        if (!response.ok) {
+            server.kill("SIGKILL");
+            throw new Error(`CreateBucket ${bucket} at ${endpoint.url}: HTTP ${response.status} ${await response.text()}`);
         }
+        return endpoint;
     }
 
     /** Every object of `bucket` under `prefix`: key -> size in bytes (ListObjectsV2, page by page). */

@@ -20,7 +20,6 @@ const named = (run: ProgramRun, type: string, name: string): RecordedResource =>
     return found;
 };
 const statements = (policy: string) => (JSON.parse(policy) as { Statement: Record<string, any>[] }).Statement;
-const writtenFiles = deliveredHost;
 
 describe("stateless host: ec2 with rds and s3", () => {
     let run: ProgramRun;
@@ -102,7 +101,7 @@ describe("stateless host: ec2 with rds and s3", () => {
     });
 
     test("user data: MLflow's -full image on PostgreSQL (verify-full) and the bucket; no password; no SQLite backup; the region's RDS CAs", () => {
-        const { cloudConfig, config, file } = writtenFiles(run);
+        const { cloudConfig, config, file } = deliveredHost(run);
         assert.ok(Buffer.from(run.one("aws:ec2/instance:Instance").inputs.userDataBase64, "base64").length < 16384);
         const compose = parse(file("/etc/mlflow/compose.yaml")!) as { services: Record<string, { image: string; command: string[]; environment: Record<string, string>; volumes: string[] }> };
         const mlflow = compose.services.mlflow;

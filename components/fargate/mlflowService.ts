@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ECS_FAMILY, nameForAws } from "../../lib/awsNames";
+import { fargateTaskShape } from "./taskShape";
 import { CONTAINER_NAMES, EcsContainerDefinition, TASK_LISTEN_PORT } from "../../lib/render/taskContainers";
 
 export interface MlflowServiceArgs {
@@ -49,12 +49,7 @@ export class MlflowService extends pulumi.ComponentResource {
         // Registered only after the schema upgrade: a release whose migration failed never
         // becomes a task definition, so the service cannot roll to it.
         const taskDefinition = new aws.ecs.TaskDefinition(name, {
-            family: `${name}-${nameForAws(pulumi.getStack(), ECS_FAMILY)}`,
-            requiresCompatibilities: ["FARGATE"],
-            networkMode: "awsvpc",
-            runtimePlatform: { cpuArchitecture: "ARM64", operatingSystemFamily: "LINUX" },
-            cpu: String(cpu),
-            memory: String(memory),
+            ...fargateTaskShape(name, { cpu, memory }),
             executionRoleArn: args.executionRoleArn,
             taskRoleArn: args.taskRoleArn,
             containerDefinitions: pulumi.jsonStringify(args.containers),

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { composeRunStandIn } from "../../harness/realMlflow";
+import { HOST } from "../../lib/render/layout";
 import { HOST_DIR, RunResult, runCommandAsync, Sandbox } from "./hostScripts";
 import { runClient } from "./tracking";
 
@@ -51,19 +52,13 @@ export function runHostGc(options: {
     const host = new Sandbox("gc");
     host.fake("systemctl");
     host.fake("docker", composeRunStandIn({
-        composeFile: options.composeFile, hostComposeFile: readHostValue(options.hostEnvText, "COMPOSE_FILE"), hostPaths: options.hostPaths,
+        composeFile: options.composeFile, hostComposeFile: HOST.composeFile, hostPaths: options.hostPaths,
         tmpDir: options.tmpDir, homeDir: options.homeDir, env: options.env, entrypoint: "python",
     }));
     // The program from host/, where the host has it at GC_PROGRAM.
     const program = path.join(HOST_DIR, "mlflow-gc.py");
     return runCommandAsync(path.join(HOST_DIR, "mlflow-gc"), [], host.env(host.envFile(options.hostEnvText, { GC_PROGRAM: program })), 240_000)
         .finally(() => host.remove());
-}
-
-function readHostValue(hostEnvText: string, key: string): string {
-    const line = hostEnvText.split("\n").find(row => row.startsWith(`${key}=`));
-    assert.ok(line, `host.env has no ${key}`);
-    return line.slice(key.length + 1).replace(/^'(.*)'$/, "$1");
 }
 
 /** What must have gone and what must stay, in the database and in the artifact store (paths relative to the artifacts destination). */
