@@ -3,8 +3,7 @@
 // harness/realMlflow.ts), both in this namespace; MLflow restarted with a variant's settings on
 // the same data directory, nginx's configuration and htpasswd switched by rewriting their
 // bind-mounted files and reloading; and the measurements. bench/run.ts drives it.
-import { execFileSync } from "child_process";
-import { chmodSync, chownSync, copyFileSync, readFileSync, writeFileSync } from "fs";
+import { chmodSync, chownSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { HOST, MLFLOW, NGINX } from "../lib/render/layout";
@@ -13,15 +12,18 @@ import { freshSourceAddress, request, writeRandomFile } from "../harness/httpCli
 import { run, scratchDir } from "../harness/namespace";
 import { pythonEnvBin } from "../harness/pythonEnv";
 import { projectRoot } from "../lib/projectRoot";
-import { MLFLOW_ADDRESS, NginxSandbox } from "../harness/nginxSandbox";
-import { mlflowService } from "../harness/realMlflow";
+import { MLFLOW_ADDRESS, MLFLOW_ADDRESSES, NginxSandbox } from "../harness/nginxSandbox";
+import { Postgres } from "../harness/postgres";
+import { mlflowService, processMemory, processTree } from "../harness/realMlflow";
+import { issueCertificate } from "../lib/sampleTls";
 import { transfer, TransferOptions, TransferRound, TransferTarget } from "./artifacts";
 import { cpuSeconds, nginxCpuSeconds, nginxMemory, waitForNginxIdle } from "./nginxProcesses";
 import { SATURATING_CLIENTS, WARMUP_SECONDS, WRK } from "./plan";
+import { countThreads, ThreadCounts } from "./threadStates";
 import { BrowserLoad, loadInBrowser, searchAllRuns, SearchResult, seededRunName, seedRuns } from "./reads";
 import { fmtMs, MiB, percentile, sleep } from "./stats";
 import { artifactApiPath, CallSample, runTrainingLoad, TrackingTarget } from "./tracking";
-import { apr1Htpasswd, bcryptHtpasswd, composeForVariant, HashScheme, MlflowVariant, NginxVariant, RENDERED_MLFLOW } from "./variants";
+import { apr1Htpasswd, BENCH_POSTGRES, BENCH_POSTGRES_URI, bcryptHtpasswd, composeForVariant, HashScheme, MlflowVariant, NginxVariant, RENDERED_MLFLOW, workersOf } from "./variants";
 import { runWrk } from "./wrk";
 
 /** Rotates the list by `round`, so that no variant always runs first or last. */
@@ -44,10 +46,15 @@ export interface LevelRound {
     stepsPerSecond: number;
     /** The highest PSS of MLflow's processes sampled during the level, with nginx's and the RSS at that moment. */
     memory: Memory;
-    /** CPU-seconds per second (of 2 cores) of MLflow and of nginx during the level. */
-    mlflowCpu: number; nginxCpu: number;
-    /** The busiest MLflow process's share of MLflow's CPU during the level: how evenly the uvicorn workers share the load. */
+    /**
+     * CPU-seconds per second (of 2 cores) during the level: MLflow's (with its store's, when that
+     * runs on the same host), nginx's, and the load generator's (this process).
+     */
+    mlflowCpu: number; nginxCpu: number; clientCpu: number;
+    /** The busiest MLflow process's share of MLflow's CPU during the level: how evenly MLflow's servers share the load. */
     busiestWorkerShare: number;
+    /** MLflow's threads on a CPU and asleep in SQLite's busy wait, averaged over samples 5 times a second in the measured seconds (threadStates.ts). */
+    threads: ThreadCounts;
 }
 
 export interface SaturatingRound { target: TrackingTarget["kind"]; nginx: string; round: number; callsPerSecond: number; p50: number; p99: number; failed: number }
@@ -72,14 +79,21 @@ export class Bench {
     private htpasswd!: Record<HashScheme, string>;
     private current = { nginx: "rendered", htpasswd: "ssha" as HashScheme };
     private currentMlflow = RENDERED_MLFLOW.id;
+    private currentDatabase: MlflowVariant["database"] = RENDERED_MLFLOW.database;
+    private postgres?: Postgres;
+    /** The training clients' experiment in the store MLflow runs on now (PostgreSQL gets its own). */
+    private trainingExperiment = "";
+    private postgresExperiment?: string;
+    /** Each MLflow server's address, for clients that go straight to MLflow. */
+    private mlflowAddresses: readonly string[] = [];
     private credentials!: string;
     private authorization!: string;
     private experiments!: { training: string; search: string };
     /** A seeded run of the search experiment: its id and name, for the run page. */
     private seededRun?: { id: string; name: string };
 
-    /** The rendered nginx.conf's worker_processes and the rendered MLflow's --workers, for the text. */
-    readonly rendered = { nginxWorkers: "", mlflowWorkers: 0 };
+    /** The rendered nginx.conf's worker_processes, and the rendered MLflow's servers and --workers of each, for the text. */
+    readonly rendered = { nginxWorkers: "", mlflowServers: 0, mlflowWorkers: 0 };
 
     async setUp(): Promise<void> {
         render({ stack: "dev", out: this.renderDir });
@@ -87,7 +101,8 @@ export class Bench {
         this.renderedConf = readFileSync(renderedFile(HOST.nginxConf), "utf8");
         this.rendered.nginxWorkers = /^\s*worker_processes\s+([^;]+);/m.exec(this.renderedConf)?.[1] ?? "unknown";
         const service = mlflowService(renderedFile(HOST.composeFile));
-        this.rendered.mlflowWorkers = Number(service.command[service.command.indexOf("--workers") + 1]);
+        this.rendered.mlflowServers = service.replicas;
+        this.rendered.mlflowWorkers = workersOf(service);
         const users = readSampleValues(this.renderDir).users;
         const [user] = Object.keys(users);
         this.credentials = `${user}:${users[user]}`;
@@ -100,11 +115,29 @@ export class Bench {
         chownSync(this.htpasswdFile, 0, NGINX.gid);
         chmodSync(this.htpasswdFile, 0o640);
         this.sandbox = await NginxSandbox.start({ renderDir: this.renderDir, hostPaths: { [HOST.nginxConf]: this.confFile, [HOST.htpasswd]: this.htpasswdFile } });
+        this.mlflowAddresses = MLFLOW_ADDRESSES.slice(0, service.replicas);
         const create = async (name: string) => String((await this.api("/api/2.0/mlflow/experiments/create", { name })).experiment_id);
         this.experiments = { training: await create("training"), search: await create("search") };
+        this.trainingExperiment = this.experiments.training;
+    }
+
+    /**
+     * PostgreSQL beside MLflow (BENCH_POSTGRES), for the variant that stores in it, with MLflow's
+     * schema created once before the servers start, as mlflow-db-upgrade does on a stateless host.
+     */
+    private async startPostgres(): Promise<Postgres> {
+        const tlsDir = path.join(this.work, "postgres-tls");
+        mkdirSync(tlsDir);
+        const tls = issueCertificate(tlsDir, "bench PostgreSQL CA", [BENCH_POSTGRES.address]);
+        const postgres = await Postgres.start({ ...BENCH_POSTGRES, certPem: tls.certPem, keyPem: tls.keyPem });
+        const schema = await run(pythonEnvBin("mlflow", "mlflow"), ["db", "upgrade", BENCH_POSTGRES_URI],
+            { env: { ...process.env, PGPASSWORD: BENCH_POSTGRES.password }, timeoutMs: 300_000 });
+        if (schema.code !== 0) throw new Error(`mlflow db upgrade on the bench's PostgreSQL failed:\n${schema.stderr.slice(-4000)}`);
+        return postgres;
     }
 
     async tearDown(): Promise<void> {
+        await this.postgres?.stop().catch(() => undefined);
         await this.sandbox?.stop().catch(() => undefined);
     }
 
@@ -121,14 +154,24 @@ export class Bench {
     target(kind: TrackingTarget["kind"]): TrackingTarget {
         const ip = this.sandbox.publicIp;
         return kind === "nginx"
-            ? { kind, address: ip, port: 443, ca: this.sandbox.caCert, host: ip, authorization: this.authorization }
-            : { kind, address: MLFLOW_ADDRESS, port: MLFLOW.port, host: ip, authorization: this.authorization };
+            ? { kind, addresses: [ip], port: 443, ca: this.sandbox.caCert, host: ip, authorization: this.authorization }
+            : { kind, addresses: this.mlflowAddresses, port: MLFLOW.port, host: ip, authorization: this.authorization };
     }
 
     memory(): Memory {
-        const mlflow = this.sandbox.mlflow!.memory();
+        // A store on the same host is part of what MLflow costs there.
+        const database = this.currentDatabase === "postgres" && this.postgres
+            ? processMemory(processTree([this.postgres.pid]).map(p => p.pid)) : { rss: 0, pss: 0, processes: 0 };
+        const server = this.sandbox.mlflow!.memory();
+        const mlflow = { pss: server.pss + database.pss, rss: server.rss + database.rss, processes: server.processes + database.processes };
         const nginx = nginxMemory(this.sandbox);
         return { mlflowPss: mlflow.pss, mlflowRss: mlflow.rss, mlflowProcesses: mlflow.processes, nginxPss: nginx.pss, nginxRss: nginx.rss };
+    }
+
+    /** CPU-seconds of the store's processes when it runs beside MLflow (PostgreSQL), else 0. */
+    private databaseCpuSeconds(): number {
+        return this.currentDatabase === "postgres" && this.postgres
+            ? processTree([this.postgres.pid]).reduce((sum, p) => sum + cpuSeconds(p.pid), 0) : 0;
     }
 
     /** CPU-seconds of each of MLflow's processes, by pid. */
@@ -137,19 +180,24 @@ export class Bench {
     }
 
     /**
-     * MLflow with the variant's settings, as a fresh process: stopped, the database's journal
-     * mode set, started again on the same data directory; returns its memory at rest after a few calls.
+     * MLflow with the variant's settings, as a fresh process: stopped, the store's journal mode
+     * set (as rendered unless the variant says otherwise), started again on the same data
+     * directory; returns its memory at rest after a few calls.
      */
     async restartMlflow(variant: MlflowVariant, round: number): Promise<RestRound> {
         await this.sandbox.mlflow?.stop();
-        const db = path.join(this.sandbox.dirs.mlflowData, "mlflow.db");
-        execFileSync("sqlite3", [db, `PRAGMA journal_mode=${variant.journal.toUpperCase()}`], { stdio: "ignore" });
+        if (variant.database === "postgres") this.postgres ??= await this.startPostgres();
+        this.currentDatabase = variant.database;
         const composeFile = path.join(this.work, `compose-${variant.id}.yaml`);
         writeFileSync(composeFile, composeForVariant(readFileSync(this.sandbox.composeFile, "utf8"), variant));
         const started = performance.now();
-        this.sandbox.mlflow = await this.sandbox.startMlflow(MLFLOW_ADDRESS, composeFile);
+        this.sandbox.mlflow = await this.sandbox.startMlflow({ composeFile, ...(variant.database === "rollback-journal" ? { sqliteJournalMode: "delete" } : {}) });
+        this.mlflowAddresses = MLFLOW_ADDRESSES.slice(0, mlflowService(composeFile).replicas);
         const startSeconds = (performance.now() - started) / 1000;
         this.currentMlflow = variant.id;
+        this.trainingExperiment = variant.database === "postgres"
+            ? (this.postgresExperiment ??= String((await this.api("/api/2.0/mlflow/experiments/create", { name: "training" })).experiment_id))
+            : this.experiments.training;
         // Every worker imports lazily on its first requests; let them, then let it settle.
         for (let i = 0; i < 20; i++) await this.api("/api/2.0/mlflow/experiments/search", { max_results: 10 });
         await sleep(3000);
@@ -193,12 +241,23 @@ export class Bench {
                 await sleep(1000);
             }
         })();
-        const cpuAt = () => ({ mlflow: this.mlflowCpuSeconds(), nginx: nginxCpuSeconds(this.sandbox), t: performance.now() });
+        const threadSamples: ThreadCounts[] = [];
+        const threadSampler = (async () => {
+            await sleep(WARMUP_SECONDS * 1000);
+            for (const end = performance.now() + seconds * 1000; sampling && performance.now() < end; await sleep(200)) {
+                threadSamples.push(countThreads(this.sandbox.mlflow!.processes().map(p => p.pid)));
+            }
+        })();
+        const cpuAt = () => ({
+            mlflow: this.mlflowCpuSeconds(), database: this.databaseCpuSeconds(), nginx: nginxCpuSeconds(this.sandbox),
+            client: process.cpuUsage(), t: performance.now(),
+        });
         const warmupEnd = sleep(WARMUP_SECONDS * 1000).then(cpuAt);
-        const load = await runTrainingLoad({ target: this.target(kind), experimentId: this.experiments.training, clients, warmupSeconds: WARMUP_SECONDS, seconds, mode: "paced" });
+        const load = await runTrainingLoad({ target: this.target(kind), experimentId: this.trainingExperiment, clients, warmupSeconds: WARMUP_SECONDS, seconds, mode: "paced" });
         const [before, after] = [await warmupEnd, cpuAt()];
         sampling = false;
-        await sampler;
+        await Promise.all([sampler, threadSampler]);
+        const averageOf = (f: (counts: ThreadCounts) => number) => (threadSamples.length ? threadSamples.reduce((sum, c) => sum + f(c), 0) / threadSamples.length : NaN);
         const elapsed = (after.t - before.t) / 1000;
         const perProcess = [...after.mlflow].map(([pid, seconds]) => seconds - (before.mlflow.get(pid) ?? 0));
         const mlflowCpuSeconds = perProcess.reduce((sum, seconds) => sum + seconds, 0);
@@ -210,12 +269,15 @@ export class Bench {
             artifactP99: percentileOf(m, 99, ["artifact upload"]),
             calls: load.calls, failed: load.failed, firstError: load.firstError, stepsPerSecond: load.stepsPerSecond,
             memory: peak ?? this.memory(),
-            mlflowCpu: mlflowCpuSeconds / elapsed, nginxCpu: (after.nginx - before.nginx) / elapsed,
+            mlflowCpu: (mlflowCpuSeconds + after.database - before.database) / elapsed, nginxCpu: (after.nginx - before.nginx) / elapsed,
+            clientCpu: (after.client.user + after.client.system - before.client.user - before.client.system) / 1e6 / elapsed,
             busiestWorkerShare: Math.max(...perProcess) / mlflowCpuSeconds,
+            threads: { running: averageOf(c => c.running), inBusyWait: averageOf(c => c.inBusyWait) },
         };
         log(`  ${variant.id} ${kind} ${clients} clients: ${m.length} calls, p50 ${fmtMs(result.p50)} ms, p99 ${fmtMs(result.p99)} ms ` +
             `(metrics ${fmtMs(result.metricsP99)}, artifacts ${fmtMs(result.artifactP99)}), ${load.failed} failed of ${load.calls}, ` +
-            `${result.stepsPerSecond.toFixed(1)} steps/s; MLflow ${(result.memory.mlflowPss / MiB).toFixed(0)} MiB PSS, CPU ${result.mlflowCpu.toFixed(2)}, nginx ${result.nginxCpu.toFixed(2)}` +
+            `${result.stepsPerSecond.toFixed(1)} steps/s; MLflow ${(result.memory.mlflowPss / MiB).toFixed(0)} MiB PSS, CPU ${result.mlflowCpu.toFixed(2)}, nginx ${result.nginxCpu.toFixed(2)}, clients ${result.clientCpu.toFixed(2)}; ` +
+            `MLflow threads on a CPU ${result.threads.running.toFixed(1)}, in SQLite's busy wait ${result.threads.inBusyWait.toFixed(1)}` +
             (load.firstError ? `; first error: ${load.firstError}` : ""));
         return result;
     }
@@ -224,7 +286,7 @@ export class Bench {
     async saturating(kind: TrackingTarget["kind"], nginx: NginxVariant | undefined, seconds: number, round: number): Promise<SaturatingRound> {
         await this.useNginx(nginx);
         await waitForNginxIdle(this.sandbox);
-        const load = await runTrainingLoad({ target: this.target(kind), experimentId: this.experiments.training, clients: SATURATING_CLIENTS, warmupSeconds: WARMUP_SECONDS, seconds, mode: "saturating" });
+        const load = await runTrainingLoad({ target: this.target(kind), experimentId: this.trainingExperiment, clients: SATURATING_CLIENTS, warmupSeconds: WARMUP_SECONDS, seconds, mode: "saturating" });
         const calls = load.measured.filter(s => s.call === "log-batch metrics");
         const result: SaturatingRound = {
             target: kind, nginx: kind === "direct" ? "—" : nginx?.id ?? "rendered", round,

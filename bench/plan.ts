@@ -2,7 +2,7 @@
 // the reads and the time per measurement.
 
 /** Concurrent training clients, one load level each, lowest first. */
-export const CLIENT_LEVELS = [1, 10, 25, 50, 100, 200] as const;
+export const CLIENT_LEVELS = [1, 10, 25, 50, 75, 100, 200] as const;
 /** The latency a tracking call may take at p99 for a level to count as carried. */
 export const P99_LIMIT_MS = 250;
 

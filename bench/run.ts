@@ -118,7 +118,7 @@ const saturated = (level: LevelRound) => level.p99 > 4 * P99_LIMIT_MS || level.f
 async function runAll(options: BenchOptions): Promise<BenchResults> {
     const started = Date.now();
     const results: BenchResults = {
-        options, rendered: { nginxWorkers: "", mlflowWorkers: 0 }, startedAt: new Date(), durationSeconds: 0, environment: collectEnvironment(resolveNginxRoot()),
+        options, rendered: { nginxWorkers: "", mlflowServers: 0, mlflowWorkers: 0 }, startedAt: new Date(), durationSeconds: 0, environment: collectEnvironment(resolveNginxRoot()),
         rest: [], levels: [], saturating: [], search: [], browser: [], transfers: [], nginxOwn: [], seedSeconds: 0,
     };
     const bench = new Bench();

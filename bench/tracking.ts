@@ -15,7 +15,8 @@ import { sleep } from "./stats";
 
 export interface TrackingTarget {
     kind: "nginx" | "direct";
-    address: string;
+    /** Where clients connect, client i to the i-th modulo the count: straight to MLflow, one address per server. */
+    addresses: readonly string[];
     port: number;
     /** The private CA (PEM) for HTTPS; absent: plain HTTP. */
     ca?: string;
@@ -55,7 +56,9 @@ const USER_AGENT = "mlflow-python-client/3.17.2";
 /** One client's connection (a requests.Session) and its calls. */
 export class TrackingSession {
     private readonly agent: http.Agent;
-    constructor(private readonly target: TrackingTarget, private readonly record: (sample: CallSample, error?: string) => void) {
+    private readonly address: string;
+    constructor(private readonly target: TrackingTarget, private readonly record: (sample: CallSample, error?: string) => void, client = 0) {
+        this.address = target.addresses[client % target.addresses.length];
         this.agent = target.ca
             ? new https.Agent({ keepAlive: true, maxSockets: 1, ca: target.ca, servername: "" } as https.AgentOptions)
             : new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -75,7 +78,7 @@ export class TrackingSession {
         };
         const startedAt = performance.now();
         const outcome = await new Promise<{ status: number; text: string } | Error>(resolve => {
-            const req = (target.ca ? https : http).request({ host: target.address, port: target.port, method, path: apiPath, headers, agent: this.agent }, res => {
+            const req = (target.ca ? https : http).request({ host: this.address, port: target.port, method, path: apiPath, headers, agent: this.agent }, res => {
                 const chunks: Buffer[] = [];
                 res.on("data", (chunk: Buffer) => chunks.push(chunk));
                 res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
@@ -161,7 +164,7 @@ export async function runTrainingLoad(options: LoadOptions): Promise<LoadResult>
         if (sample.startedAt >= windowStart && sample.startedAt < endAt) result.measured.push(sample);
     };
     const counters = { steps: [] as number[] };
-    const jobs = Array.from({ length: options.clients }, () => new TrackingSession(options.target, record));
+    const jobs = Array.from({ length: options.clients }, (_, i) => new TrackingSession(options.target, record, i));
     try {
         await Promise.all(jobs.map(async (job, i) => {
             const startAt = t0 + (i / options.clients) * TRAINING.stepMs;

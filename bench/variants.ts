@@ -4,10 +4,12 @@
 // ({SSHA}) or the same users hashed the seed's way ($apr1$) or bcrypt's.
 import { execFileSync } from "child_process";
 import { parse, stringify } from "yaml";
+import { SQLITE_STORE_ENVIRONMENT } from "../lib/render/containers";
 import { MLFLOW } from "../lib/render/layout";
+import { POSTGRES_STORE_ENVIRONMENT, withOption } from "../lib/render/stores";
 
-/** The mlflow service's command and environment, as a variant may change them. */
-export interface MlflowService { command: string[]; environment: Record<string, string> }
+/** The mlflow service's command, environment and servers (compose replicas), as a variant may change them. */
+export interface MlflowService { command: string[]; environment: Record<string, string>; replicas: number }
 
 export interface MlflowVariant {
     id: string;
@@ -17,9 +19,17 @@ export interface MlflowVariant {
     description: string;
     /** Changes the rendered service; absent: as rendered. */
     edit?: (service: MlflowService) => void;
-    /** SQLite's journal mode, set on the database file before MLflow starts (it is kept in the file). */
-    journal: "delete" | "wal";
+    /**
+     * The tracking store when not as rendered (SQLite on the data directory in the journal mode
+     * host.env gives): SQLite in the rollback journal MLflow leaves a database in, or PostgreSQL
+     * on the same host (BENCH_POSTGRES).
+     */
+    database?: "rollback-journal" | "postgres";
 }
+
+/** The PostgreSQL server the benchmark runs beside MLflow for the variant that stores in it (a bench-only password). */
+export const BENCH_POSTGRES = { address: "127.0.0.20", database: "mlflow", user: "mlflow", password: "bench-only" } as const;
+export const BENCH_POSTGRES_URI = `postgresql+psycopg2://${BENCH_POSTGRES.user}@${BENCH_POSTGRES.address}:5432/${BENCH_POSTGRES.database}?sslmode=require`;
 
 const setWorkers = (service: MlflowService, workers: number | undefined) => {
     const at = service.command.indexOf("--workers");
@@ -27,61 +37,105 @@ const setWorkers = (service: MlflowService, workers: number | undefined) => {
     if (workers !== undefined) service.command.push("--workers", String(workers));
 };
 
+/** The service without the SQLite store's pool settings (SQLITE_STORE_ENVIRONMENT): SQLAlchemy's defaults. */
+const withoutSqlitePool = (service: MlflowService) => {
+    for (const name of Object.keys(SQLITE_STORE_ENVIRONMENT)) delete service.environment[name];
+};
+
+/** A new SQLite connection for every session, as before the pool. */
+const connectionPerRequest = (service: MlflowService) => {
+    withoutSqlitePool(service);
+    service.environment.MLFLOW_SQLALCHEMYSTORE_POOLCLASS = "NullPool";
+};
+
 export const RENDERED_MLFLOW: MlflowVariant = {
-    id: "rendered", name: "as rendered", journal: "delete",
-    description: "the mlflow service exactly as the compose file renders it (`MLFLOW_WORKERS` uvicorn workers, job execution off).",
+    id: "rendered", name: "as rendered",
+    description: "the mlflow service exactly as the compose file renders it (`MLFLOW_SERVERS` servers of one uvicorn worker each, " +
+        "nginx's `least_conn` over them, SQLAlchemy's pool of `SQLITE_STORE_ENVIRONMENT`, job execution off), on the database in host.env's " +
+        "`SQLITE_JOURNAL_MODE`.",
 };
 
 /** The tracking ladder runs for each of these, rendered first. */
 export const MLFLOW_VARIANTS: MlflowVariant[] = [
     RENDERED_MLFLOW,
     {
-        id: "defaults", name: "MLflow's defaults", journal: "delete",
-        description: "`mlflow server` with its own defaults for what the render sets: no `--workers` (uvicorn's 4) and " +
-            "`MLFLOW_SERVER_ENABLE_JOB_EXECUTION` unset (the job runner and its huey consumers start); the rest as rendered.",
+        id: "defaults", name: "MLflow's defaults", database: "rollback-journal",
+        description: "one `mlflow server` with its own defaults for what the render sets: no `--workers` (uvicorn's 4), " +
+            "`MLFLOW_SERVER_ENABLE_JOB_EXECUTION` unset (the job runner and its huey consumers start), SQLAlchemy's default pool (5 + 10), " +
+            "the rollback journal MLflow leaves a new database in.",
         edit: service => {
+            service.replicas = 1;
             setWorkers(service, undefined);
             delete service.environment.MLFLOW_SERVER_ENABLE_JOB_EXECUTION;
+            withoutSqlitePool(service);
         },
     },
-    ...[1, 4].map((workers): MlflowVariant => ({
-        id: `workers-${workers}`, name: `${workers} worker${workers > 1 ? "s" : ""}`, journal: "delete",
-        description: `as rendered but \`--workers ${workers}\`.`,
-        edit: service => setWorkers(service, workers),
-    })),
     {
-        id: "pooled", name: "SQLAlchemy's pool", journal: "delete",
-        description: "as rendered but without `MLFLOW_SQLALCHEMYSTORE_POOLCLASS`: SQLAlchemy's default pool of 5 + 10 SQLite connections per worker, " +
-            "for up to 40 requests a worker runs at once in its thread pool (the setting before this benchmark).",
-        edit: service => { delete service.environment.MLFLOW_SQLALCHEMYSTORE_POOLCLASS; },
+        id: "before", name: "before (1 server, 2 workers, journal, no pool)", database: "rollback-journal",
+        description: "the render before this benchmark's changes: one server of two uvicorn workers, a new SQLite connection per request " +
+            "(`NullPool`), the rollback journal.",
+        edit: service => {
+            service.replicas = 1;
+            setWorkers(service, 2);
+            connectionPerRequest(service);
+        },
     },
     {
-        id: "gunicorn", name: "gunicorn (WSGI)", journal: "delete",
-        description: "as rendered, but served by gunicorn (`--gunicorn-opts \"--worker-class gthread --threads 1 --timeout 600 --keep-alive 5\"`): " +
-            "MLflow's Flask app without uvicorn's ASGI bridge, one request at a time per worker; this serves only the Flask routes, " +
-            "not the FastAPI ones (AI Gateway, OpenTelemetry trace ingestion, jobs), so it is measured as a reference, not a candidate.",
-        edit: service => { service.command.push("--gunicorn-opts", "--worker-class gthread --threads 1 --timeout 600 --keep-alive 5"); },
+        id: "one-server-2-workers", name: "1 server, 2 workers",
+        description: "as rendered but one server of two uvicorn workers sharing its socket: nginx's kept-alive connections land on " +
+            "whichever worker accepted them, and uvicorn leaves TCP_NODELAY off.",
+        edit: service => {
+            service.replicas = 1;
+            setWorkers(service, 2);
+        },
     },
     {
-        id: "wal", name: "SQLite WAL", journal: "wal",
-        description: "as rendered, with the database in SQLite's write-ahead-log mode (`PRAGMA journal_mode=WAL`, kept in the file) " +
-            "instead of the rollback journal MLflow leaves it in.",
+        id: "three-servers", name: "3 servers",
+        description: "as rendered but three servers of one worker each, one more than the host's vCPUs.",
+        edit: service => { service.replicas = 3; },
+    },
+    {
+        id: "rollback-journal", name: "rollback journal", database: "rollback-journal",
+        description: "as rendered, with the database in the rollback journal MLflow leaves a new database in instead of write-ahead-log mode.",
+    },
+    {
+        id: "no-pool", name: "a connection per request",
+        description: "as rendered, with a new SQLite connection for every session (`MLFLOW_SQLALCHEMYSTORE_POOLCLASS=NullPool`) instead of SQLAlchemy's pool.",
+        edit: connectionPerRequest,
+    },
+    {
+        id: "postgres", name: "PostgreSQL on the host", database: "postgres",
+        description: "as rendered, with the tracking store in a PostgreSQL server on the same host (Debian 13's, the version the RDS " +
+            "instance pins, over TLS on loopback) instead of SQLite, with the pool the stateless host's servers get " +
+            "(`POSTGRES_STORE_ENVIRONMENT`); CPU and memory include PostgreSQL's processes.",
+        edit: service => {
+            service.command = withOption(service.command, "--backend-store-uri", BENCH_POSTGRES_URI);
+            withoutSqlitePool(service);
+            Object.assign(service.environment, POSTGRES_STORE_ENVIRONMENT, { PGPASSWORD: BENCH_POSTGRES.password });
+        },
     },
 ];
 
 /** The rendered compose file with the mlflow service changed by the variant. */
 export function composeForVariant(composeText: string, variant: MlflowVariant): string {
     if (!variant.edit) return composeText;
-    const compose = parse(composeText) as { services: Record<string, MlflowService> };
-    const service = compose.services[MLFLOW.service];
-    service.command = service.command.map(String);
-    service.environment = { ...service.environment };
+    const compose = parse(composeText) as { services: Record<string, { command: string[]; environment: Record<string, string>; deploy?: { replicas?: number } }> };
+    const rendered = compose.services[MLFLOW.service];
+    const service: MlflowService = {
+        command: rendered.command.map(String), environment: { ...rendered.environment }, replicas: rendered.deploy?.replicas ?? 1,
+    };
     variant.edit(service);
+    // The rendered service's deploy section holds only its replicas.
+    const { deploy: _replicas, ...kept } = rendered;
+    compose.services[MLFLOW.service] = {
+        ...kept, command: service.command, environment: service.environment,
+        ...(service.replicas > 1 ? { deploy: { replicas: service.replicas } } : {}),
+    };
     return stringify(compose);
 }
 
 /** The --workers the command gives uvicorn (its default, 4, when it gives none). */
-export function workersOf(service: MlflowService): number {
+export function workersOf(service: Pick<MlflowService, "command">): number {
     const at = service.command.indexOf("--workers");
     return at >= 0 ? Number(service.command[at + 1]) : 4;
 }

@@ -1,6 +1,7 @@
 // A tiny authoritative DNS responder standing in for Docker's embedded DNS (127.0.0.11:53), so
 // that the rendered `resolver 127.0.0.11` + `server mlflow:5000 resolve` find the stand-in MLflow.
-// Answers A queries for the configured names, NOERROR without answers for their other types,
+// Answers A queries for the configured names (every address of a name, as Docker's DNS answers
+// for a service with several replicas), NOERROR without answers for their other types,
 // and NXDOMAIN for every other name. Only binds where it is told to (a private namespace).
 import * as dgram from "dgram";
 
@@ -12,8 +13,8 @@ export interface DnsQuery {
 }
 
 export interface DnsStubOptions {
-    /** Name (case-insensitive, without trailing dot) -> IPv4 address. */
-    records: Record<string, string>;
+    /** Name (case-insensitive, without trailing dot) -> its IPv4 address or addresses. */
+    records: Record<string, string | string[]>;
     address?: string;
     port?: number;
     /** TTL of the answers, in seconds. */
@@ -64,12 +65,12 @@ function header(query: Buffer, rcode: number, answers: number): Buffer {
 }
 
 /** Builds the answer to one DNS query packet; exported for unit use. */
-export function answer(query: Buffer, records: Record<string, string>, ttl: number): { reply: Buffer; question?: DnsQuery } {
+export function answer(query: Buffer, records: Record<string, string[]>, ttl: number): { reply: Buffer; question?: DnsQuery } {
     const question = parseQuestion(query);
     if (!question) return { reply: header(query, RCODE_FORMERR, 0) };
     const questionBytes = query.subarray(12, question.end);
-    const address = records[question.name.replace(/\.$/, "")];
-    if (address === undefined) {
+    const addresses = records[question.name.replace(/\.$/, "")];
+    if (addresses === undefined) {
         return {
             reply: Buffer.concat([header(query, RCODE_NXDOMAIN, 0), questionBytes]),
             question: { name: question.name, type: question.type, rcode: RCODE_NXDOMAIN },
@@ -81,17 +82,28 @@ export function answer(query: Buffer, records: Record<string, string>, ttl: numb
             question: { name: question.name, type: question.type, rcode: RCODE_NOERROR },
         };
     }
-    const record = Buffer.alloc(16);
-    record.writeUInt16BE(0xc00c, 0); // pointer to the name in the question
-    record.writeUInt16BE(TYPE_A, 2);
-    record.writeUInt16BE(1, 4); // class IN
-    record.writeUInt32BE(ttl, 6);
-    record.writeUInt16BE(4, 10);
-    address.split(".").forEach((octet, i) => record.writeUInt8(Number(octet), 12 + i));
+    const answers = addresses.map(address => {
+        const record = Buffer.alloc(16);
+        record.writeUInt16BE(0xc00c, 0); // pointer to the name in the question
+        record.writeUInt16BE(TYPE_A, 2);
+        record.writeUInt16BE(1, 4); // class IN
+        record.writeUInt32BE(ttl, 6);
+        record.writeUInt16BE(4, 10);
+        address.split(".").forEach((octet, i) => record.writeUInt8(Number(octet), 12 + i));
+        return record;
+    });
     return {
-        reply: Buffer.concat([header(query, RCODE_NOERROR, 1), questionBytes, record]),
+        reply: Buffer.concat([header(query, RCODE_NOERROR, answers.length), questionBytes, ...answers]),
         question: { name: question.name, type: question.type, rcode: RCODE_NOERROR },
     };
+}
+
+function checkedAddresses(ips: string | string[]): string[] {
+    const addresses = typeof ips === "string" ? [ips] : [...ips];
+    for (const ip of addresses) {
+        if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) throw new Error(`dns stub: ${ip} is not an IPv4 address`);
+    }
+    return addresses;
 }
 
 export class DnsStub {
@@ -99,18 +111,16 @@ export class DnsStub {
     readonly queries: DnsQuery[] = [];
 
     private constructor(private readonly socket: dgram.Socket, readonly address: string, readonly port: number,
-        private readonly records: Record<string, string>) {}
+        private readonly records: Record<string, string[]>) {}
 
-    /** Points `name` at a new address, as Docker's DNS does when a container is recreated. */
-    setRecord(name: string, ip: string): void {
-        this.records[name.toLowerCase().replace(/\.$/, "")] = ip;
+    /** Points `name` at new addresses, as Docker's DNS does when a container is recreated. */
+    setRecord(name: string, ips: string | string[]): void {
+        this.records[name.toLowerCase().replace(/\.$/, "")] = checkedAddresses(ips);
     }
 
     static async start(options: DnsStubOptions): Promise<DnsStub> {
-        const records = Object.fromEntries(Object.entries(options.records).map(([name, ip]) => {
-            if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) throw new Error(`dns stub: ${ip} is not an IPv4 address`);
-            return [name.toLowerCase().replace(/\.$/, ""), ip];
-        }));
+        const records = Object.fromEntries(Object.entries(options.records).map(([name, ips]) =>
+            [name.toLowerCase().replace(/\.$/, ""), checkedAddresses(ips)]));
         const ttl = options.ttl ?? 10;
         const socket = dgram.createSocket("udp4");
         await new Promise<void>((resolve, reject) => {

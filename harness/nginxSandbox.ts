@@ -4,10 +4,10 @@
 //
 // Inside the namespace `NginxSandbox.start({renderDir})`:
 //   - brings `lo` up and adds the sample public address (sample-values.json publicIp) and
-//     MLFLOW_ADDRESS (the mlflow container's address on the compose network) to it;
-//   - answers DNS at 127.0.0.11:53 (Docker's embedded DNS, the rendered `resolver`) with
-//     MLFLOW_ADDRESS for the compose service name `mlflow`;
-//   - starts the real MLflow server on a data directory laid out like DATA.mlflow (or leaves
+//     MLFLOW_ADDRESSES (the mlflow containers' addresses on the compose network) to it;
+//   - answers DNS at 127.0.0.11:53 (Docker's embedded DNS, the rendered `resolver`) with the
+//     address of each of the mlflow service's servers (its compose replicas) for its name `mlflow`;
+//   - starts the real MLflow servers on a data directory laid out like DATA.mlflow (or leaves
 //     MLFLOW_ADDRESS:5000 to the caller: `mlflow: false`);
 //   - bind-mounts the nginx service's volumes of the rendered compose file (host path -> container
 //     path) into the nginx root, plus private directories over /var/cache/nginx, /var/log/nginx
@@ -26,16 +26,19 @@ import { parse } from "yaml";
 import { DATA, HOST, MLFLOW, NGINX } from "../lib/render/layout";
 import { readSampleValues, SampleValues } from "../scripts/render";
 import { DnsStub } from "./dnsStub";
+import { readEnvFileWithBash } from "./envFile";
 import { addLoopbackAddress, assertInNamespace, canConnect, run, RunResult, scratchDir, sleep } from "./namespace";
-import { RealMlflow } from "./realMlflow";
+import { mlflowService, RealMlflow, RealMlflowOptions } from "./realMlflow";
 
 export const DEFAULT_NGINX_ROOT = "/var/cache/mlflow-on-aws/nginx-root";
 /**
- * What the DNS stub answers for `mlflow`: an address of a compose network, as the container has.
- * Not in 127.0.0.0/8, so that taking it off `lo` makes it unreachable (a container that is gone)
- * while MLflow, listening on 0.0.0.0, stays reachable at other addresses.
+ * What the DNS stub answers for `mlflow`: addresses of a compose network, as the service's
+ * containers have, the first ones as many as it runs servers. Not in 127.0.0.0/8, so that taking
+ * one off `lo` makes it unreachable (a container that is gone).
  */
-export const MLFLOW_ADDRESS = "172.18.0.2";
+export const MLFLOW_ADDRESSES = ["172.18.0.2", "172.18.0.3", "172.18.0.4", "172.18.0.5"] as const;
+/** The first server's address (the only one when the service runs one server). */
+export const MLFLOW_ADDRESS = MLFLOW_ADDRESSES[0];
 export const DOCKER_DNS_ADDRESS = "127.0.0.11";
 /** Paths nginx writes to, by the rendered nginx.conf (pid, logs) and layout.ts (temp dirs). */
 const WRITABLE_DIRS = { cache: path.posix.dirname(NGINX.clientBodyTemp), log: "/var/log/nginx", run: "/run" } as const;
@@ -148,7 +151,7 @@ export class NginxSandbox {
 
     private async setUp(overrides: Record<string, string>, withMlflow: boolean): Promise<void> {
         addLoopbackAddress(this.publicIp);
-        addLoopbackAddress(MLFLOW_ADDRESS);
+        for (const address of MLFLOW_ADDRESSES) addLoopbackAddress(address);
 
         if (!overrides[HOST.activeTlsDir]) {
             // What mlflow-certificate installs before any Let's Encrypt certificate exists.
@@ -187,23 +190,32 @@ export class NginxSandbox {
         this.bind(this.dirs.run, WRITABLE_DIRS.run, false);
 
         this.dns = await DnsStub.start({ records: { [MLFLOW.service]: MLFLOW_ADDRESS }, address: DOCKER_DNS_ADDRESS, port: 53 });
-        if (withMlflow) this.mlflow = await this.startMlflow(MLFLOW_ADDRESS);
+        if (withMlflow) this.mlflow = await this.startMlflow();
         await this.startNginx();
     }
 
     /**
-     * The real MLflow server on this sandbox's data directory, waited on at `address` (which must
-     * be on `lo`); for a second start after the first was stopped (a recreated container), by
-     * default with the rendered compose file's command and environment.
+     * The real MLflow servers on this sandbox's data directory, one at each of the first
+     * `addresses` (on `lo`; MLFLOW_ADDRESSES by default) as the compose file's replicas of the
+     * service, and the service's name pointed at them as Docker's DNS does; for a second start
+     * after the first was stopped (a recreated container), by default with the rendered compose
+     * file's command and environment and host.env's journal mode.
      */
-    startMlflow(address: string, composeFile = this.composeFile): Promise<RealMlflow> {
-        return RealMlflow.start({
+    async startMlflow(options: { addresses?: readonly string[]; composeFile?: string } & Partial<Pick<RealMlflowOptions, "hostPaths" | "env" | "pythonEnv" | "sqliteJournalMode">> = {}): Promise<RealMlflow> {
+        const composeFile = options.composeFile ?? this.composeFile;
+        const servers = (options.addresses ?? MLFLOW_ADDRESSES).slice(0, mlflowService(composeFile).replicas);
+        const mlflow = await RealMlflow.start({
             composeFile,
-            hostPaths: { [DATA.mlflow]: this.dirs.mlflowData },
+            hostPaths: options.hostPaths ?? { [DATA.mlflow]: this.dirs.mlflowData },
             tmpDir: this.dirs.mlflowTmp,
             homeDir: this.dirs.mlflowHome,
-            address,
+            addresses: servers,
+            env: options.env,
+            pythonEnv: options.pythonEnv,
+            sqliteJournalMode: options.sqliteJournalMode ?? readEnvFileWithBash(this.hostFile(HOST.hostEnv)).SQLITE_JOURNAL_MODE,
         });
+        this.dns?.setRecord(MLFLOW.service, servers);
+        return mlflow;
     }
 
     private bind(source: string, containerPath: string, readOnly: boolean): void {

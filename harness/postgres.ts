@@ -115,6 +115,9 @@ fsync = off
 
     get log(): string { return this.output; }
 
+    /** The server's process (PostgreSQL's postmaster; its backends are its children). */
+    get pid(): number { return this.server.pid!; }
+
     async stop(): Promise<void> {
         if (this.server.exitCode !== null || this.server.signalCode !== null) return;
         const exited = new Promise<void>(resolve => this.server.once("exit", () => resolve()));

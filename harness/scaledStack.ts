@@ -1,15 +1,16 @@
-// The scaled tier's task run here from its ECS container definitions, exactly as rendered: the
-// MLflow container's entry script (CA bundle written, then `mlflow server` on PostgreSQL and S3)
-// with the definition's environment, and the nginx container's entry script (its nginx.conf and
-// htpasswd from the environment) in real nginx 1.30. Behind them: real PostgreSQL of the pinned
-// major version, TLS-only (postgres.ts), standing for RDS at the name the definition connects to,
-// and moto's S3 (s3Endpoint.ts) holding the bucket. In front: a TLS-terminating nginx standing for
-// the Application Load Balancer (AWS's own, which cannot run here), connecting from an address of
-// the balancer's subnets and adding X-Forwarded-For and X-Forwarded-Proto as the ALB does.
+// The scaled tier's task run here from its ECS container definitions, exactly as rendered: each
+// MLflow container's entry script (CA bundle written, then `mlflow server` on PostgreSQL and S3,
+// on its own port) with the definition's environment, and the nginx container's entry script (its
+// nginx.conf and htpasswd from the environment) in real nginx 1.30. Behind them: real PostgreSQL
+// of the pinned major version, TLS-only (postgres.ts), standing for RDS at the name the definition
+// connects to, and moto's S3 (s3Endpoint.ts) holding the bucket. In front: a TLS-terminating nginx
+// standing for the Application Load Balancer (AWS's own, which cannot run here), connecting from
+// an address of the balancer's subnets and adding X-Forwarded-For and X-Forwarded-Proto as the ALB
+// does.
 // What differs from AWS, and only that: the CA bundle is the test CA of the PostgreSQL stand-in,
 // the password comes from the environment as ECS's secret would deliver it, boto3 is pointed at
-// the local endpoint (MLFLOW_S3_ENDPOINT_URL) with dummy credentials, and the container's /tmp is a
-// scratch directory. Only inside a test's namespace (namespace.ts).
+// the local endpoint (MLFLOW_S3_ENDPOINT_URL) with dummy credentials, and each container's /tmp is
+// a scratch directory of its own. Only inside a test's namespace (namespace.ts).
 import { ChildProcess, spawn } from "child_process";
 import { mkdirSync, writeFileSync } from "fs";
 import * as path from "path";
@@ -19,7 +20,7 @@ import { NGINX } from "../lib/render/layout";
 import { addLoopbackAddress, assertInNamespace, canConnect, run, RunResult, scratchDir, sleep } from "./namespace";
 import { resolveNginxRoot } from "./nginxSandbox";
 import { Postgres } from "./postgres";
-import { RealMlflow } from "./realMlflow";
+import { LoggedRequest, RealMlflow } from "./realMlflow";
 import { S3_CLIENT_ENV, S3Endpoint } from "./s3Endpoint";
 import { pythonEnvDir } from "./pythonEnv";
 
@@ -34,7 +35,7 @@ export interface OneOffTask {
 }
 
 export interface ScaledStackOptions {
-    /** The service's task definition: the MLflow and nginx containers. */
+    /** The service's task definition: MLflow's servers and nginx. */
     containers: EcsContainerDefinition[];
     /** What the htpasswd SSM parameter holds (the nginx container's HTPASSWD secret). */
     htpasswd: string;
@@ -66,13 +67,32 @@ const container = (containers: EcsContainerDefinition[], name: string) => {
 };
 const envOf = (definition: EcsContainerDefinition) => Object.fromEntries(definition.environment.map(e => [e.name, e.value]));
 
+/** The task's MLflow containers, one server each, seen together. */
+export class TaskMlflow {
+    constructor(readonly servers: RealMlflow[]) {}
+
+    /** What each server wrote, server after server. */
+    get log(): string {
+        return this.servers.map(server => server.log).join("\n");
+    }
+
+    /** Requests MLflow answered, server after server, each server's oldest first. */
+    requests(): LoggedRequest[] {
+        return this.servers.flatMap(server => server.requests());
+    }
+
+    async stop(): Promise<void> {
+        await Promise.all(this.servers.map(server => server.stop()));
+    }
+}
+
 export class ScaledStack {
     readonly postgres: Postgres;
     readonly s3: S3Endpoint;
-    readonly mlflow: RealMlflow;
+    readonly mlflow: TaskMlflow;
     /** The CA a client must trust for the load balancer's certificate. */
     readonly loadBalancerCaPem: string;
-    /** The database the MLflow container connects to, parsed from its backend store URI. */
+    /** The database the MLflow containers connect to, parsed from their backend store URI. */
     readonly database: { host: string; port: number; name: string; user: string };
     /** How the schema upgrade's container ended, when one was given. */
     readonly schemaUpgrade?: RunResult;
@@ -80,7 +100,7 @@ export class ScaledStack {
     private readonly asContainer: (definition: EcsContainerDefinition) => { command: string[]; env: Record<string, string>; cwd: string };
 
     private constructor(parts: {
-        postgres: Postgres; s3: S3Endpoint; mlflow: RealMlflow; loadBalancerCaPem: string; database: ScaledStack["database"]; schemaUpgrade?: RunResult; nginx: ChildProcess[];
+        postgres: Postgres; s3: S3Endpoint; mlflow: TaskMlflow; loadBalancerCaPem: string; database: ScaledStack["database"]; schemaUpgrade?: RunResult; nginx: ChildProcess[];
         asContainer: ScaledStack["asContainer"];
     }) {
         this.asContainer = parts.asContainer;
@@ -95,9 +115,9 @@ export class ScaledStack {
 
     static async start(options: ScaledStackOptions): Promise<ScaledStack> {
         assertInNamespace();
-        const mlflowDefinition = container(options.containers, CONTAINER_NAMES.mlflow);
         const nginxDefinition = container(options.containers, CONTAINER_NAMES.nginx);
-        const uri = new URL(optionOf(mlflowDefinition.command?.[0] ?? "", "--backend-store-uri"));
+        const mlflowDefinitions = options.containers.filter(definition => definition !== nginxDefinition);
+        const uri = new URL(optionOf(container(options.containers, CONTAINER_NAMES.mlflow).command?.[0] ?? "", "--backend-store-uri"));
         const database = { host: uri.hostname, port: Number(uri.port), name: uri.pathname.slice(1), user: decodeURIComponent(uri.username) };
         const work = scratchDir("scaled");
 
@@ -111,47 +131,52 @@ export class ScaledStack {
         const postgres = await Postgres.start({ address: ADDRESSES.database, certPem: dbTls.certPem, keyPem: dbTls.keyPem, database: database.name, user: database.user, password });
         const s3 = await S3Endpoint.start(ADDRESSES.s3, options.bucket);
 
-        const tmp = mkdirIn(work, "mlflow-tmp");
         const home = mkdirIn(work, "mlflow-home");
         /**
          * A container of the MLflow image as ECS starts it: its entry script, its environment, its
-         * secret; its /tmp and its task volumes (`volumes`: volume name -> local directory) mapped
-         * onto local directories.
+         * secret; its /tmp (its own, as each container has its own filesystem) and its task volumes
+         * (`volumes`: volume name -> local directory) mapped onto local directories.
          */
-        const asContainer = (definition: EcsContainerDefinition, volumes: Record<string, string> = {}) => ({
-            command: ["/bin/sh", "-c", (definition.mountPoints ?? []).reduce((script, mount) => {
-                const local = volumes[mount.sourceVolume];
-                if (!local) throw new Error(`${definition.name} mounts the task volume ${mount.sourceVolume}: no local directory given`);
-                return script.split(mount.containerPath).join(local);
-            }, (definition.command?.[0] ?? "").replace(/\/tmp\//g, `${tmp}/`))],
-            env: {
-                PATH: `${path.join(pythonEnvDir("mlflow"), "bin")}:/usr/bin:/bin`,
-                HOME: home,
-                TMPDIR: tmp,
-                ...envOf(definition),
-                RDS_CA_BUNDLE: dbTls.caPem,
-                PGPASSWORD: password,
-                MLFLOW_S3_ENDPOINT_URL: s3.url,
-                ...S3_CLIENT_ENV,
-            },
-        });
+        const asContainer = (definition: EcsContainerDefinition, volumes: Record<string, string> = {}) => {
+            const tmp = mkdirIn(work, `${definition.name}-tmp`);
+            return {
+                command: ["/bin/sh", "-c", (definition.mountPoints ?? []).reduce((script, mount) => {
+                    const local = volumes[mount.sourceVolume];
+                    if (!local) throw new Error(`${definition.name} mounts the task volume ${mount.sourceVolume}: no local directory given`);
+                    return script.split(mount.containerPath).join(local);
+                }, (definition.command?.[0] ?? "").replace(/\/tmp\//g, `${tmp}/`))],
+                env: {
+                    PATH: `${path.join(pythonEnvDir("mlflow"), "bin")}:/usr/bin:/bin`,
+                    HOME: home,
+                    TMPDIR: tmp,
+                    ...envOf(definition),
+                    RDS_CA_BUNDLE: dbTls.caPem,
+                    PGPASSWORD: password,
+                    MLFLOW_S3_ENDPOINT_URL: s3.url,
+                    ...S3_CLIENT_ENV,
+                },
+                cwd: tmp,
+            };
+        };
         let schemaUpgrade: RunResult | undefined;
         if (options.schemaUpgrade) {
             // As the deployment does: the one-off upgrade task first, the service after it.
-            const { command, env } = asContainer(options.schemaUpgrade);
-            schemaUpgrade = await run(command[0], command.slice(1), { env, cwd: tmp, timeoutMs: 300_000 });
+            const { command, env, cwd } = asContainer(options.schemaUpgrade);
+            schemaUpgrade = await run(command[0], command.slice(1), { env, cwd, timeoutMs: 300_000 });
         }
         if (options.beforeService) {
             await options.beforeService({
                 runContainer: (definition, volumes) => {
-                    const { command, env } = asContainer(definition, volumes);
-                    return run(command[0], command.slice(1), { env, cwd: tmp, timeoutMs: 600_000 });
+                    const { command, env, cwd } = asContainer(definition, volumes);
+                    return run(command[0], command.slice(1), { env, cwd, timeoutMs: 600_000 });
                 },
                 postgres,
                 s3,
             });
         }
-        const mlflow = await RealMlflow.launch({ ...asContainer(mlflowDefinition), cwd: tmp, address: "127.0.0.1" });
+        const mlflow = new TaskMlflow(await Promise.all(mlflowDefinitions.map(definition => RealMlflow.launch({
+            ...asContainer(definition), address: "127.0.0.1", port: Number(optionOf(definition.command?.[0] ?? "", "--port")),
+        }))));
 
         const nginxRoot = resolveNginxRoot(options.nginxRoot);
         for (const dir of ["run", "var/log/nginx", "var/cache/nginx", path.dirname(NGINX.htpasswd).slice(1), "tmp"]) {
@@ -182,7 +207,7 @@ export class ScaledStack {
 
         const stack = new ScaledStack({
             postgres, s3, mlflow, loadBalancerCaPem: albTls.caPem, database, schemaUpgrade, nginx: [taskNginx, alb],
-            asContainer: definition => ({ ...asContainer(definition), cwd: tmp }),
+            asContainer,
         });
         for (let i = 0; !(await canConnect(taskAddress, 80) && await canConnect(ADDRESSES.loadBalancer, 443)); i++) {
             if (i > 100 || taskNginx.exitCode !== null || alb.exitCode !== null) {

@@ -81,7 +81,7 @@ export const DEFAULTS = {
     domain: "",
     route53ZoneId: "",
     acmeEmail: "",
-    // Graviton: the cheapest 2 GiB instance, and MLflow's four uvicorn workers need that much.
+    // Graviton: the cheapest 2 GiB instance; MLflow's two servers and nginx take about 0.8 GiB of it.
     instanceType: "t4g.small",
     amiId: "",
     allowedCidrs: ["0.0.0.0/0"],

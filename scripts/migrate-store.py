@@ -32,6 +32,7 @@ import argparse
 import hashlib
 import json
 import os
+import sqlite3
 import sys
 import time
 import warnings
@@ -103,6 +104,19 @@ def refuse_unless_empty(target, tables: list[sqlalchemy.Table]) -> None:
     held = data_held(target, tables)
     if held:
         raise refusal(held)
+
+
+def checkpoint(sqlite_path: Path) -> None:
+    """Applies the write-ahead log a host left (its database is in WAL mode, and a snapshot of a
+    running host holds a log) to the file, so that the file alone is the database: what its
+    fingerprint covers and what a read-only open reads. The volume is this task's own copy."""
+    connection = sqlite3.connect(sqlite_path)
+    try:
+        busy, _, _ = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:
+            raise MigrationError(f"--sqlite {sqlite_path}: its write-ahead log could not be applied (the database is in use)")
+    finally:
+        connection.close()
 
 
 def fingerprint(sqlite_path: Path) -> str:
@@ -262,6 +276,8 @@ class ArtifactStore:
 
 def migrate(args) -> dict:
     sqlite_path = args.sqlite.resolve()
+    if sqlite_path.is_file():
+        checkpoint(sqlite_path)
     source_engine, target_engine, head, held = open_stores(sqlite_path, args.postgres)
     artifacts = ArtifactStore(args.artifacts.resolve(), args.s3)
     source_print = fingerprint(sqlite_path)

@@ -6,6 +6,8 @@ import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { parse } from "yaml";
+import { HOST } from "../lib/render/layout";
+import { MLFLOW_SERVERS } from "../lib/render/containers";
 import { validateSettings } from "../lib/settings";
 import { readStackFile } from "../lib/stackConfig";
 import { Sandbox } from "./support/hostScripts";
@@ -21,6 +23,7 @@ interface Service {
     healthcheck?: { test: string[]; interval: string; timeout: string; retries: number; start_period: string; start_interval: string };
     restart?: string;
     depends_on?: Record<string, { condition: string }>;
+    deploy?: { replicas?: number };
 }
 interface Compose {
     name?: string;
@@ -125,6 +128,17 @@ for (const stack of ["dev", "prod"]) {
             assert.equal(rendered.hostEnv.MLFLOW_VERSION, settings.mlflowVersion);
         });
 
+        test("MLflow runs as MLFLOW_SERVERS containers of one uvicorn worker each, and nginx spreads requests over them by least connections", () => {
+            assert.equal(mlflow.deploy?.replicas, MLFLOW_SERVERS);
+            assert.ok(MLFLOW_SERVERS >= 2, "more than one server, so that one restarting leaves another answering");
+            // One worker: uvicorn then sets TCP_NODELAY on MLflow's connections (docs/benchmarks.md, section 2).
+            assert.equal(argAfter(mlflow.command ?? [], "--workers"), "1");
+            assert.equal(nginx.deploy, undefined);
+            const upstream = /^\s*upstream mlflow \{\n([^}]*)\}/m.exec(rendered.text(HOST.nginxConf))?.[1] ?? "";
+            assert.match(upstream, /^\s*least_conn;$/m);
+            assert.match(upstream, /^\s*server mlflow:5000 resolve fail_timeout=2s;$/m, "one name, which Docker's DNS answers with every server's address");
+        });
+
         test("MLflow proxies artifacts into its data dir and keeps its database there", () => {
             const command = mlflow.command ?? [];
             assert.deepEqual(command.slice(0, 2), ["mlflow", "server"]);
@@ -154,8 +168,12 @@ for (const stack of ["dev", "prod"]) {
             if (stack === "prod") assert.ok(domain, "the prod stack has a domain");
         });
 
-        test("MLflow opens a SQLite connection per session instead of waiting for one of a pool", () => {
-            assert.equal(mlflow.environment?.MLFLOW_SQLALCHEMYSTORE_POOLCLASS, "NullPool");
+        test("MLflow keeps SQLite connections in a pool large enough that no request waits for one", () => {
+            const environment = mlflow.environment ?? {};
+            assert.equal(environment.MLFLOW_SQLALCHEMYSTORE_POOLCLASS, undefined, "SQLAlchemy's queue pool");
+            // Up to 40 requests at once per server (uvicorn's thread pool), each holding up to two sessions.
+            assert.ok(Number(environment.MLFLOW_SQLALCHEMYSTORE_POOL_SIZE) + Number(environment.MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW) >= 80,
+                JSON.stringify(environment));
         });
 
         test("both services have healthchecks and restart policies", () => {
@@ -258,6 +276,9 @@ describe("compose file of a stateless host (the dev stack with backendStore rds,
         assert.equal(mlflow.environment?.PGPASSFILE, pgpass[1]);
         assert.equal(rendered.files.get(rendered.hostEnv.PGPASS_FILE)?.mode, 0o600, "libpq ignores a password file others may read");
         assert.equal(mlflow.environment?.MLFLOW_SQLALCHEMYSTORE_POOLCLASS, undefined);
+        // More connections than a server runs requests at once (40), so that log_batch's second session always finds one.
+        assert.equal(mlflow.environment?.MLFLOW_SQLALCHEMYSTORE_POOL_SIZE, "5");
+        assert.equal(mlflow.environment?.MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW, "36");
     });
 
     test("nginx leaves artifact downloads to MLflow: no store mounted, no alias in its configuration", () => {

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { basicAuth, ClientResponse, request } from "../harness/httpClient";
 import { inNamespace, reexecInNamespace, scratchDir, sleep } from "../harness/namespace";
-import { MLFLOW_ADDRESS, NginxSandbox } from "../harness/nginxSandbox";
+import { NginxSandbox } from "../harness/nginxSandbox";
 import { SQLITE_FILE } from "../lib/render/layout";
 import { render } from "../scripts/render";
 
@@ -76,7 +76,7 @@ function defineTests(): void {
             for (const { pid } of sandbox.mlflow!.processes()) {
                 try { process.kill(pid, "SIGKILL"); killed++; } catch { /* gone */ }
             }
-            sandbox.mlflow = await sandbox.startMlflow(MLFLOW_ADDRESS);
+            sandbox.mlflow = await sandbox.startMlflow();
         }
         phaseStarts.push(acknowledged.length);
         await sleep(PHASE_MS);

@@ -244,6 +244,7 @@ describe("scaled tier, defaults (no domain)", () => {
         assert.deepEqual([definition.inputs.cpu, definition.inputs.memory, definition.inputs.networkMode], ["512", "1024", "awsvpc"]);
         assert.deepEqual(definition.inputs.requiresCompatibilities, ["FARGATE"]);
         assert.equal(definition.inputs.taskRoleArn, "arn:aws:iam::123456789012:role/mlflow-task");
+        assert.deepEqual(containersOf(definition).map(container => container.name), ["mlflow", "nginx"], "half a vCPU: one MLflow server");
         const [mlflow, nginx] = containersOf(definition);
         assert.equal(mlflow.image, "ghcr.io/mlflow/mlflow:v3.17.2-full");
         const script = mlflow.command![0];
@@ -262,6 +263,16 @@ describe("scaled tier, defaults (no domain)", () => {
             assert.equal(container.logConfiguration.options["awslogs-group"], "mlflow-physical");
             assert.equal(container.linuxParameters.initProcessEnabled, true);
         }
+    });
+
+    test("a task of 2 vCPU runs two MLflow servers, on ports 5000 and 5001, and its nginx spreads requests over both once both are healthy", async () => {
+        const containers = containersOf(serviceTask(await runProgram({ ...SCALED, taskCpu: 2048, taskMemory: 4096 })));
+        assert.deepEqual(containers.map(container => container.name), ["mlflow", "mlflow-2", "nginx"]);
+        assert.match(containers[0].command![0], /'--port' '5000'/);
+        assert.match(containers[1].command![0], /'--port' '5001'/);
+        const nginx = containers[2];
+        assert.deepEqual(nginx.dependsOn, [{ containerName: "mlflow", condition: "HEALTHY" }, { containerName: "mlflow-2", condition: "HEALTHY" }]);
+        assert.match(nginx.environment.find(e => e.name === "NGINX_CONF")!.value, /upstream mlflow \{\n\s*least_conn;\n\s*server 127\.0\.0\.1:5000;\n\s*server 127\.0\.0\.1:5001;\n/);
     });
 
     test("no password, hash or key in any task definition's plain fields", () => {

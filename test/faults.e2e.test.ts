@@ -5,14 +5,13 @@ import { after, before, describe, it } from "node:test";
 import { mkdirSync, writeFileSync } from "fs";
 import * as path from "path";
 import { render } from "../scripts/render";
-import { MLFLOW } from "../lib/render/layout";
 import { basicAuth, ClientResponse, freshSourceAddress, request, RequestOptions } from "../harness/httpClient";
 import { addLoopbackAddress, inNamespace, reexecInNamespace, removeLoopbackAddress, scratchDir } from "../harness/namespace";
-import { MLFLOW_ADDRESS, NginxSandbox } from "../harness/nginxSandbox";
+import { MLFLOW_ADDRESSES, NginxSandbox } from "../harness/nginxSandbox";
 import { RealMlflow } from "../harness/realMlflow";
 
-/** Where the "recreated container" comes back: another address on the compose network. */
-const NEW_MLFLOW_ADDRESS = "172.18.0.3";
+/** Where the "recreated containers" come back: other addresses on the compose network. */
+const NEW_MLFLOW_ADDRESSES = ["172.18.1.2", "172.18.1.3", "172.18.1.4", "172.18.1.5"];
 
 function defineTests(): void {
     let sandbox: NginxSandbox;
@@ -30,6 +29,17 @@ function defineTests(): void {
         auth = basicAuth(...Object.entries(sandbox.users)[0]);
     });
     after(async () => { await sandbox?.stop(); });
+
+    describe("one MLflow server down", () => {
+        it("every request is still answered: nginx passes the dead server over", async () => {
+            const [first, ...others] = sandbox.mlflow!.pids;
+            assert.ok(others.length > 0, "the rendered service runs more than one server");
+            process.kill(-first, "SIGKILL");
+            const statuses = [];
+            for (let i = 0; i < 20; i++) statuses.push((await https({ path: search, auth })).status);
+            assert.deepEqual(statuses, statuses.map(() => 200));
+        });
+    });
 
     describe("MLflow down", () => {
         it("answers 502 on /health (both ports) and on API calls, fast, without nginx's version", async () => {
@@ -67,11 +77,10 @@ function defineTests(): void {
 
         it("is followed through Docker's DNS within the resolver's 10 s, without reloading nginx", async () => {
             const workersBefore = sandbox.workerPids();
-            // The old container's address is gone; the new one answers on its own (MLflow listens on 0.0.0.0).
-            removeLoopbackAddress(MLFLOW_ADDRESS);
-            addLoopbackAddress(NEW_MLFLOW_ADDRESS);
-            replacement = await sandbox.startMlflow(NEW_MLFLOW_ADDRESS);
-            sandbox.dns!.setRecord(MLFLOW.service, NEW_MLFLOW_ADDRESS);
+            // The old containers' addresses are gone; the new ones answer, and Docker's DNS gives them for `mlflow`.
+            for (const address of MLFLOW_ADDRESSES) removeLoopbackAddress(address);
+            for (const address of NEW_MLFLOW_ADDRESSES) addLoopbackAddress(address);
+            replacement = await sandbox.startMlflow({ addresses: NEW_MLFLOW_ADDRESSES });
             const started = Date.now();
             let status = 0;
             while (Date.now() - started < 25_000) {

@@ -16,6 +16,7 @@ import { validateSettings } from "../lib/settings";
 import { readStackFile } from "../lib/stackConfig";
 import { HOST_DIR, Sandbox } from "./support/hostScripts";
 import { RenderedFile, RenderedStack, renderedStack, STATELESS_HOST } from "./support/renderOnce";
+import { SQLITE_JOURNAL_MODE } from "../lib/render/containers";
 
 /** EC2's limit on user data, before base64. */
 const USER_DATA_LIMIT = 16384;
@@ -402,8 +403,10 @@ describe("host/ and what ships", () => {
     test("values that TypeScript and the host share are spelled once and reach the host through host.env or a rendered unit", () => {
         assert.equal(rendered.hostEnv.METRIC_NAMESPACE, METRIC_NAMESPACE);
         assert.equal(rendered.hostEnv.DISK_WARN_PERCENT, String(DISK_WARN_PERCENT));
+        assert.equal(rendered.hostEnv.SQLITE_JOURNAL_MODE, SQLITE_JOURNAL_MODE);
         for (const relative of sources()) {
             const text = readFileSync(path.join(HOST_SOURCE_DIR, relative), "utf8");
+            assert.doesNotMatch(text, /journal_mode=(wal|delete)\b/i, `host/${relative} spells the journal mode itself`);
             assert.ok(!text.includes(METRIC_NAMESPACE), `host/${relative} spells the metric namespace itself`);
             assert.doesNotMatch(text, new RegExp(`\\b${DISK_WARN_PERCENT}\\b`), `host/${relative} spells the disk threshold itself`);
             assert.doesNotMatch(text, /^OnCalendar=/m, `host/${relative} spells a schedule itself`);

@@ -7,6 +7,7 @@ import { chmodSync, copyFileSync, existsSync, utimesSync, lstatSync, mkdirSync, 
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { describeRun, HOST_DIR, quote, runCommand, runCommandAsync, runHostScript, Sandbox, sqlite } from "./support/hostScripts";
+import { SQLITE_JOURNAL_MODE } from "../lib/render/containers";
 import { DISK_WARN_PERCENT, METRIC_NAMESPACE } from "../lib/render/schedule";
 import { SSM_AGENT_KEY_FILE, SSM_AGENT_KEY_FINGERPRINT } from "../lib/render/hostBundle";
 import { canConnect, freePort } from "../harness/namespace";
@@ -48,22 +49,47 @@ describe("mlflow-db-upgrade", () => {
 
     const copies = () => (existsSync(backupDir) ? readdirSync(backupDir).filter(name => name.startsWith("mlflow.db.before-")) : []);
 
-    test("(a) no database yet: exit 0, no docker call, the marker names the version", () => {
+    const creation = ["compose", "-f", prod.hostEnv.COMPOSE_FILE, "run", "--rm", "--no-deps", "-T", "--entrypoint", "python", "mlflow", "-", dbUri];
+
+    test("(a1) no database yet, and its creation fails halfway: exit != 0, the half-made files removed, no marker", () => {
+        // As MLflow would leave it: a file with some tables and a write-ahead log, then an error.
+        sandbox.fake("docker", `sqlite3 ${quote(db)} "PRAGMA journal_mode=WAL; CREATE TABLE experiments(id INTEGER)" >/dev/null; exit 1`);
         const run = runHostScript("mlflow-db-upgrade", env);
-        assert.equal(run.status, 0, describeRun(run));
-        assert.deepEqual(sandbox.callsOf("docker"), []);
-        assert.equal(readFileSync(marker, "utf8"), `${version}\n`);
-        assert.deepEqual(copies(), []);
+        assert.notEqual(run.status, 0, describeRun(run));
+        assert.match(run.stderr, /CREATING THE DATABASE FAILED with MLflow .*; the server stays stopped\. Nothing was lost: there was no database/);
+        assert.deepEqual(sandbox.callsOf("docker"), [creation]);
+        assert.deepEqual(readdirSync(dataDir), [], "no database, no log, no marker");
+        sandbox.clearCalls("docker");
     });
 
-    test("(b) database present, same version: no copy, no docker call", () => {
-        sqlite(db, "CREATE TABLE experiments(id INTEGER PRIMARY KEY, name TEXT)",
-            "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 500) INSERT INTO experiments(name) SELECT 'exp-' || i FROM s");
+    test("(a2) no database yet: MLflow's store creates it once, before the servers start; no copy; the marker names the version; the journal mode set", () => {
+        sandbox.fake("docker", `sqlite3 ${quote(db)} "CREATE TABLE alembic_version(version_num TEXT)"`);
+        // A marker from a database since deleted does not stop the creation.
+        writeFileSync(marker, `${version}\n`);
         const run = runHostScript("mlflow-db-upgrade", env);
         assert.equal(run.status, 0, describeRun(run));
+        assert.deepEqual(sandbox.callsOf("docker"), [creation]);
+        sandbox.clearCalls("docker");
+        assert.equal(readFileSync(marker, "utf8"), `${version}\n`);
+        assert.deepEqual(copies(), []);
+        assert.deepEqual(sqlite(db, "PRAGMA journal_mode"), [SQLITE_JOURNAL_MODE]);
+        // Back to the stand-in that records which copies existed when it ran, and to a database made before this change (rollback journal).
+        sandbox.fake("docker", `ls -1 ${quote(backupDir)} >>${quote(sandbox.path("calls", "backups-seen-by-docker"))} 2>/dev/null || true`);
+        sqlite(db, "PRAGMA journal_mode=DELETE");
+    });
+
+    test("(b) database present, same version: no copy, no docker call; the journal mode host.env names is set", () => {
+        sqlite(db, "CREATE TABLE experiments(id INTEGER PRIMARY KEY, name TEXT)",
+            "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 500) INSERT INTO experiments(name) SELECT 'exp-' || i FROM s");
+        assert.deepEqual(sqlite(db, "PRAGMA journal_mode"), ["delete"], "as a database made before WAL");
+        const run = runHostScript("mlflow-db-upgrade", env);
+        assert.equal(run.status, 0, describeRun(run));
+        assert.equal(run.stderr, "");
         assert.deepEqual(sandbox.callsOf("docker"), []);
         assert.deepEqual(copies(), []);
         assert.equal(readFileSync(marker, "utf8"), `${version}\n`);
+        assert.equal(prod.hostEnv.SQLITE_JOURNAL_MODE, SQLITE_JOURNAL_MODE);
+        assert.deepEqual(sqlite(db, "PRAGMA journal_mode"), [SQLITE_JOURNAL_MODE]);
     });
 
     test("(c) new version, migration succeeds: consistent copy first, then `mlflow db upgrade`, marker updated", () => {
@@ -852,5 +878,36 @@ describe("mlflow-watchdog (its decisions; watchdog.e2e.test.ts runs it against t
         const third = runHostScript("mlflow-watchdog", env);
         assert.match(third.stderr, /restarting mlflow: \/health failed 3 checks in a row/);
         assert.deepEqual(sandbox.callsOf("docker"), [["compose", "-f", dev.hostEnv.COMPOSE_FILE, "restart", "--timeout", "10", "mlflow"]]);
+    });
+
+    test("one of MLflow's servers hung while another answers through nginx: the one Docker finds unhealthy is restarted, alone", () => {
+        sandbox.clearCalls("docker");
+        sandbox.clearCalls("aws");
+        sandbox.fake("curl", `case "\${@: -1}" in */health) echo 200 ;; *) echo 301 ;; esac`);
+        sandbox.fake("docker", [
+            'case "$*" in',
+            '    "compose -f "*" ps --quiet --status running mlflow") printf "c1\nc2\n" ;;',
+            '    "inspect --format {{.State.Health.Status}} c1") echo healthy ;;',
+            '    "inspect --format {{.State.Health.Status}} c2") echo unhealthy ;;',
+            "esac",
+        ].join("\n"));
+        const run = runHostScript("mlflow-watchdog", env);
+        assert.equal(run.status, 0, describeRun(run));
+        assert.match(run.stderr, /restarting MLflow's container c2: Docker's health check finds it hung while another server answers/);
+        assert.deepEqual(sandbox.callsOf("docker").filter(call => call[0] === "restart"), [["restart", "--time", "10", "c2"]]);
+        assert.deepEqual(sandbox.callsOf("aws").map(call => call[call.indexOf("--dimensions") + 1]), [`Stack=${dev.hostEnv.STACK},Service=mlflow`]);
+        // Every server hung while nginx still answers /health (a check in flight): none is restarted here, the check through nginx decides.
+        sandbox.fake("docker", 'case "$*" in "compose -f "*" ps --quiet --status running mlflow") printf "c1\\nc2\\n" ;; "inspect "*) echo unhealthy ;; esac');
+        sandbox.clearCalls("docker");
+        const allHung = runHostScript("mlflow-watchdog", env);
+        assert.equal(allHung.status, 0, describeRun(allHung));
+        assert.deepEqual(sandbox.callsOf("docker").filter(call => call[0] === "restart"), []);
+        // The next check, with every container healthy again, restarts nothing.
+        sandbox.fake("docker", 'case "$*" in "compose -f "*" ps --quiet --status running mlflow") echo c1 ;; "inspect "*) echo healthy ;; esac');
+        sandbox.clearCalls("docker");
+        const quiet = runHostScript("mlflow-watchdog", env);
+        assert.equal(quiet.status, 0, describeRun(quiet));
+        assert.equal(quiet.stderr, "");
+        assert.deepEqual(sandbox.callsOf("docker").filter(call => call[0] === "restart"), []);
     });
 });

@@ -6,11 +6,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { containerInput, localEndpoint } from "../lib/render/endpoint";
-import { mlflowContainer, nginxContainer } from "../lib/render/containers";
+import { MLFLOW_SERVERS, mlflowContainer, nginxContainer } from "../lib/render/containers";
 import { renderHtpasswd } from "../lib/render/htpasswd";
 import { DEFAULTS, validateSettings } from "../lib/settings";
 import { render } from "../scripts/render";
 import { MOCK_PUBLIC_IP, ProgramRun, RecordedResource, runProgram } from "./support/pulumiProgram";
+
+/** The local target's MLflow containers: the first keeps the single server's name, the others are numbered. */
+const MLFLOW_SERVER_NAMES = Array.from({ length: MLFLOW_SERVERS }, (_, i) => (i === 0 ? "mlflow-mlflow" : `mlflow-mlflow-${i + 1}`));
 
 const CONTAINER = "docker:index/container:Container";
 const NETWORK = "docker:index/network:Network";
@@ -47,14 +50,15 @@ describe("local target with default settings", () => {
         assert.deepEqual(run.invokes.filter(i => i.token.startsWith("aws:")).map(i => i.token), []);
     });
 
-    test("one network, one data volume, two pinned images kept in the local cache, two containers", () => {
+    test("one network, one data volume, two pinned images kept in the local cache, nginx and MLflow's servers", () => {
         assert.equal(run.ofType(NETWORK).length, 1);
         assert.equal(run.ofType(VOLUME).length, 1);
         const images = run.ofType(IMAGE).map(i => i.inputs);
         assert.deepEqual(images.map(i => i.name).sort(),
             [`ghcr.io/mlflow/mlflow:v${DEFAULTS.mlflowVersion}`, `nginx:${DEFAULTS.nginxVersion}-alpine`]);
         assert.ok(images.every(i => i.keepLocally === true), "destroy leaves the image cache alone");
-        assert.deepEqual(run.ofType(CONTAINER).map(c => c.name).sort(), ["mlflow-mlflow", "mlflow-nginx"]);
+        // The first server keeps the name (and URN) of the single server before it.
+        assert.deepEqual(run.ofType(CONTAINER).map(c => c.name).sort(), [...MLFLOW_SERVER_NAMES, "mlflow-nginx"].sort());
     });
 
     test("only nginx publishes ports, on 127.0.0.1 only: 443 -> localHttpsPort, 80 -> localHttpPort", () => {
@@ -67,6 +71,14 @@ describe("local target with default settings", () => {
         const spec = mlflowContainer(containerInput(settings, localEndpoint(settings.localHttpsPort)));
         const mlflow = container(run, "mlflow-mlflow").inputs;
         const network = run.one(NETWORK);
+        // Every server the same, under the one name nginx resolves; the first healthy before the next starts.
+        const { wait, waitTimeout, ...first } = mlflow;
+        assert.equal(wait, true);
+        assert.ok(waitTimeout >= 120);
+        for (const name of MLFLOW_SERVER_NAMES.slice(1)) {
+            assert.deepEqual(container(run, name).inputs, first, name);
+            assert.deepEqual(container(run, name).dependsOn, ["mlflow-mlflow"], name);
+        }
         assert.deepEqual(mlflow.networksAdvanced, [{ name: `${network.name}-physical`, aliases: ["mlflow"] }]);
         assert.deepEqual(container(run, "mlflow-nginx").inputs.networksAdvanced, [{ name: `${network.name}-physical` }]);
         assert.deepEqual(mlflow.volumes, [{ volumeName: run.one(VOLUME).inputs.name, containerPath: "/mlflow" }]);
@@ -96,7 +108,7 @@ describe("local target with default settings", () => {
         assert.equal(nginx.inputs.wait, true);
         assert.ok(nginx.inputs.waitTimeout >= 120);
         assert.equal(nginx.inputs.command, undefined, "the image's own command");
-        assert.equal((nginx.options.dependsOn as unknown[]).length, 1);
+        assert.deepEqual(nginx.dependsOn, MLFLOW_SERVER_NAMES, "after every MLflow server");
     });
 
     test("the uploaded nginx.conf is byte for byte what `npm run render -- --stack local` writes", () => {

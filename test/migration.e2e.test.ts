@@ -55,6 +55,7 @@ function defineTests(): void {
     let rowsBeforeAgain = "";
     let rowsAfterAgain = "";
     let scaledClient: Record<string, string>;
+    let walBytes = 0;
 
     before(async () => {
         const renderDir = path.join(scratchDir("render"), "dev");
@@ -67,6 +68,7 @@ function defineTests(): void {
         const volume = scratchDir("host-data-volume");
         cpSync(host.dirs.mlflowData, path.join(volume, path.relative(HOST.dataMount, DATA.mlflow)), { recursive: true });
         hostData = { volume, artifacts: path.join(volume, path.relative(HOST.dataMount, DATA.artifacts)) };
+        walBytes = statSync(path.join(volume, path.relative(HOST.dataMount, DATA.mlflow), `${SQLITE_FILE}-wal`), { throwIfNoEntry: false })?.size ?? 0;
         await host.stop();
 
         declared = declaredTask(await runProgram({ ...SCALED, migrateFromSnapshot: "snap-0123456789abcdef0" }));
@@ -106,6 +108,10 @@ function defineTests(): void {
     describe("migration from one host (SQLite, artifact directory) to the scaled tier (PostgreSQL, S3)", () => {
         it("the host's MLflow took the data from its client", () => {
             assert.equal(written.code, 0, `${written.stdout}\n${written.stderr}`);
+        });
+
+        it("the snapshot, taken while the host's servers ran, holds the database with its write-ahead log", () => {
+            assert.ok(walBytes > 0, "mlflow.db-wal beside mlflow.db");
         });
 
         it("migrate-store.py copies every table and every artifact, and verifies row counts and the schema revision", async () => {

@@ -142,11 +142,12 @@ function defineTests(): void {
             });
         }
 
-        it("MLflow runs with the rendered --workers, and the whole flow fits the default instance's memory", () => {
-            const workers = mlflowService(sandbox.composeFile).command;
-            const count = Number(workers[workers.indexOf("--workers") + 1]);
+        it("MLflow runs the rendered servers and --workers, and the whole flow fits the default instance's memory", () => {
+            const service = mlflowService(sandbox.composeFile);
+            const count = Number(service.command[service.command.indexOf("--workers") + 1]);
             assert.ok(count >= 1, "the compose file sets --workers");
             const processes = sandbox.mlflow!.processes();
+            assert.equal(processes.filter(p => /(^|[/ ])mlflow server /.test(p.cmdline)).length, service.replicas, processes.map(p => p.cmdline).join("\n"));
             const uvicornWorkers = processes.filter(p => p.cmdline.includes("multiprocessing.spawn"));
             // With one worker uvicorn serves in its own process; with more it spawns them.
             assert.equal(uvicornWorkers.length, count > 1 ? count : 0, processes.map(p => p.cmdline).join("\n"));

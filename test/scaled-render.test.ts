@@ -10,17 +10,18 @@ import * as path from "node:path";
 import { describe, test } from "node:test";
 import { RDS_CA_IDENTIFIER, rdsCaBundle } from "../lib/render/rdsCa";
 import { backendStoreUri } from "../lib/render/stores";
-import { schemaUpgradeContainer, serviceContainers, TaskContainersInput } from "../lib/render/taskContainers";
+import { mlflowServersPerTask, schemaUpgradeContainer, serviceContainers, TaskContainersInput } from "../lib/render/taskContainers";
 import { renderHtpasswd } from "../lib/render/htpasswd";
-import { renderTaskNginxConf } from "../lib/render/taskNginx";
+import { loopbackUpstream, renderTaskNginxConf } from "../lib/render/taskNginx";
 import { lambdaSource, SchemaUpgradeAws, SchemaUpgradeEvent, schemaUpgradeStep, TaskState } from "../lib/schemaUpgrade";
 
 const NGINX_ROOT = process.env.NGINX_ROOT || "/var/cache/mlflow-on-aws/nginx-root";
-const nginxInput = { serverNames: ["mlflow.example.com"], listenPort: 80, maxUploadSize: "5g", loadBalancerCidrs: ["10.80.1.0/24", "10.80.2.0/24"] };
+const nginxInput = { serverNames: ["mlflow.example.com"], listenPort: 80, maxUploadSize: "5g", mlflowServers: 1, loadBalancerCidrs: ["10.80.1.0/24", "10.80.2.0/24"] };
 
-const taskInput = (): TaskContainersInput => ({
+const taskInput = (mlflowServers = 1): TaskContainersInput => ({
     container: { mlflowVersion: "3.17.2", nginxVersion: "1.30.6", serverNames: ["mlflow.example.com"], origins: ["https://mlflow.example.com"] },
-    nginxConf: renderTaskNginxConf(nginxInput),
+    nginxConf: renderTaskNginxConf({ ...nginxInput, mlflowServers }),
+    mlflowServers,
     database: { host: "db.example.internal", port: 5432, database: "mlflow", user: "mlflow", caBundlePem: rdsCaBundle("eu-central-1") },
     artifactsDestination: "s3://bucket/artifacts",
     htpasswdParameterArn: "arn:aws:ssm:eu-central-1:123456789012:parameter/x",
@@ -32,18 +33,19 @@ const taskInput = (): TaskContainersInput => ({
 /**
  * Runs the rendered nginx.conf in real nginx 1.30 (the test root's), in private mount and network
  * namespaces: tmpfs over the root's run, log, cache, auth and tmp directories, so nothing of the
- * shared root changes, and a stand-in for MLflow on the namespace's loopback that answers with the
- * request headers it got. `requests` are curl argument lists; status and body come back in order.
+ * shared root changes, and a stand-in for each MLflow server on the namespace's loopback (at
+ * `mlflowPorts`) that answers with its port and the request headers it got. `requests` are curl
+ * argument lists; status and body come back in order.
  */
-function inTaskSandbox(conf: string, htpasswd: string, requests: string[][]): { status: number; body: string }[] {
+function inTaskSandbox(conf: string, htpasswd: string, requests: string[][], mlflowPorts = [5000]): { status: number; body: string }[] {
     const work = mkdtempSync(path.join(os.tmpdir(), "task-nginx-"));
     try {
         writeFileSync(path.join(work, "nginx.conf"), conf);
         writeFileSync(path.join(work, "htpasswd"), htpasswd);
-        writeFileSync(path.join(work, "standin.js"), `require("http").createServer((req, res) => {
+        writeFileSync(path.join(work, "standin.js"), `for (const port of ${JSON.stringify(mlflowPorts)}) require("http").createServer((req, res) => {
             res.setHeader("content-type", "application/json");
-            res.end(JSON.stringify({ url: req.url, headers: req.headers }));
-        }).listen(5000, "127.0.0.1");`);
+            res.end(JSON.stringify({ port, url: req.url, headers: req.headers }));
+        }).listen(port, "127.0.0.1");`);
         // One line per request: the status, a space, the body in base64.
         const curls = requests.map((args, i) =>
             `curl -s -o "$W/body${i}" -w '%{http_code}' ${args.map(a => `'${a}'`).join(" ")} || true; echo " $(base64 -w0 "$W/body${i}" 2>/dev/null || true)"`).join("\n");
@@ -59,7 +61,9 @@ ip addr add 10.80.1.10/32 dev lo
 ip addr add 192.0.2.77/32 dev lo
 "${process.execPath}" "$W/standin.js" & STANDIN=$!
 # Node can take seconds to listen on a loaded machine; nginx answers 502 until it does.
-for i in $(seq 300); do curl -s -o /dev/null http://127.0.0.1:5000/ && break; sleep 0.1; done
+for port in ${mlflowPorts.join(" ")}; do
+    for i in $(seq 300); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+done
 chroot "$R" nginx -t -q -c /tmp/nginx.conf
 chroot "$R" nginx -c /tmp/nginx.conf
 for i in $(seq 50); do curl -sf -o /dev/null -H 'Host: mlflow.example.com' http://127.0.0.1/health && break; sleep 0.1; done
@@ -103,6 +107,23 @@ describe("the task's nginx.conf", () => {
             assert.equal(unknownHost.status, 0, "unknown names get the connection closed (444)");
         });
 
+    test("real nginx: a task of two servers sends requests to both",
+        { skip: !canRunNginx && `needs root and the nginx root at ${NGINX_ROOT} (bash test/support/build-nginx-root.sh)` }, () => {
+            const conf = renderTaskNginxConf({ ...nginxInput, mlflowServers: 2 });
+            const answers = inTaskSandbox(conf, renderHtpasswd({ admin: "secret-password-1" }),
+                Array.from({ length: 6 }, () => ["-H", "Host: mlflow.example.com", "http://127.0.0.1/health"]), [5000, 5001]);
+            assert.deepEqual(answers.map(answer => answer.status), [200, 200, 200, 200, 200, 200]);
+            const ports = answers.map(answer => JSON.parse(answer.body).port as number);
+            assert.deepEqual([...new Set(ports)].sort(), [5000, 5001], `requests went to ${ports.join(", ")}`);
+        });
+
+    test("the upstream lists every MLflow server of the task on loopback and picks the least busy", () => {
+        const upstream = (mlflowServers: number) => loopbackUpstream({ ...nginxInput, mlflowServers }).split("\n").slice(1, -1)
+            .map(line => line.trim()).filter(line => !line.startsWith("keepalive"));
+        assert.deepEqual(upstream(1), ["least_conn;", "server 127.0.0.1:5000 fail_timeout=2s;"]);
+        assert.deepEqual(upstream(2), ["least_conn;", "server 127.0.0.1:5000 fail_timeout=2s;", "server 127.0.0.1:5001 fail_timeout=2s;"]);
+    });
+
     test("the client is the balancer's last X-Forwarded-For entry; the forwarded protocol is believed from the balancer only", () => {
         const conf = renderTaskNginxConf(nginxInput);
         assert.match(conf, /real_ip_header X-Forwarded-For;\n\s*real_ip_recursive off;/);
@@ -124,22 +145,54 @@ describe("the task's nginx.conf", () => {
 });
 
 describe("the task's containers", () => {
+    test("a server per whole vCPU, at least one, and never more containers than ECS takes in a task definition (10)", () => {
+        const servers = [256, 512, 1024, 2048, 4096, 8192, 16384].map(cpu => mlflowServersPerTask(cpu));
+        assert.deepEqual(servers, [1, 1, 1, 2, 4, 8, 9]);
+        for (const count of servers) assert.ok(serviceContainers(taskInput(count)).length <= 10, `${count} servers`);
+    });
+
+    test("a task of 512 CPU units: one MLflow container, `mlflow` on port 5000, and nginx waiting for it", () => {
+        const containers = serviceContainers(taskInput(mlflowServersPerTask(512)));
+        assert.deepEqual(containers.map(container => container.name), ["mlflow", "nginx"]);
+        assert.match(containers[0].command![0], /'--host' '127\.0\.0\.1' '--port' '5000'/);
+        assert.deepEqual(containers[1].dependsOn, [{ containerName: "mlflow", condition: "HEALTHY" }]);
+    });
+
+    test("a task of 2048 CPU units: two MLflow containers of one worker each on ports 5000 and 5001, each checked on its own port, nginx waiting for both", () => {
+        const containers = serviceContainers(taskInput(mlflowServersPerTask(2048)));
+        assert.deepEqual(containers.map(container => container.name), ["mlflow", "mlflow-2", "nginx"]);
+        for (const [index, port] of [5000, 5001].entries()) {
+            const mlflow = containers[index];
+            assert.match(mlflow.command![0], new RegExp(`'--host' '127\\.0\\.0\\.1' '--port' '${port}' `), mlflow.name);
+            assert.match(mlflow.command![0], /'--workers' '1'/, mlflow.name);
+            assert.equal(mlflow.healthCheck!.command.filter(part => part.includes(`http://127.0.0.1:${port}/health`)).length, 1, mlflow.name);
+            assert.equal(mlflow.logConfiguration.options["awslogs-stream-prefix"], mlflow.name);
+            // botocore ecs model, documentation of ContainerDefinition.name: "Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed."
+            assert.match(mlflow.name, /^[A-Za-z0-9_-]{1,255}$/);
+        }
+        assert.notEqual(containers[0].healthCheck!.command.join(" "), containers[1].healthCheck!.command.join(" "));
+        assert.deepEqual(containers[2].dependsOn, [{ containerName: "mlflow", condition: "HEALTHY" }, { containerName: "mlflow-2", condition: "HEALTHY" }]);
+    });
+
     test("MLflow keeps SQLAlchemy's connection pool for PostgreSQL (a connection costs a TLS handshake); the rest of the host's environment stays", () => {
         const [mlflow] = serviceContainers(taskInput());
         const names = mlflow.environment.map(variable => variable.name);
         assert.ok(!names.includes("MLFLOW_SQLALCHEMYSTORE_POOLCLASS"), names.join(", "));
+        const value = (name: string) => mlflow.environment.find(variable => variable.name === name)?.value;
+        assert.equal(Number(value("MLFLOW_SQLALCHEMYSTORE_POOL_SIZE")) + Number(value("MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW")), 41, "one more than a server runs requests at once");
         for (const name of ["MLFLOW_SERVER_ALLOWED_HOSTS", "MLFLOW_SERVER_ENABLE_JOB_EXECUTION", "MLFLOW_DISABLE_TELEMETRY"]) assert.ok(names.includes(name), name);
     });
 
-    test("both entry scripts are valid sh, and nginx's drops its secrets before it starts", () => {
-        const containers = [...serviceContainers(taskInput()), schemaUpgradeContainer(taskInput())];
+    test("every entry script is valid sh, and nginx's drops its secrets before it starts", () => {
+        const containers = [...serviceContainers(taskInput(2)), schemaUpgradeContainer(taskInput())];
         for (const container of containers) {
             assert.deepEqual(container.entryPoint, ["/bin/sh", "-c"]);
             const result = spawnSync("sh", ["-n", "-c", container.command![0]], { encoding: "utf8" });
             assert.equal(result.status, 0, `${container.name}: ${result.stderr}`);
         }
-        assert.match(containers[1].command![0], /unset NGINX_CONF HTPASSWD && exec nginx -g 'daemon off;'$/);
-        assert.match(containers[1].command![0], /\(umask 027 && printf '%s' "\$HTPASSWD" > \/etc\/nginx\/auth\/htpasswd\) && chgrp 101/);
+        const nginx = containers.find(container => container.name === "nginx")!;
+        assert.match(nginx.command![0], /unset NGINX_CONF HTPASSWD && exec nginx -g 'daemon off;'$/);
+        assert.match(nginx.command![0], /\(umask 027 && printf '%s' "\$HTPASSWD" > \/etc\/nginx\/auth\/htpasswd\) && chgrp 101/);
     });
 
     test("the CA bundle lands where the URI's sslrootcert points, before MLflow runs", () => {

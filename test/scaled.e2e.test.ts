@@ -1,9 +1,9 @@
 // The scaled tier for real where this machine allows: the program (under mocks) declares the
-// service's task definition; its two containers run here exactly as defined (harness/scaledStack.ts):
-// the real MLflow on real PostgreSQL (TLS verified, verify-full) and a local S3, behind real
-// nginx with the task's configuration, behind a stand-in for the load balancer. MLflow's own
-// client runs the whole flow of the host's end-to-end test with the stack's trackingEnv, then
-// every call again without credentials and with a wrong password.
+// service's task definition of 2 vCPU; its containers run here exactly as defined
+// (harness/scaledStack.ts): two real MLflow servers on real PostgreSQL (TLS verified, verify-full)
+// and a local S3, behind real nginx with the task's configuration, behind a stand-in for the load
+// balancer. MLflow's own client runs the whole flow of the host's end-to-end test with the
+// stack's trackingEnv, then every call again without credentials and with a wrong password.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { readFileSync } from "fs";
@@ -31,7 +31,8 @@ function defineTests(): void {
     let workDir: string;
 
     before(async () => {
-        declared = declaredTask(await runProgram({ ...SCALED }));
+        // Two vCPU: two MLflow servers (mlflowServersPerTask), the task's nginx in front of both.
+        declared = declaredTask(await runProgram({ ...SCALED, taskCpu: 2048, taskMemory: 4096 }));
         stack = await ScaledStack.start(declared);
         workDir = scratchDir("scaled-client");
         clientEnv = clientEnvFromTrackingEnv(declared.trackingEnv, stack.loadBalancerCaPem);
@@ -43,6 +44,12 @@ function defineTests(): void {
     describe("the scaled tier's task: real MLflow on PostgreSQL and S3 behind the task's nginx", () => {
         it("runs the client's whole flow through the load balancer: experiment, metrics, artifacts up and down with checksums, models by runs:/ and alias, a trace, search", () => {
             assert.equal(flowRun.code, 0, `flow.py failed:\n${flowRun.stdout}\n${flowRun.stderr}\nMLflow:\n${stack.mlflow.log.slice(-5000)}`);
+        });
+
+        it("runs one MLflow server per vCPU, each in its own container on its own port, and nginx gives each a share of the flow's requests", () => {
+            assert.deepEqual(declared.containers.map(container => container.name), ["mlflow", "mlflow-2", "nginx"]);
+            const answered = stack.mlflow.servers.map(server => server.requests().length);
+            assert.ok(answered.every(count => count > 0), `requests answered per server: ${answered.join(", ")}`);
         });
 
         it("the schema upgrade's container created the pinned release's schema in the empty database before the service started", async () => {
@@ -101,13 +108,13 @@ function defineTests(): void {
         ] as const) {
             it(`refuses every call of the flow ${label} with 401, and nothing of it reaches MLflow`, async () => {
                 assert.ok(ids, "the flow ran");
-                const before = stack.mlflow.requests().length;
+                const before = stack.mlflow.servers.map(server => server.requests().length);
                 const env: Record<string, string> = { ...clientEnv, FLOW_BIG_BYTES: String(MiB), FLOW_LABEL: label.replace(/\W+/g, "-"), FLOW_SOURCE_ADDRESS: source, MLFLOW_HTTP_REQUEST_MAX_RETRIES: "0" };
                 if (unset) { delete env.MLFLOW_TRACKING_USERNAME; delete env.MLFLOW_TRACKING_PASSWORD; }
                 else env.MLFLOW_TRACKING_PASSWORD += "x";
                 const refused = await runClient("mlflow", "flow.py", ["refused", workDir], env, 300_000);
                 assert.equal(refused.code, 0, `${refused.stdout}\n${refused.stderr}`);
-                assert.deepEqual(stack.mlflow.requests().slice(before), [], "a refused call reached MLflow");
+                assert.deepEqual(stack.mlflow.servers.flatMap((server, i) => server.requests().slice(before[i])), [], "a refused call reached MLflow");
             });
         }
     });

@@ -25,7 +25,8 @@ import { composeRunStandIn, mlflowService, RealMlflow, schemaHead } from "../har
 import { S3_CLIENT_ENV, S3Endpoint } from "../harness/s3Endpoint";
 import { describeRun, HOST_DIR, RunResult as ScriptResult, runCommandAsync, Sandbox } from "./support/hostScripts";
 import { checkCollected, gcRows, makeGcWorld, runHostGc } from "./support/gcWorld";
-import { readEnvFileWithBash, STATELESS_HOST } from "./support/renderOnce";
+import { readEnvFileWithBash } from "../harness/envFile";
+import { STATELESS_HOST } from "./support/renderOnce";
 import { runClient, trackingEnv } from "./support/tracking";
 
 const MiB = 1024 ** 2;
@@ -94,10 +95,7 @@ function defineTests(): void {
         }));
         upgrade = await runCommandAsync(path.join(HOST_DIR, "mlflow-db-upgrade"), [],
             host.env(host.envFile(hostEnvText, { MLFLOW_DATA_DIR: sandbox.dirs.mlflowData, BACKUP_DIR: host.mkdir("backups") })), 240_000);
-        mlflow = await RealMlflow.start({
-            composeFile: sandbox.composeFile, hostPaths, tmpDir: sandbox.dirs.mlflowTmp, homeDir: sandbox.dirs.mlflowHome,
-            address: MLFLOW_ADDRESS, env: outside,
-        });
+        mlflow = await sandbox.startMlflow({ hostPaths, env: outside });
 
         workDir = scratchDir("stateless-client");
         client = trackingEnv(sandbox, Object.keys(sandbox.users)[0]);

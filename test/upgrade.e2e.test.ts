@@ -13,10 +13,10 @@ import * as path from "path";
 import { DATA, HOST } from "../lib/render/layout";
 import { render } from "../scripts/render";
 import { inNamespace, reexecInNamespace, scratchDir } from "../harness/namespace";
-import { MLFLOW_ADDRESS, NginxSandbox } from "../harness/nginxSandbox";
-import { composeRunStandIn, RealMlflow } from "../harness/realMlflow";
+import { NginxSandbox } from "../harness/nginxSandbox";
+import { composeRunStandIn } from "../harness/realMlflow";
 import { describeRun, HOST_DIR, runCommandAsync, Sandbox, sqlite } from "./support/hostScripts";
-import { readEnvFileWithBash } from "./support/renderOnce";
+import { readEnvFileWithBash } from "../harness/envFile";
 import { runClient, trackingEnv } from "./support/tracking";
 
 /** The oldest release lib/settings.ts accepts; requirements/mlflow-oldest.txt pins it. */
@@ -48,14 +48,17 @@ function defineTests(): void {
         manifest = path.join(scratchDir("manifest"), "manifest.json");
         client = trackingEnv(sandbox, Object.keys(sandbox.users)[0]);
 
-        host.fake("docker", composeRunStandIn({
-            composeFile: sandbox.composeFile,
-            hostComposeFile: hostEnv.COMPOSE_FILE,
-            hostPaths: { [DATA.mlflow]: sandbox.dirs.mlflowData },
-            tmpDir: sandbox.dirs.mlflowTmp,
-            homeDir: sandbox.dirs.mlflowHome,
-        }));
     });
+
+    /** `docker compose run` as the host does it, with the release standing in for the compose file's image. */
+    const composeRunWith = (pythonEnv: "mlflow" | "mlflow-oldest") => host.fake("docker", composeRunStandIn({
+        composeFile: sandbox.composeFile,
+        hostComposeFile: hostEnv.COMPOSE_FILE,
+        hostPaths: { [DATA.mlflow]: sandbox.dirs.mlflowData },
+        tmpDir: sandbox.dirs.mlflowTmp,
+        homeDir: sandbox.dirs.mlflowHome,
+        pythonEnv,
+    }));
 
     after(async () => {
         await sandbox?.stop();
@@ -64,17 +67,14 @@ function defineTests(): void {
 
     describe(`upgrade from MLflow ${OLDEST} to the pinned release, through host/mlflow-db-upgrade (dev render)`, () => {
         it(`MLflow ${OLDEST} creates the database and its client writes runs, metrics, artifacts, a trace and a model`, async () => {
+            composeRunWith("mlflow-oldest");
             const first = await upgradeScript({ MLFLOW_VERSION: OLDEST }, "oldest.env");
             assert.equal(first.status, 0, describeRun(first));
             assert.equal(readFileSync(path.join(sandbox.dirs.mlflowData, ".schema-version"), "utf8"), `${OLDEST}\n`, "a first start records its version");
-            const oldest = await RealMlflow.start({
-                composeFile: sandbox.composeFile,
-                hostPaths: { [DATA.mlflow]: sandbox.dirs.mlflowData },
-                tmpDir: sandbox.dirs.mlflowTmp,
-                homeDir: sandbox.dirs.mlflowHome,
-                address: MLFLOW_ADDRESS,
-                pythonEnv: "mlflow-oldest",
-            });
+            // Created as a server's first start creates it, in the journal mode host.env names.
+            assert.deepEqual(sqlite(db(), "SELECT artifact_location FROM experiments WHERE experiment_id = 0"), ["mlflow-artifacts:/0"]);
+            assert.deepEqual(sqlite(db(), "PRAGMA journal_mode"), [hostEnv.SQLITE_JOURNAL_MODE]);
+            const oldest = await sandbox.startMlflow({ pythonEnv: "mlflow-oldest" });
             try {
                 const written = await runClient("mlflow-oldest", "upgrade_data.py", ["write", manifest, scratchDir("written")], client, 240_000);
                 assert.equal(written.code, 0, `writing with MLflow ${OLDEST} failed:\n${written.stderr.slice(-6000)}`);
@@ -86,6 +86,8 @@ function defineTests(): void {
         });
 
         it("the host's upgrade script copies the database aside and migrates it with the pinned release", async (t) => {
+            composeRunWith("mlflow");
+            host.clearCalls("docker");
             const upgrade = await upgradeScript({}, "pinned.env");
             assert.equal(upgrade.status, 0, describeRun(upgrade));
             assert.equal(host.callsOf("docker").length, 1, "one `docker compose run`");
@@ -101,7 +103,7 @@ function defineTests(): void {
         });
 
         it("the pinned release serves the migrated database, and its client reads every item back through nginx", async () => {
-            sandbox.mlflow = await sandbox.startMlflow(MLFLOW_ADDRESS);
+            sandbox.mlflow = await sandbox.startMlflow();
             const read = await runClient("mlflow", "upgrade_data.py", ["verify", manifest, scratchDir("read")], client, 240_000);
             assert.equal(read.code, 0, `reading back with the pinned release failed:\n${read.stderr.slice(-6000)}`);
             const summary = JSON.parse(read.stdout.trim().split("\n").at(-1)!) as { version: string; runs: number; metric_points: number; artifacts: number };

@@ -4,7 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { containerInput, Endpoint, endpointUrl } from "../../lib/render/endpoint";
 import { rdsCaBundle } from "../../lib/render/rdsCa";
-import { gcContainer, migrationContainer, schemaUpgradeContainer, serviceContainers, TASK_LISTEN_PORT, TaskContainersInput } from "../../lib/render/taskContainers";
+import { CONTAINER_NAMES, gcContainer, migrationContainer, mlflowServersPerTask, schemaUpgradeContainer, serviceContainers, TASK_LISTEN_PORT, TaskContainersInput } from "../../lib/render/taskContainers";
 import { projectRoot } from "../../lib/projectRoot";
 import { renderTaskNginxConf } from "../../lib/render/taskNginx";
 import { Settings } from "../../lib/settings";
@@ -46,7 +46,7 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
     readonly caCertPem: pulumi.Output<string>;
     readonly sessionCommand: pulumi.Output<string>;
     readonly dataRetention: pulumi.Output<string>;
-    /** `aws logs tail` of the tasks' log group (both containers, ECS Exec sessions). */
+    /** `aws logs tail` of the tasks' log group (every container, ECS Exec sessions). */
     readonly logsCommand: pulumi.Output<string>;
     readonly artifactBucket: pulumi.Output<string>;
     readonly artifactsDestination: pulumi.Output<string>;
@@ -109,6 +109,7 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
         }, parent);
 
         const endpoint = loadBalancer.serverName.apply((serverName): Endpoint => ({ names: [serverName], httpsPort: 443, strictTransportSecurity: true }));
+        const mlflowServers = mlflowServersPerTask(settings.taskCpu);
         const taskInput: pulumi.Output<TaskContainersInput> = pulumi.all([
             endpoint, region, database.address, database.port, database.secretArn, bucket.artifactsDestination, htpasswd.arn, cluster.logGroupName,
         ]).apply(([serverEndpoint, regionName, host, port, secretArn, destination, htpasswdArn, logGroup]) => ({
@@ -117,8 +118,10 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
                 serverNames: serverEndpoint.names,
                 listenPort: TASK_LISTEN_PORT,
                 maxUploadSize: settings.maxUploadSize,
+                mlflowServers,
                 loadBalancerCidrs: network.publicSubnetCidrs,
             }),
+            mlflowServers,
             database: { host, port, database: DATABASE_NAME, user: DATABASE_USER, caBundlePem: rdsCaBundle(regionName) },
             artifactsDestination: destination,
             htpasswdParameterArn: htpasswdArn,
@@ -196,8 +199,8 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
         this.passwords = credentials.passwords;
         this.trackingEnv = credentials.trackingEnv(this.url, settings.domain ? undefined : CA_CERT_FILE);
         this.caCertPem = loadBalancer.caCertPem;
-        // One line for `eval "$(pulumi stack output sessionCommand)"`: a shell in the MLflow container of a running task.
-        this.sessionCommand = pulumi.interpolate`aws ecs execute-command --region ${region} --cluster ${cluster.clusterName} --container mlflow --interactive --command /bin/sh --task "$(aws ecs list-tasks --region ${region} --cluster ${cluster.clusterName} --service-name ${service.serviceName} --query 'taskArns[0]' --output text)"`;
+        // One line for `eval "$(pulumi stack output sessionCommand)"`: a shell in the first MLflow container of a running task.
+        this.sessionCommand = pulumi.interpolate`aws ecs execute-command --region ${region} --cluster ${cluster.clusterName} --container ${CONTAINER_NAMES.mlflow} --interactive --command /bin/sh --task "$(aws ecs list-tasks --region ${region} --cluster ${cluster.clusterName} --service-name ${service.serviceName} --query 'taskArns[0]' --output text)"`;
         this.logsCommand = logsTailCommand(region, cluster.logGroupName);
         const logsRetention = settings.protectData
             ? pulumi.interpolate`It keeps the log group ${cluster.logGroupName} (protectData): aws logs delete-log-group --region ${region} --log-group-name ${cluster.logGroupName}`

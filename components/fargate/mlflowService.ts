@@ -4,7 +4,7 @@ import { fargateTaskShape } from "./taskShape";
 import { CONTAINER_NAMES, EcsContainerDefinition, TASK_LISTEN_PORT } from "../../lib/render/taskContainers";
 
 export interface MlflowServiceArgs {
-    /** The task's containers (serviceContainers): MLflow and nginx. */
+    /** The task's containers (serviceContainers): MLflow's servers and nginx. */
     readonly containers: pulumi.Input<EcsContainerDefinition[]>;
     /** CPU units and MiB of a task (a pair Fargate offers; lib/settings.ts checks it). */
     readonly cpu: number;

@@ -72,16 +72,23 @@ export class MlflowOnDocker extends pulumi.ComponentResource {
         const mlflowImage = image(mlflowSpec, "mlflow");
         const nginxImage = image(nginxSpec, "nginx");
 
-        // No ports: only nginx reaches MLflow, by the service name its configuration resolves.
-        const mlflow = new docker.Container(`${name}-mlflow`, {
-            image: mlflowImage.imageId,
-            command: mlflowSpec.command,
-            envs: envList(mlflowSpec.environment),
-            healthcheck: healthcheck(mlflowSpec.healthcheck),
-            restart: "unless-stopped",
-            networksAdvanced: [{ name: network.name, aliases: [MLFLOW.service] }],
-            volumes: [{ volumeName: data.name, containerPath: MLFLOW.dataDir }],
-        }, parent);
+        // No ports: only nginx reaches MLflow, by the service name its configuration resolves, which
+        // Docker's DNS answers with every server's address. The first server keeps the name it had
+        // when there was one, and is healthy before the others start: on a new volume it creates
+        // the database, and servers creating one schema at once fail.
+        const mlflowServer = (index: number, after: docker.Container[]) =>
+            new docker.Container(index === 0 ? `${name}-mlflow` : `${name}-mlflow-${index + 1}`, {
+                image: mlflowImage.imageId,
+                command: mlflowSpec.command,
+                envs: envList(mlflowSpec.environment),
+                healthcheck: healthcheck(mlflowSpec.healthcheck),
+                restart: "unless-stopped",
+                networksAdvanced: [{ name: network.name, aliases: [MLFLOW.service] }],
+                volumes: [{ volumeName: data.name, containerPath: MLFLOW.dataDir }],
+                ...(index === 0 ? { wait: true, waitTimeout: healthyTimeoutSeconds } : {}),
+            }, { ...parent, dependsOn: after });
+        const firstServer = mlflowServer(0, []);
+        const mlflowServers = [firstServer, ...Array.from({ length: (mlflowSpec.replicas ?? 1) - 1 }, (_, i) => mlflowServer(i + 1, [firstServer]))];
 
         // Uploads are written into the container before it starts, and every upload field is
         // ForceNew in the provider: a changed file recreates nginx (the provider deletes the old
@@ -112,7 +119,7 @@ export class MlflowOnDocker extends pulumi.ComponentResource {
             uploads,
             wait: true,
             waitTimeout: healthyTimeoutSeconds,
-        }, { ...parent, dependsOn: [mlflow] });
+        }, { ...parent, dependsOn: mlflowServers });
 
         this.url = pulumi.output(endpointUrl(endpoint));
         this.healthUrl = pulumi.interpolate`${this.url}/health`;

@@ -16,6 +16,7 @@ const composeHealthcheck = (check: HealthCheck) => ({
 
 const service = (spec: ContainerSpec) => ({
     image: spec.image,
+    ...((spec.replicas ?? 1) > 1 ? { deploy: { replicas: spec.replicas } } : {}),
     ...(spec.command ? { command: spec.command } : {}),
     ...(Object.keys(spec.environment).length > 0 ? { environment: spec.environment } : {}),
     healthcheck: composeHealthcheck(spec.healthcheck),

@@ -27,33 +27,47 @@ export interface HealthCheck {
 
 export interface ContainerSpec {
     image: string;
+    /** Identical containers of this spec that run side by side (1 unless given). */
+    replicas?: number;
     command?: string[];
     environment: Record<string, string>;
     healthcheck: HealthCheck;
 }
 
 /**
- * uvicorn workers of `mlflow server` (MLflow's default is 4). Each worker is a whole Python
- * process with MLflow imported; measured with MLflow 3.17.2 under the real client's flow
- * (test/real-mlflow.e2e: runs, 3,000 metrics, 1 GiB artifacts, a model, a trace), summed over all
- * of MLflow's processes (PSS / RSS): 4 workers 951 / 1,268 MiB, 2 workers 624 / 791 MiB, 1 worker
- * 417 / 486 MiB; about 160 MiB PSS per worker on top of ~290 MiB for `mlflow server` itself and
- * uvicorn's supervisor. MLflow's defaults (4 workers and the job runner) peaked at 2,267 / 3,081
- * MiB: more than a 2 GiB t4g.small has. Two workers leave about 1 GiB to the OS, Docker, nginx
- * and the page cache, and keep a second worker serving (uvicorn restarts a dead one) while one is
- * busy; artifact downloads do not hold them, nginx reads those from the store.
+ * MLflow runs as this many servers of one uvicorn worker each (compose replicas of the mlflow
+ * service), and nginx spreads requests over them by least connections. Not one server of two
+ * workers: uvicorn's workers share one listening socket, so nginx's few kept-alive connections
+ * land on whichever worker won `accept()` (one took 91 % of the work at 25 training clients), and
+ * uvicorn sets TCP_NODELAY on accepted connections only when it binds the socket itself, as it
+ * does for one worker: with several, each answer's body waited behind its headers for nginx's
+ * delayed ACK, 40 ms a call (docs/benchmarks.md, section 2). Each server is `mlflow server`
+ * (about 190 MiB PSS, idle) and its worker (about 190 MiB); two fit a t4g.small's 2 GiB with
+ * about 1 GiB left to the OS, Docker, nginx and the page cache, keep both vCPUs busy, and keep
+ * one server answering while the other restarts.
  */
-export const MLFLOW_WORKERS = 2;
+export const MLFLOW_SERVERS = 2;
 
 /**
- * What the SQLite store on the data volume needs. Each uvicorn worker runs up to 40 requests at
- * once in its thread pool, and SQLAlchemy's default pool holds 15 SQLite connections: from about
- * 50 training clients on, requests waited 30 s for a connection and failed (docs/benchmarks.md,
- * "SQLAlchemy's pool"). Without a pool every session opens its own connection to the file, which
- * costs microseconds, and nothing waits for one. (A PostgreSQL store keeps the pool: there a
- * connection costs a TLS handshake.)
+ * SQLAlchemy's pool of the SQLite store on the data volume, per MLflow server. A uvicorn worker
+ * runs up to 40 requests at once in its thread pool, and MLflow's log_batch holds one session
+ * while what it logs opens another: up to 80 connections, so none ever waits for one (with
+ * SQLAlchemy's default of 5 + 10 they did, 30 s, and failed). A connection kept in the pool spares
+ * each request SQLite's opening of the file and reading of the schema: at 50 training clients
+ * MLflow's CPU fell by a fifth or more against a new connection per request (docs/benchmarks.md).
  */
-export const SQLITE_STORE_ENVIRONMENT: Readonly<Record<string, string>> = { MLFLOW_SQLALCHEMYSTORE_POOLCLASS: "NullPool" };
+export const SQLITE_STORE_ENVIRONMENT: Readonly<Record<string, string>> = {
+    MLFLOW_SQLALCHEMYSTORE_POOL_SIZE: "10",
+    MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW: "70",
+};
+
+/**
+ * SQLite's journal mode for MLflow's database, kept in the file; host/mlflow-db-upgrade sets it
+ * before the servers start. In write-ahead-log mode a commit appends to one log (and syncs it:
+ * SQLite's default synchronous=FULL stays) instead of writing a rollback journal and the
+ * database, and readers never wait for the writer (docs/benchmarks.md).
+ */
+export const SQLITE_JOURNAL_MODE = "wal";
 
 export const mlflowImage = (version: string) => `ghcr.io/mlflow/mlflow:v${version}`;
 export const nginxImage = (version: string) => `nginx:${version}-alpine`;
@@ -66,6 +80,7 @@ export const nginxImage = (version: string) => `nginx:${version}-alpine`;
 export function mlflowContainer(input: ContainerInput): ContainerSpec {
     return {
         image: mlflowImage(input.mlflowVersion),
+        replicas: MLFLOW_SERVERS,
         command: [
             "mlflow", "server",
             "--host", "0.0.0.0",
@@ -73,7 +88,7 @@ export function mlflowContainer(input: ContainerInput): ContainerSpec {
             "--backend-store-uri", `sqlite:///${MLFLOW.dataDir}/${SQLITE_FILE}`,
             "--serve-artifacts",
             "--artifacts-destination", MLFLOW.artifactsDir,
-            "--workers", String(MLFLOW_WORKERS),
+            "--workers", "1",
         ],
         environment: {
             // MLflow 3.5+ refuses Host headers and browser origins it does not know (403).

@@ -9,6 +9,7 @@ import { stringify } from "yaml";
 import { projectRoot } from "../projectRoot";
 import { Settings } from "../settings";
 import { renderCompose } from "./compose";
+import { SQLITE_JOURNAL_MODE } from "./containers";
 import { containerInput, Endpoint, renderProxyConf } from "./endpoint";
 import { DATA, HOST, MLFLOW, NGINX, SQLITE_FILE } from "./layout";
 import { BACKUP_TIME_UTC, DISK_WARN_PERCENT, GC_TIME_UTC, METRIC_NAMESPACE, WATCHDOG_FAILED_CHECKS } from "./schedule";
@@ -191,7 +192,10 @@ export function renderHostEnv(settings: Settings, facts: HostFacts): string {
 /** Where the database is, for mlflow-db-upgrade and (a stateless host's) mlflow-fetch-secrets. */
 function storeSettings(stores: HostStores | undefined): Record<string, string> {
     if (!stores) {
-        return { BACKEND_STORE: "sqlite", MLFLOW_CONTAINER_DB_URI: `sqlite:///${MLFLOW.dataDir}/${SQLITE_FILE}`, MLFLOW_CONTAINER_ARTIFACTS_DESTINATION: MLFLOW.artifactsDir };
+        return {
+            BACKEND_STORE: "sqlite", MLFLOW_CONTAINER_DB_URI: `sqlite:///${MLFLOW.dataDir}/${SQLITE_FILE}`, MLFLOW_CONTAINER_ARTIFACTS_DESTINATION: MLFLOW.artifactsDir,
+            SQLITE_JOURNAL_MODE,
+        };
     }
     const db = stores.database;
     return {

@@ -1,11 +1,11 @@
-// The containers of the scaled tier as ECS container definitions: nginx and MLflow in the
-// service's task, and the one-off schema upgrade. They start from the same specs as the host's
+// The containers of the scaled tier as ECS container definitions: nginx and MLflow's servers in
+// the service's task, and the one-off schema upgrade. They start from the same specs as the host's
 // compose file (containers.ts) and change only what a Fargate task needs: the -full image (boto3
 // and psycopg2), PostgreSQL and S3 instead of the data volume, MLflow on loopback, files that
 // arrive through the environment (a task has no host directory to mount).
 import { ContainerInput, HealthCheck, mlflowContainer, nginxContainer } from "./containers";
 import { backendStoreUri, ExternalStores, mlflowFullImage, onExternalStores, PostgresConnection, RDS_CA_FILE, withOption } from "./stores";
-import { DATA, HOST, NGINX, SQLITE_FILE } from "./layout";
+import { DATA, HOST, MLFLOW, NGINX, SQLITE_FILE } from "./layout";
 
 /** The port nginx listens on inside the task; the load balancer's target group sends requests there. */
 export const TASK_LISTEN_PORT = 80;
@@ -15,11 +15,39 @@ export const CONTAINER_NAMES = { nginx: "nginx", mlflow: "mlflow", schemaUpgrade
 /** The task volume of the migration: an EBS volume created from the host's data snapshot at launch. */
 export const HOST_DATA_VOLUME = "host-data";
 
+/** Container definitions ECS takes in one task definition, a limit it does not raise. */
+const ECS_CONTAINERS_PER_TASK = 10;
+
+/**
+ * MLflow servers in a task of `taskCpu` CPU units (1024 = 1 vCPU), one uvicorn worker each, for
+ * the host's reasons (MLFLOW_SERVERS in containers.ts). A worker is one Python process, which runs
+ * Python on one core at a time: it uses at most about one vCPU, so a task gets a server per whole
+ * vCPU. A task of half a vCPU gets one; a second would gain it nothing and cost about 380 MiB. A
+ * 16-vCPU task gets 9, as many as ECS's limit on containers leaves beside nginx.
+ */
+export function mlflowServersPerTask(taskCpu: number): number {
+    return Math.min(ECS_CONTAINERS_PER_TASK - 1, Math.max(1, Math.floor(taskCpu / 1024)));
+}
+
+/**
+ * Each server's container name and port. The first keeps the name ECS Exec sessions and the logs
+ * know and MLflow's port; the others take the ports after it, since a task's containers share one
+ * network namespace.
+ */
+export function taskMlflowServers(count: number): { name: string; port: number }[] {
+    return Array.from({ length: count }, (_, index) => ({
+        name: index === 0 ? CONTAINER_NAMES.mlflow : `${CONTAINER_NAMES.mlflow}-${index + 1}`,
+        port: MLFLOW.port + index,
+    }));
+}
+
 export interface TaskContainersInput {
     /** Versions, and the names and origins MLflow must accept (as for the host). */
     container: ContainerInput;
     /** nginx.conf (taskNginx.ts). */
     nginxConf: string;
+    /** MLflow servers in the service's task (mlflowServersPerTask). */
+    mlflowServers: number;
     database: PostgresConnection;
     /** s3://<bucket>/<prefix> (artifactsDestination). */
     artifactsDestination: string;
@@ -56,6 +84,13 @@ const seconds = (duration: string) => {
     return Number(match[1]);
 };
 
+/** The spec's health check, whose URL names MLflow's port, asked of `port` instead. */
+function healthCheckOnPort(check: HealthCheck, port: number): HealthCheck {
+    const portInUrl = `:${MLFLOW.port}/`;
+    if (!check.test.some(part => part.includes(portInUrl))) throw new Error(`the MLflow health check asks no ${portInUrl}: ${check.test.join(" ")}`);
+    return { ...check, test: check.test.map(part => part.replace(portInUrl, `:${port}/`)) };
+}
+
 const ecsHealthCheck = (check: HealthCheck) => ({
     command: check.test,
     interval: seconds(check.interval),
@@ -83,25 +118,26 @@ function databaseAccess(input: TaskContainersInput, extra: Record<string, string
 }
 
 /**
- * MLflow listens on the task's loopback only: nginx, in the same network namespace, is its one
- * client, whatever a security group says.
+ * One container per MLflow server (taskMlflowServers; the spec's replicas are the host's count),
+ * each on its own port of the task's loopback only: nginx, in the same network namespace, is its
+ * one client, whatever a security group says.
  */
-export function mlflowTaskContainer(input: TaskContainersInput): EcsContainerDefinition {
+export function mlflowTaskContainers(input: TaskContainersInput): EcsContainerDefinition[] {
     const stores: ExternalStores = { database: input.database, artifactsDestination: input.artifactsDestination, region: input.region };
     const spec = onExternalStores(mlflowContainer(input.container), input.container.mlflowVersion, stores);
-    const command = withOption(spec.command ?? [], "--host", "127.0.0.1");
-    return {
-        name: CONTAINER_NAMES.mlflow,
+    const onLoopback = withOption(spec.command ?? [], "--host", "127.0.0.1");
+    return taskMlflowServers(input.mlflowServers).map(({ name, port }) => ({
+        name,
         image: spec.image,
         essential: true,
         entryPoint: ["/bin/sh", "-c"],
-        command: [withCaBundle(command)],
+        command: [withCaBundle(withOption(onLoopback, "--port", String(port)))],
         ...databaseAccess(input, spec.environment),
-        healthCheck: ecsHealthCheck(spec.healthcheck),
+        healthCheck: ecsHealthCheck(healthCheckOnPort(spec.healthcheck, port)),
         // ECS Exec's agent runs inside the container; an init process reaps what it leaves behind.
         linuxParameters: { initProcessEnabled: true },
-        logConfiguration: logs(input, CONTAINER_NAMES.mlflow),
-    };
+        logConfiguration: logs(input, name),
+    }));
 }
 
 /**
@@ -130,15 +166,15 @@ export function nginxTaskContainer(input: TaskContainersInput): EcsContainerDefi
         secrets: [{ name: "HTPASSWD", valueFrom: input.htpasswdParameterArn }],
         portMappings: [{ containerPort: TASK_LISTEN_PORT, protocol: "tcp" }],
         healthCheck: ecsHealthCheck(spec.healthcheck),
-        dependsOn: [{ containerName: CONTAINER_NAMES.mlflow, condition: "HEALTHY" }],
+        dependsOn: taskMlflowServers(input.mlflowServers).map(({ name }) => ({ containerName: name, condition: "HEALTHY" })),
         linuxParameters: { initProcessEnabled: true },
         logConfiguration: logs(input, CONTAINER_NAMES.nginx),
     };
 }
 
-/** The service's task: nginx (the load balancer's target) in front of MLflow. */
+/** The service's task: nginx (the load balancer's target) in front of MLflow's servers. */
 export function serviceContainers(input: TaskContainersInput): EcsContainerDefinition[] {
-    return [mlflowTaskContainer(input), nginxTaskContainer(input)];
+    return [...mlflowTaskContainers(input), nginxTaskContainer(input)];
 }
 
 /**
@@ -161,8 +197,8 @@ export function schemaUpgradeContainer(input: TaskContainersInput): EcsContainer
  * The move from one host: scripts/migrate-store.py (its text arrives in the environment; the
  * image has MLflow, psycopg2 and boto3) reads the host's data volume, mounted where the host
  * mounts it, and writes the database and the bucket the service uses. The volume is a copy made
- * from a snapshot for this task alone, so it is mounted writable: SQLite may roll back a journal
- * left by a host that stopped uncleanly.
+ * from a snapshot for this task alone, so it is mounted writable: SQLite may replay a write-ahead
+ * log (or roll back a journal) left by a host that stopped uncleanly.
  */
 export function migrationContainer(input: TaskContainersInput, migrateStoreScript: string): EcsContainerDefinition {
     const script = "/tmp/migrate-store.py";

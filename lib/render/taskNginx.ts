@@ -3,8 +3,8 @@
 // terminates TLS. What differs is only what the place demands: plain HTTP from the load
 // balancer, MLflow on the task's loopback, the client's address taken from the balancer's
 // X-Forwarded-For, and no artifact downloads from disk (the store is S3; MLflow proxies it).
-import { artifactsThroughServer, authFailureLocation, authFailureZone, basicAuth, gatewayStreams, httpBasics, mainContext, NginxInput, proxyToMlflow, securityHeaders, staticFiles } from "./nginx";
-import { MLFLOW } from "./layout";
+import { artifactsThroughServer, authFailureLocation, authFailureZone, basicAuth, gatewayStreams, httpBasics, mainContext, MLFLOW_SERVER_PARAMETERS, NginxInput, proxyToMlflow, securityHeaders, staticFiles } from "./nginx";
+import { taskMlflowServers } from "./taskContainers";
 
 export interface TaskNginxInput {
     /** Host names clients use (the domain or the load balancer's DNS name); the first is canonical. */
@@ -13,6 +13,8 @@ export interface TaskNginxInput {
     listenPort: number;
     /** client_max_body_size, nginx syntax. */
     maxUploadSize: string;
+    /** MLflow servers in the task (mlflowServersPerTask), each on its own loopback port. */
+    mlflowServers: number;
     /**
      * Address blocks of the load balancer's subnets: only connections from there may say which
      * client and which protocol a request came with.
@@ -38,13 +40,15 @@ const indent = (text: string) => text.split("\n").map(line => (line ? `    ${lin
 const block = (head: string, ...body: string[]) => `${head} {\n${indent(body.join("\n"))}\n}`;
 
 /**
- * Containers of one task share a network namespace, so MLflow is on loopback: no resolver, no
- * service name. Keep-alive as on the host (mlflowUpstream in nginx.ts): idle connections close
- * at 4 s, before uvicorn closes them at 5 s.
+ * Containers of one task share a network namespace, so MLflow's servers are on loopback, each on
+ * its own port: no resolver, no service name. As on the host (mlflowUpstream in nginx.ts), each
+ * request goes to the server with the fewest requests in progress, and connections are kept
+ * alive: idle ones close at 4 s, before uvicorn closes them at 5 s.
  */
-export function loopbackUpstream(): string {
+export function loopbackUpstream(input: TaskNginxInput): string {
     return block("upstream mlflow",
-        `server 127.0.0.1:${MLFLOW.port};`,
+        "least_conn;",
+        ...taskMlflowServers(input.mlflowServers).map(({ port }) => `server 127.0.0.1:${port} ${MLFLOW_SERVER_PARAMETERS};`),
         "keepalive 64;",
         "keepalive_requests 10000;",
         "keepalive_timeout 4s;");
@@ -105,7 +109,7 @@ export function renderTaskNginxConf(input: TaskNginxInput): string {
         "",
         loadBalancerTrust(input),
         "",
-        loopbackUpstream(),
+        loopbackUpstream(input),
         "",
         authFailureZone(),
         "",

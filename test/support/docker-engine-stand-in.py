@@ -2,8 +2,8 @@
 
 A real dockerd would set up a bridge, NAT rules and kernel modules, and could not pull an image
 from this machine anyway. This answers the Docker API just far enough for the real docker CLI and
-its compose plugin to go through `docker compose up` to the point where the images would be
-pulled, and logs every request (one journal line each), so the rehearsal can show how far the
+its compose plugin to go through `docker compose up` and `docker compose run` (which creates the
+project's network first) to the point where the images would be pulled, and logs every request (one journal line each), so the rehearsal can show how far the
 host's units got. The pull itself fails, as it would without a registry.
 """
 import json
@@ -15,6 +15,9 @@ import sys
 from http.server import BaseHTTPRequestHandler
 
 API_VERSION = "1.45"
+
+# Networks compose created, by name and by id: what it asked for, as the engine would keep it.
+NETWORKS = {}
 
 
 class Engine(BaseHTTPRequestHandler):
@@ -38,8 +41,7 @@ class Engine(BaseHTTPRequestHandler):
 
     def handle_any(self):
         length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
+        body = self.rfile.read(length) if length else b""
         path = re.sub(r"^/v[0-9.]+", "", self.path)
         print(f"docker engine stand-in: {self.command} {path} ({self.headers.get('User-Agent', '')})", flush=True)
         route = path.split("?")[0]
@@ -49,12 +51,23 @@ class Engine(BaseHTTPRequestHandler):
             self.answer(200, {"ApiVersion": API_VERSION, "MinAPIVersion": "1.24", "Version": "26.1.5", "Os": "linux", "Arch": "amd64"})
         elif route == "/info":
             self.answer(200, {"OSType": "linux", "Architecture": "x86_64", "ServerVersion": "26.1.5"})
-        elif self.command == "GET" and route in ("/containers/json", "/networks", "/images/json"):
+        elif self.command == "GET" and route == "/networks":
+            self.answer(200, list({network["Id"]: network for network in NETWORKS.values()}.values()))
+        elif self.command == "GET" and route in ("/containers/json", "/images/json"):
             self.answer(200, [])
         elif self.command == "GET" and route == "/volumes":
             self.answer(200, {"Volumes": [], "Warnings": []})
         elif self.command == "GET" and route.startswith("/images/") and route.endswith("/json"):
             self.answer(404, {"message": f"No such image: {route[len('/images/'):-len('/json')]}"})
+        elif self.command == "POST" and route == "/networks/create":
+            request = json.loads(body or b"{}")
+            network = {"Name": request.get("Name", ""), "Id": f"rehearsal{len(NETWORKS):059d}", "Driver": request.get("Driver", "bridge"),
+                       "Labels": request.get("Labels") or {}, "Options": request.get("Options") or {}, "IPAM": request.get("IPAM") or {}}
+            NETWORKS[network["Name"]] = NETWORKS[network["Id"]] = network
+            self.answer(201, {"Id": network["Id"], "Warning": ""})
+        elif self.command == "GET" and route.startswith("/networks/"):
+            network = NETWORKS.get(route[len("/networks/"):])
+            self.answer(200, network) if network else self.answer(404, {"message": f"network {route[len('/networks/'):]} not found"})
         elif self.command == "POST" and route == "/images/create":
             print(f"docker engine stand-in: PULL {path}", flush=True)
             self.answer(503, {"message": "boot rehearsal: no image is pulled here"})

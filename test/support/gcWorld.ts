@@ -53,7 +53,7 @@ export function runHostGc(options: {
     host.fake("systemctl");
     host.fake("docker", composeRunStandIn({
         composeFile: options.composeFile, hostComposeFile: HOST.composeFile, hostPaths: options.hostPaths,
-        tmpDir: options.tmpDir, homeDir: options.homeDir, env: options.env, entrypoint: "python",
+        tmpDir: options.tmpDir, homeDir: options.homeDir, env: options.env,
     }));
     // The program from host/, where the host has it at GC_PROGRAM.
     const program = path.join(HOST_DIR, "mlflow-gc.py");

@@ -1,9 +1,9 @@
 // Renders a stack with the real `npm run render` code into a private temporary directory, once
 // per test process, and reads back what it wrote: the files as the host holds them.
-import { spawnSync } from "child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "fs";
 import * as os from "os";
 import * as path from "path";
+import { readEnvFileWithBash } from "../../harness/envFile";
 import { RawConfig } from "../../lib/settings";
 import { HOST_BUNDLE_DIR, readSampleValues, render, SampleValues } from "../../scripts/render";
 
@@ -46,19 +46,6 @@ function walk(root: string, dir = root): string[] {
         const full = path.join(dir, entry.name);
         return entry.isDirectory() ? walk(root, full) : [full];
     });
-}
-
-/** Reads a KEY=value file with bash itself, the way the host scripts do (`source`). */
-export function readEnvFileWithBash(file: string): Record<string, string> {
-    const text = readFileSync(file, "utf8");
-    const keys = [...text.matchAll(/^([A-Z_][A-Z0-9_]*)=/gm)].map(match => match[1]);
-    const result = spawnSync("/bin/bash", ["-c", 'set -eu; source "$1"; shift; for key; do printf "%s\\0%s\\0" "$key" "${!key}"; done', "_", file, ...keys],
-        { encoding: "utf8", env: {} });
-    if (result.status !== 0) throw new Error(`bash could not read ${file}: ${result.stderr}`);
-    const parts = result.stdout.split("\0");
-    const values: Record<string, string> = {};
-    for (let i = 0; i + 1 < parts.length; i += 2) values[parts[i]] = parts[i + 1];
-    return values;
 }
 
 /** The settings that make a stack's host stateless (its stores RDS and S3), for renderedStack's `overrides`. */
