@@ -272,7 +272,7 @@ describe("scaled tier, defaults (no domain)", () => {
         assert.match(containers[1].command![0], /'--port' '5001'/);
         const nginx = containers[2];
         assert.deepEqual(nginx.dependsOn, [{ containerName: "mlflow", condition: "HEALTHY" }, { containerName: "mlflow-2", condition: "HEALTHY" }]);
-        assert.match(nginx.environment.find(e => e.name === "NGINX_CONF")!.value, /upstream mlflow \{\n\s*least_conn;\n\s*server 127\.0\.0\.1:5000;\n\s*server 127\.0\.0\.1:5001;\n/);
+        assert.match(nginx.environment.find(e => e.name === "NGINX_CONF")!.value, /upstream mlflow \{\n\s*least_conn;\n\s*server 127\.0\.0\.1:5000 fail_timeout=2s;\n\s*server 127\.0\.0\.1:5001 fail_timeout=2s;\n/);
     });
 
     test("no password, hash or key in any task definition's plain fields", () => {

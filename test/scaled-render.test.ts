@@ -129,7 +129,7 @@ describe("the task's nginx.conf", () => {
         assert.match(conf, /real_ip_header X-Forwarded-For;\n\s*real_ip_recursive off;/);
         assert.match(conf, /geo \$realip_remote_addr \$from_load_balancer \{\n\s*default 0;\n\s*10\.80\.1\.0\/24 1;\n\s*10\.80\.2\.0\/24 1;/);
         assert.match(conf, /"1:https" https;\n\s*default \$scheme;/);
-        assert.match(conf, /server 127\.0\.0\.1:5000;/);
+        assert.match(conf, /server 127\.0\.0\.1:5000 fail_timeout=2s;/);
         assert.match(conf, /limit_req zone=auth_failures burst=20 nodelay;/, "the failed-login limit, now per client instead of per balancer node");
         assert.match(conf, /listen 80 default_server;[\s\S]*location \/ \{\n\s*return 444;/);
         assert.match(conf, /add_header Strict-Transport-Security/);
