@@ -28,7 +28,7 @@ import { readSampleValues, SampleValues } from "../scripts/render";
 import { DnsStub } from "./dnsStub";
 import { readEnvFileWithBash } from "./envFile";
 import { addLoopbackAddress, assertInNamespace, canConnect, run, RunResult, scratchDir, sleep } from "./namespace";
-import { mlflowService, RealMlflow, RealMlflowOptions } from "./realMlflow";
+import { mlflowService, RealMlflow, RealMlflowOptions, serviceHostPaths } from "./realMlflow";
 
 export const DEFAULT_NGINX_ROOT = "/var/cache/mlflow-on-aws/nginx-root";
 /**
@@ -206,7 +206,7 @@ export class NginxSandbox {
         const servers = (options.addresses ?? MLFLOW_ADDRESSES).slice(0, mlflowService(composeFile).replicas);
         const mlflow = await RealMlflow.start({
             composeFile,
-            hostPaths: options.hostPaths ?? { [DATA.mlflow]: this.dirs.mlflowData },
+            hostPaths: options.hostPaths ?? this.mlflowHostPaths(composeFile),
             tmpDir: this.dirs.mlflowTmp,
             homeDir: this.dirs.mlflowHome,
             addresses: servers,
@@ -216,6 +216,15 @@ export class NginxSandbox {
         });
         this.dns?.setRecord(MLFLOW.service, servers);
         return mlflow;
+    }
+
+    /**
+     * Where the mlflow service's host paths are here: the data directory in the sandbox, the
+     * files the host receives (the auth app's configuration, its env file) in the render directory.
+     */
+    mlflowHostPaths(composeFile = this.composeFile): Record<string, string> {
+        const rendered = serviceHostPaths(mlflowService(composeFile)).filter(hostPath => existsSync(this.hostFile(hostPath)) && statSync(this.hostFile(hostPath)).isFile());
+        return { ...Object.fromEntries(rendered.map(hostPath => [hostPath, this.hostFile(hostPath)])), [DATA.mlflow]: this.dirs.mlflowData };
     }
 
     private bind(source: string, containerPath: string, readOnly: boolean): void {

@@ -9,7 +9,7 @@
 // container; replicas, sharing one network namespace here, listen each on its own address. Only
 // inside the namespace (namespace.ts).
 import { ChildProcess, spawn } from "child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { MLFLOW } from "../lib/render/layout";
@@ -55,6 +55,7 @@ export interface LoggedRequest {
 interface ComposeService {
     command?: string[];
     environment?: Record<string, string>;
+    env_file?: string[];
     volumes?: string[];
     deploy?: { replicas?: number };
 }
@@ -62,31 +63,66 @@ interface ComposeService {
 interface MlflowService {
     command: string[];
     environment: Record<string, string>;
+    /** Host paths of the service's env files (KEY=value lines). */
+    envFiles: string[];
     volumes: string[];
     /** Containers of the service (compose's deploy.replicas, 1 when absent). */
     replicas: number;
 }
 
-/** The mlflow service of a rendered compose file: command, environment, volumes (host:container), replicas. */
+/** The mlflow service of a rendered compose file: command, environment, env files, volumes (host:container), replicas. */
 export function mlflowService(composeFile: string): MlflowService {
     const compose = parse(readFileSync(composeFile, "utf8")) as { services?: Record<string, ComposeService> };
     const service = compose.services?.[MLFLOW.service];
     if (!service?.command) throw new Error(`${composeFile}: the ${MLFLOW.service} service has no command`);
     return {
-        command: service.command.map(String), environment: service.environment ?? {}, volumes: service.volumes ?? [],
+        command: service.command.map(String), environment: service.environment ?? {}, envFiles: service.env_file ?? [], volumes: service.volumes ?? [],
         replicas: service.deploy?.replicas ?? 1,
     };
 }
 
-/** [container path, local path] of each of the service's volumes; directories are created, files must exist. */
-function volumeMounts(service: MlflowService, hostPaths: Record<string, string>): [string, string][] {
-    return service.volumes.map(volume => {
+/** The host paths the service reads from the host: its volumes' sources and its env files. */
+export function serviceHostPaths(service: MlflowService): string[] {
+    return [...service.volumes.map(volume => volume.split(":")[0]), ...service.envFiles];
+}
+
+/**
+ * [container path, local path] of each of the service's volumes; directories are created, files
+ * must exist. A file that names container paths (a configuration file's sqlite:////mlflow/mlflow.db)
+ * is mounted as a copy in `copyDir` with them mapped, as the paths in arguments are.
+ */
+function volumeMounts(service: MlflowService, hostPaths: Record<string, string>, copyDir?: string): [string, string][] {
+    const mounts: [string, string][] = service.volumes.map(volume => {
         const [hostPath, containerPath] = volume.split(":");
         const local = hostPaths[hostPath];
         if (!local) throw new Error(`no local path for the mlflow volume ${volume}`);
         if (!existsSync(local) || !statSync(local).isFile()) mkdirSync(local, { recursive: true });
         return [containerPath, local];
     });
+    if (copyDir === undefined) return mounts;
+    const toLocal = containerPathsMapper(mounts.filter(([, local]) => !statSync(local).isFile()));
+    mkdirSync(copyDir, { recursive: true });
+    return mounts.map(([containerPath, local]) => {
+        if (!statSync(local).isFile()) return [containerPath, local];
+        const text = readFileSync(local, "utf8");
+        const mapped = toLocal(text);
+        if (mapped === text) return [containerPath, local];
+        const copy = path.join(copyDir, path.basename(containerPath));
+        writeFileSync(copy, mapped, { mode: statSync(local).mode & 0o777 });
+        return [containerPath, copy];
+    });
+}
+
+/** The service's env files, read as Compose reads them (KEY=value lines, no quoting). */
+function envFileValues(service: MlflowService, hostPaths: Record<string, string>): Record<string, string> {
+    return Object.fromEntries(service.envFiles.flatMap(hostPath => {
+        const local = hostPaths[hostPath];
+        if (!local) throw new Error(`no local path for the mlflow env file ${hostPath}`);
+        return readFileSync(local, "utf8").split("\n").filter(line => line.trim() && !line.startsWith("#")).map(line => {
+            const at = line.indexOf("=");
+            return [line.slice(0, at), line.slice(at + 1)];
+        });
+    }));
 }
 
 /** Mounts with the longest container path first: the most specific one decides where a path goes. */
@@ -113,8 +149,8 @@ function containerPathsMapper(mounts: [string, string][]): (value: string) => st
 /**
  * The body of a `docker` stand-in that carries out what the host scripts ask of Docker,
  * `docker compose -f <hostComposeFile> run --rm --no-deps --entrypoint mlflow mlflow <args>` and
- * `... run --rm --no-deps -T --entrypoint python mlflow - <args>` (the program on stdin), as
- * Compose would: with the mlflow service's environment and volumes (container paths in the
+ * `... run --rm --no-deps -T --entrypoint python mlflow - <args>` (the program on stdin), either
+ * with `-e NAME` options, as Compose would: with the mlflow service's environment and volumes (container paths in the
  * arguments mapped onto the local paths given for the volumes' host paths), a release's virtual
  * environment in place of the image.
  */
@@ -124,13 +160,15 @@ export function composeRunStandIn(options: {
     pythonEnv?: PythonEnvName;
 }): string {
     const service = mlflowService(options.composeFile);
-    const mounts = volumeMounts(service, options.hostPaths);
+    const mounts = volumeMounts(service, options.hostPaths, path.join(options.tmpDir, "mounted-files"));
     const toLocal = containerPathsMapper(mounts);
-    const env = { ...localEnvironment(service, toLocal), ...options.env };
+    const env = { ...envFileValues(service, options.hostPaths), ...localEnvironment(service, toLocal), ...options.env };
     const run = ["compose", "-f", options.hostComposeFile, "run", "--rm", "--no-deps"];
     const calls = { mlflow: [...run, "--entrypoint", "mlflow", MLFLOW.service], python: [...run, "-T", "--entrypoint", "python", MLFLOW.service] };
     const byLength = mostSpecificFirst(mounts);
     return [
+        // `-e NAME` hands the caller's variable to the container; here the program inherits the caller's environment.
+        'call=(); while [ "$#" -gt 0 ]; do if [ "$1" = -e ] && [ "$#" -gt 1 ]; then shift 2; else call+=("$1"); shift; fi; done; set -- "${call[@]}"',
         `mlflow_call=(${calls.mlflow.map(shellQuote).join(" ")})`,
         `python_call=(${calls.python.map(shellQuote).join(" ")})`,
         `if [ "\${*:1:${calls.mlflow.length}}" = "\${mlflow_call[*]}" ]; then program=${shellQuote(pythonEnvBin(options.pythonEnv ?? "mlflow", "mlflow"))}; args=("\${@:${calls.mlflow.length + 1}}")`,
@@ -238,13 +276,14 @@ export class RealMlflow {
         }
         mkdirSync(options.tmpDir, { recursive: true });
         mkdirSync(options.homeDir, { recursive: true });
-        const toLocal = containerPathsMapper([["/tmp", options.tmpDir], ...volumeMounts(service, options.hostPaths)]);
+        const toLocal = containerPathsMapper([["/tmp", options.tmpDir], ...volumeMounts(service, options.hostPaths, path.join(options.tmpDir, "mounted-files"))]);
         const [program, ...args] = service.command;
         if (program !== "mlflow") throw new Error(`the mlflow service runs ${program}, not mlflow`);
         const env: Record<string, string> = {
             PATH: `${path.join(pythonEnvDir(options.pythonEnv ?? "mlflow"), "bin")}:/usr/local/bin:/usr/bin:/bin`,
             HOME: options.homeDir,
             TMPDIR: options.tmpDir,
+            ...envFileValues(service, options.hostPaths),
             ...localEnvironment(service, toLocal),
             ...options.env,
         };

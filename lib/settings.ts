@@ -10,6 +10,17 @@ export type Compute = "ec2" | "fargate";
 export type BackendStore = "sqlite" | "rds";
 /** Where MLflow keeps artifacts. */
 export type ArtifactStore = "volume" | "s3";
+/**
+ * Who checks passwords and what a user may do: "basic", nginx against the generated htpasswd file,
+ * every user allowed everything; "mlflow", MLflow's auth app (users, an admin, permissions per
+ * experiment and registered model, managed through its REST API and UI), nginx kept in front.
+ */
+export type Auth = "basic" | "mlflow";
+/** What MLflow's auth app lets a user do with what nobody granted them (its default_permission). */
+export type AuthPermission = "READ" | "EDIT" | "MANAGE" | "NO_PERMISSIONS";
+export const AUTH_PERMISSIONS: readonly AuthPermission[] = ["READ", "EDIT", "MANAGE", "NO_PERMISSIONS"];
+/** The first MLflow release whose auth app ships no default admin password (CVE-2026-2635). */
+export const MLFLOW_AUTH_FLOOR = "3.16.1";
 
 export interface Settings {
     /** Where the stack runs: an EC2 host ("aws") or the local Docker engine ("local"). */
@@ -37,8 +48,11 @@ export interface Settings {
     dataVolumeGiB: number;
     /** Snapshot to create the data volume from (restoring a backup). */
     dataSnapshotId?: string;
-    /** Basic-auth user names; each gets a generated password. */
+    /** User names; each gets a generated password. With auth mlflow the first is MLflow's admin. */
     users: string[];
+    auth: Auth;
+    /** With auth mlflow: what a user may do with an experiment or model nobody granted them. */
+    authDefaultPermission: AuthPermission;
     /** Largest request body nginx passes to MLflow, in nginx's size syntax; "0" means no limit. */
     maxUploadSize: string;
     /** Keep the data volume and its snapshots when the stack is destroyed. */
@@ -92,6 +106,11 @@ export const DEFAULTS = {
     dataVolumeGiB: 20,
     dataSnapshotId: "",
     users: ["admin"],
+    // basic for every stack until the stack file says otherwise: a stack made before the auth app
+    // keeps what its users sign in with, and MLflow still calls its auth app experimental.
+    auth: "basic",
+    // MLflow's own default: a team sees each other's experiments unless someone restricts one.
+    authDefaultPermission: "READ",
     maxUploadSize: "5g",
     protectData: false,
     backupRetentionDays: 14,
@@ -410,6 +429,17 @@ export function validateSettings(raw: RawConfig): Settings {
     const artifactStore = oneOf<ArtifactStore>("artifactStore", ["volume", "s3"]);
     const fargate = target === "aws" && compute === "fargate";
     const rds = target === "aws" && backendStore === "rds";
+    const auth = oneOf<Auth>("auth", ["basic", "mlflow"]);
+    const authDefaultPermission = oneOf<AuthPermission>("authDefaultPermission", AUTH_PERMISSIONS);
+    onlyFor(["authDefaultPermission"], auth === "mlflow", "with auth mlflow (with basic every user may do everything)");
+    if (auth === "mlflow") {
+        if (target !== "aws" || compute !== "ec2") {
+            report("auth", auth, "accepted with target aws and compute ec2 (an EC2 host); the scaled tier and the local target still take basic");
+        }
+        if (SEMVER.test(mlflowVersion) && compareVersions(mlflowVersion, MLFLOW_AUTH_FLOOR) < 0) {
+            report("auth", auth, `needs mlflowVersion ${MLFLOW_AUTH_FLOOR} or later (${mlflowVersion} is set): earlier auth apps create an admin with a published default password (CVE-2026-2635)`);
+        }
+    }
     if (target === "local") {
         onlyFor(["logRetentionDays", "gcRetentionDays"], false, "with target aws (the local target keeps its logs in Docker and every deleted run)");
         onlyFor(["compute", "backendStore", "artifactStore"], false, "with target aws (target local runs both containers with SQLite and a Docker volume)");
@@ -475,7 +505,7 @@ export function validateSettings(raw: RawConfig): Settings {
         allowedCidrs, subnetId,
         mlflowVersion, nginxVersion,
         dataVolumeGiB, dataSnapshotId,
-        users, maxUploadSize, protectData, backupRetentionDays, alarmEmail, logRetentionDays, gcRetentionDays,
+        users, auth, authDefaultPermission, maxUploadSize, protectData, backupRetentionDays, alarmEmail, logRetentionDays, gcRetentionDays,
         localHttpsPort, localHttpPort,
         compute, backendStore, artifactStore,
         taskCpu, taskMemory, desiredCount, minTaskCount, maxTaskCount,

@@ -9,6 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { renderHtpasswd } from "../lib/render/htpasswd";
 import { HOST } from "../lib/render/layout";
+import { renderAuthEnv, renderAuthUsers } from "../lib/render/mlflowAuth";
 import { hostEndpoint, localEndpoint } from "../lib/render/endpoint";
 import { HostFacts, hostFiles, hostParameterNames, HostStores, renderCloudConfig, renderHostBundle, secretFiles } from "../lib/render/hostBundle";
 import { rdsCaBundle } from "../lib/render/rdsCa";
@@ -115,9 +116,14 @@ export function render(options: RenderOptions): void {
         stores: sampleStores(settings, region),
     };
     const databasePassword = facts.stores ? samplePassword() : undefined;
+    const authApp = settings.auth === "mlflow";
     const files = [
         ...hostFiles(settings, facts),
-        ...secretFiles(facts, { htpasswd: renderHtpasswd(passwords), tlsKeyPem: tls.keyPem, databasePassword }),
+        ...secretFiles(facts, {
+            htpasswd: renderHtpasswd(passwords), tlsKeyPem: tls.keyPem, databasePassword,
+            authEnv: authApp ? renderAuthEnv(samplePassword()) : undefined,
+            authUsers: authApp ? renderAuthUsers(passwords) : undefined,
+        }),
     ];
     rmSync(options.out, { recursive: true, force: true });
     mkdirSync(options.out, { recursive: true });

@@ -80,6 +80,9 @@ function atTheBounds(): Case[] {
     return [
         { title: "host, every setting at its bound", stack, settings: { ...everywhere, dataVolumeGiB: 16384, backupRetentionDays: 1000, instanceType: "m7g.16xlarge" } },
         { title: "stateless host, every setting at its bound", stack, settings: { ...everywhere, ...TIERS["stateless host"], dbStorageGiB: 65536, backupRetentionDays: RDS_MAX_BACKUP_DAYS } },
+        // MLflow's auth app adds two SecureString parameters, one of them the 50 users' passwords.
+        { title: "host with auth mlflow, every setting at its bound", stack, settings: { ...everywhere, auth: "mlflow", authDefaultPermission: "NO_PERMISSIONS" } },
+        { title: "stateless host with auth mlflow, every setting at its bound", stack, settings: { ...everywhere, ...TIERS["stateless host"], auth: "mlflow", backupRetentionDays: RDS_MAX_BACKUP_DAYS } },
         {
             title: "scaled tier, every setting at its bound", stack, settings: {
                 ...everywhere, ...SCALED, dbStorageGiB: 65536, backupRetentionDays: RDS_MAX_BACKUP_DAYS, taskCpu: 16384, taskMemory: 122880,

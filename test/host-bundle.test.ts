@@ -9,7 +9,7 @@ import { gunzipSync } from "node:zlib";
 import { after, before, describe, test } from "node:test";
 import { parse } from "yaml";
 import { projectRoot } from "../lib/projectRoot";
-import { BUNDLE_INSTALLER, GC_PROGRAM_FILE, HOST_BUNDLE_PARAMETERS, HOST_PACKAGES, HOST_SOURCE_DIR, renderDailySchedule, SSM_AGENT_KEY_FILE, userDataBase64 } from "../lib/render/hostBundle";
+import { AUTH_SETUP_PROGRAM_FILE, BUNDLE_INSTALLER, GC_PROGRAM_FILE, HOST_BUNDLE_PARAMETERS, HOST_PACKAGES, HOST_SOURCE_DIR, renderDailySchedule, SSM_AGENT_KEY_FILE, userDataBase64 } from "../lib/render/hostBundle";
 import { HOST } from "../lib/render/layout";
 import { BACKUP_TIME_UTC, DISK_WARN_PERCENT, GC_TIME_UTC, METRIC_NAMESPACE, SNAPSHOT_TIME_UTC } from "../lib/render/schedule";
 import { validateSettings } from "../lib/settings";
@@ -269,8 +269,8 @@ for (const stack of ["dev", "prod"]) {
                 assert.deepEqual(service.Unit.ConditionPathIsMountPoint, [rendered.hostEnv.DATA_MOUNT], `${timer}'s service runs without the volume`);
             }
             const main = parsed.get("mlflow.service")!;
-            assert.deepEqual(main.Service.ExecStartPre, ["mlflow-prepare-data", "mlflow-fetch-secrets", "mlflow-certificate", "mlflow-db-upgrade"]
-                .map(name => `${SCRIPT_DIR}/${name}`), "data volume, secrets, certificate, then migrations, before compose starts");
+            assert.deepEqual(main.Service.ExecStartPre, ["mlflow-prepare-data", "mlflow-fetch-secrets", "mlflow-certificate", "mlflow-db-upgrade", "mlflow-auth-setup"]
+                .map(name => `${SCRIPT_DIR}/${name}`), "data volume, secrets, certificate, then migrations (MLflow's, then its auth app's), before compose starts");
             for (const line of [...main.Service.ExecStart, ...main.Service.ExecStop]) {
                 assert.ok(line.includes(` -f ${rendered.hostEnv.COMPOSE_FILE} `), `${line} uses another compose file than COMPOSE_FILE`);
             }
@@ -324,7 +324,7 @@ describe("scripts the host receives or runs", () => {
     test("are the files in host/, byte for byte, mode 0755; bash passes shellcheck, Python compiles", () => {
         const rendered = renderedStack("dev");
         const scripts = [...rendered.files.values()].filter(f => f.hostPath.startsWith(`${SCRIPT_DIR}/`));
-        assert.equal(scripts.length, 12);
+        assert.equal(scripts.length, 13);
         const interpreter = (script: RenderedFile) => script.content.toString("utf8").split("\n")[0];
         for (const script of scripts) {
             assert.ok(script.content.equals(readFileSync(path.join(HOST_DIR, path.basename(script.hostPath)))),
@@ -334,8 +334,8 @@ describe("scripts the host receives or runs", () => {
         }
         const python = scripts.filter(script => interpreter(script) === "#!/usr/bin/python3");
         assert.deepEqual(python.map(script => path.basename(script.hostPath)).sort(), ["mlflow-install-bundle", "mlflow-log-shipper"]);
-        // And gc's program, which the MLflow image's Python runs.
-        for (const script of [...python, rendered.files.get(HOST.gcProgram)!]) {
+        // And the programs the MLflow image's Python runs.
+        for (const script of [...python, rendered.files.get(HOST.gcProgram)!, rendered.files.get(HOST.authSetupProgram)!]) {
             const compiled = run("/usr/bin/python3", ["-c", "import ast, sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])", script.localPath]);
             assert.equal(compiled.status, 0, compiled.stderr);
         }
@@ -357,7 +357,8 @@ describe("host/ and what ships", () => {
         (/\.(service|timer)$|\.d\//.test(relative) ? `${UNIT_DIR}/${relative}`
             : relative === SSM_AGENT_KEY_FILE ? HOST.ssmAgentKey
                 : relative === GC_PROGRAM_FILE ? HOST.gcProgram
-                    : `${SCRIPT_DIR}/${relative}`);
+                    : relative === AUTH_SETUP_PROGRAM_FILE ? HOST.authSetupProgram
+                        : `${SCRIPT_DIR}/${relative}`);
     const sources = (dir = HOST_SOURCE_DIR): string[] => readdirSync(dir, { withFileTypes: true }).flatMap(entry =>
         (entry.isDirectory() ? sources(path.join(dir, entry.name)) : [path.relative(HOST_SOURCE_DIR, path.join(dir, entry.name))]));
 

@@ -543,6 +543,26 @@ describe("mlflow-fetch-secrets", { skip: !isRoot && "chown to root:<gid> needs r
         assert.deepEqual(sandbox.callsOf("aws"), [expectedCall(htpasswdParameter), expectedCall(keyParameter)]);
     });
 
+    test("with auth mlflow, also writes the auth app's env file and the users' passwords, each 0600 root:root, from their parameters", () => {
+        const withAuth = renderedStack("prod", { auth: "mlflow" });
+        const hostEnv = withAuth.hostEnv;
+        store(htpasswdParameter, "htpasswd");
+        store(keyParameter, "key");
+        store(hostEnv.AUTH_ENV_PARAMETER, withAuth.text(hostEnv.AUTH_ENV_FILE).trim());
+        store(hostEnv.AUTH_USERS_PARAMETER, withAuth.text(hostEnv.AUTH_USERS_FILE).trim());
+        const secrets = sandbox.path("secrets-auth");
+        const files = { AUTH_ENV_FILE: path.join(secrets, "mlflow-auth.env"), AUTH_USERS_FILE: path.join(secrets, "mlflow-auth-users.json") };
+        sandbox.clearCalls("aws");
+        const run = runHostScript("mlflow-fetch-secrets", sandbox.env(sandbox.envFile(withAuth.hostEnvText, { SECRETS_DIR: secrets, ...files }, "auth.env")));
+        assert.equal(run.status, 0, describeRun(run));
+        for (const [key, file] of Object.entries(files)) {
+            assert.equal(readFileSync(file, "utf8"), withAuth.text(hostEnv[key]), `${key} differs from its parameter's value`);
+            assert.equal(octal(statSync(file).mode & 0o7777), "0600");
+            assert.equal(statSync(file).uid, 0);
+        }
+        assert.deepEqual(sandbox.callsOf("aws").map(call => call[5]), [htpasswdParameter, keyParameter, hostEnv.AUTH_ENV_PARAMETER, hostEnv.AUTH_USERS_PARAMETER]);
+    });
+
     test("retries a parameter that is not readable yet", () => {
         sandbox.clearCalls("aws");
         const counter = sandbox.path("aws-failures-left");
@@ -909,5 +929,27 @@ describe("mlflow-watchdog (its decisions; watchdog.e2e.test.ts runs it against t
         assert.equal(quiet.status, 0, describeRun(quiet));
         assert.equal(quiet.stderr, "");
         assert.deepEqual(sandbox.callsOf("docker").filter(call => call[0] === "restart"), []);
+    });
+});
+
+describe("mlflow-auth-setup", () => {
+    let sandbox: Sandbox;
+    before(() => { sandbox = new Sandbox("auth-setup"); });
+    after(() => sandbox.remove());
+
+    test("does nothing with basic auth, and with auth mlflow stops the start with a clear line when the setup fails", () => {
+        sandbox.fake("docker", "exit 1");
+        const basic = runHostScript("mlflow-auth-setup", sandbox.env(sandbox.envFile(dev.hostEnvText, {}, "basic.env")));
+        assert.equal(basic.status, 0, describeRun(basic));
+        assert.deepEqual(sandbox.callsOf("docker"), [], "basic auth needs no setup");
+        const withAuth = renderedStack("dev", { auth: "mlflow" });
+        const failed = runHostScript("mlflow-auth-setup", sandbox.env(sandbox.envFile(withAuth.hostEnvText, {
+            AUTH_USERS_FILE: withAuth.local(withAuth.hostEnv.AUTH_USERS_FILE), AUTH_SETUP_PROGRAM: path.join(HOST_DIR, "mlflow-auth-setup.py"),
+        }, "auth.env")));
+        assert.equal(failed.status, 1, describeRun(failed));
+        assert.match(failed.stderr, /PREPARING MLFLOW'S AUTH APP FAILED; the server stays stopped/);
+        const [call] = sandbox.callsOf("docker");
+        assert.deepEqual(call.slice(0, 11), ["compose", "-f", withAuth.hostEnv.COMPOSE_FILE, "run", "--rm", "--no-deps", "-T", "-e", "MLFLOW_AUTH_USERS", "--entrypoint", "python"]);
+        assert.ok(!call.join(" ").includes(withAuth.sample.users.admin), "no password on docker's command line");
     });
 });

@@ -171,6 +171,50 @@ describe("default stack (no domain)", () => {
     });
 });
 
+describe("auth mlflow: MLflow's auth app on the host", () => {
+    let run: ProgramRun;
+    before(async () => { run = await runProgram({ auth: "mlflow", users: ["admin", "alice", "ci"] }); });
+
+    test("its secret key and the users' passwords go to SSM SecureString parameters that only the host role reads", () => {
+        const parameters = run.ofType("aws:ssm/parameter:Parameter").filter(p => !p.inputs.name.includes("/host-bundle/"));
+        assert.deepEqual(parameters.map(p => p.inputs.name).sort(),
+            ["/mlflow-on-aws/test/htpasswd", "/mlflow-on-aws/test/mlflow-auth-env", "/mlflow-on-aws/test/mlflow-auth-users", "/mlflow-on-aws/test/tls-fallback-key"]);
+        for (const parameter of parameters) {
+            assert.equal(parameter.inputs.type, "SecureString");
+            assert.ok(run.secretInputs.includes(`${parameter.name}.value`), `${parameter.name}.value is sent as a secret`);
+        }
+        const value = (suffix: string) => parameters.find(p => p.inputs.name.endsWith(suffix))!.inputs.value as string;
+        assert.match(value("mlflow-auth-env"), /^MLFLOW_FLASK_SERVER_SECRET_KEY=[A-Za-z0-9]+\n$/);
+        const secretKey = run.ofType("random:index/randomPassword:RandomPassword").find(r => r.name.endsWith("auth-secret-key"))!;
+        assert.deepEqual([secretKey.inputs.length, secretKey.inputs.special], [64, false], "64 letters and digits, generated once for every server");
+        const passwords = run.outputs.passwords.value as Record<string, string>;
+        assert.equal(run.outputs.passwords.secret, true);
+        assert.deepEqual(JSON.parse(value("mlflow-auth-users")), passwords, "each user signs in to MLflow with the password of the passwords output");
+        assert.deepEqual(Object.keys(JSON.parse(value("mlflow-auth-users"))), ["admin", "alice", "ci"], "the admin first");
+        const policy = JSON.parse(run.ofType("aws:iam/rolePolicy:RolePolicy").find(r => r.name === "mlflow-secrets-and-metrics")!.inputs.policy);
+        const read = policy.Statement.find((s: { Action: string[] }) => s.Action.includes("ssm:GetParameter"));
+        assert.deepEqual(read.Resource.map((arn: string) => arn.split("parameter/")[1]).sort(), parameters.map(p => p.inputs.name.slice(1)).sort());
+    });
+
+    test("no password or key in the user data, the bundle or a plain output; the host gets the auth app's configuration", () => {
+        const passwords = Object.values(run.outputs.passwords.value as Record<string, string>);
+        const secretKey = (run.ofType("aws:ssm/parameter:Parameter").find(p => p.inputs.name.endsWith("mlflow-auth-env"))!.inputs.value as string).split("=")[1].trim();
+        const delivered = deliveredHost(run);
+        for (const text of [cloudConfigOf(run), ...[...delivered.files.values()].map(f => f.content)]) {
+            for (const secret of [...passwords, secretKey]) assert.ok(!text.includes(secret), "a secret in what the host receives in the clear");
+        }
+        for (const [key, output] of Object.entries(run.outputs)) {
+            if (!output.secret) for (const secret of [...passwords, secretKey]) assert.ok(!JSON.stringify(output.value).includes(secret), `${key} leaks a secret`);
+        }
+        assert.match(delivered.file("/etc/mlflow/mlflow-auth.ini")!, /^admin_username = admin$/m);
+        assert.match(delivered.file("/etc/mlflow/mlflow-auth.ini")!, /^default_permission = READ$/m);
+        assert.match(delivered.file("/etc/mlflow/host.env")!, /^AUTH=mlflow$/m);
+        assert.match(delivered.file("/etc/mlflow/host.env")!, /^SECRET_VERSIONS=htpasswd:1,tls-fallback-key:1,auth-env:1,auth-users:1$/m);
+        assert.match(delivered.file("/etc/mlflow/compose.yaml")!, /image: ghcr\.io\/mlflow\/mlflow:v3\.17\.2-full/);
+        assert.doesNotMatch(delivered.file("/etc/mlflow/nginx.conf")!, /auth_basic/);
+    });
+});
+
 describe("stack with a domain, Route 53, alarms and protected data", () => {
     let run: ProgramRun;
     before(async () => {
@@ -355,6 +399,7 @@ describe("stateful resources keep their identity across every setting change tha
         "protectData": { protectData: true },
         "a domain with Route 53": { domain: "mlflow.example.com", route53ZoneId: "Z0123456789ABCDEFGHIJ", acmeEmail: "ops@example.com" },
         "a fixed AMI": { amiId: "ami-0123456789abcdef0" },
+        "MLflow's auth app": { auth: "mlflow", authDefaultPermission: "NO_PERMISSIONS" },
     };
     const identity = (run: ProgramRun) => Object.entries(REPLACING_INPUTS).map(([type, inputs]) => {
         const resource = run.one(type);

@@ -19,7 +19,7 @@ const NGINX_ROOT = process.env.NGINX_ROOT || "/var/cache/mlflow-on-aws/nginx-roo
 const nginxInput = { serverNames: ["mlflow.example.com"], listenPort: 80, maxUploadSize: "5g", mlflowServers: 1, loadBalancerCidrs: ["10.80.1.0/24", "10.80.2.0/24"] };
 
 const taskInput = (mlflowServers = 1): TaskContainersInput => ({
-    container: { mlflowVersion: "3.17.2", nginxVersion: "1.30.6", serverNames: ["mlflow.example.com"], origins: ["https://mlflow.example.com"] },
+    container: { mlflowVersion: "3.17.2", nginxVersion: "1.30.6", serverNames: ["mlflow.example.com"], origins: ["https://mlflow.example.com"], auth: "basic" },
     nginxConf: renderTaskNginxConf({ ...nginxInput, mlflowServers }),
     mlflowServers,
     database: { host: "db.example.internal", port: 5432, database: "mlflow", user: "mlflow", caBundlePem: rdsCaBundle("eu-central-1") },

@@ -79,6 +79,12 @@ describe("settings", () => {
         ["route53ZoneId", `Z${"A".repeat(32)}`, /at most 32 characters/, { domain: "mlflow.example.com" }],
         ["allowedCidrs", JSON.stringify(Array.from({ length: 31 }, (_, i) => `10.${i}.0.0/16`)), /at most 30 blocks .*60 inbound rules/],
         ["allowedCidrs", JSON.stringify(["10.0.0.0/8", "192.0.2.0/24", "10.0.0.0/8"]), /each block once/],
+        ["auth", "oidc", /accepted: basic or mlflow/],
+        ["auth", "mlflow", /accepted with target aws and compute ec2/, { target: "local" }],
+        ["auth", "mlflow", /accepted with target aws and compute ec2/, { compute: "fargate", backendStore: "rds", artifactStore: "s3" }],
+        ["auth", "mlflow", /needs mlflowVersion 3\.16\.1 or later .*CVE-2026-2635/, { mlflowVersion: "3.16.0" }],
+        ["authDefaultPermission", "WRITE", /accepted: READ or EDIT or MANAGE or NO_PERMISSIONS/, { auth: "mlflow" }],
+        ["authDefaultPermission", "NO_PERMISSIONS", /only means something with auth mlflow/],
     ];
     for (const [key, value, accepted, context] of cases) {
         test(`${key} = ${value} is rejected with a message naming key, value and what is accepted`, () => {
@@ -91,6 +97,13 @@ describe("settings", () => {
             assert.match(problems[0], accepted);
         });
     }
+
+    test("auth mlflow on a host takes its default permission; basic stays the default", () => {
+        assert.equal(validateSettings({}).auth, "basic");
+        const settings = validateSettings({ auth: "mlflow", authDefaultPermission: "NO_PERMISSIONS", backendStore: "rds", artifactStore: "s3" });
+        assert.equal(settings.auth, "mlflow");
+        assert.equal(settings.authDefaultPermission, "NO_PERMISSIONS");
+    });
 
     test("settings that only make sense together are checked together", () => {
         assert.match(problemsOf({ route53ZoneId: "Z123ABC" })[0], /needs `domain`/);

@@ -6,6 +6,7 @@ import { rdsCaBundle } from "../../lib/render/rdsCa";
 import { Settings } from "../../lib/settings";
 import { partitionOf, SESSION_CHANNEL_ACTIONS } from "../shared/arns";
 import { ArtifactBucket, BucketUser } from "../shared/artifactBucket";
+import { AuthAppSecrets } from "../shared/credentials";
 import { Database, DATABASE_NAME, DATABASE_USER, upgradeSnapshotsArn } from "../shared/database";
 import { METRIC_NAMESPACE } from "./monitoring";
 
@@ -26,6 +27,8 @@ export interface MlflowHostArgs {
     publicIp: pulumi.Input<string>;
     /** Secret. */
     htpasswd: pulumi.Input<string>;
+    /** With auth mlflow: what MLflow's auth app receives. */
+    authApp?: AuthAppSecrets;
     caCertPem: pulumi.Input<string>;
     serverChainPem: pulumi.Input<string>;
     /** Secret. */
@@ -49,7 +52,7 @@ export const debianAmiParameter = (architecture: string) =>
 
 /**
  * The EC2 instance and what it needs to boot into a running MLflow: an instance profile that
- * reads exactly its two secrets and allows Session Manager, the secrets in SSM Parameter Store,
+ * reads exactly its secrets and allows Session Manager, the secrets in SSM Parameter Store,
  * the cloud-init user data, and the attachment of the data volume.
  */
 export class MlflowHost extends pulumi.ComponentResource {
@@ -81,6 +84,23 @@ export class MlflowHost extends pulumi.ComponentResource {
             description: "Private key of the MLflow server's private-CA certificate",
             tags,
         }, parent);
+        const authParameters = args.authApp && {
+            env: new aws.ssm.Parameter(`${name}-auth-env`, {
+                name: names.authEnvParameter,
+                type: "SecureString",
+                value: pulumi.secret(args.authApp.env),
+                description: "Secret key of MLflow's auth app",
+                tags,
+            }, parent),
+            users: new aws.ssm.Parameter(`${name}-auth-users`, {
+                name: names.authUsersParameter,
+                type: "SecureString",
+                value: pulumi.secret(args.authApp.users),
+                description: "Generated passwords of the MLflow server's users, created in its auth app",
+                tags,
+            }, parent),
+        };
+        const secretParameters = [htpasswd, tlsKey, ...(authParameters ? [authParameters.env, authParameters.users] : [])];
 
         // Kept with the data on destroy when protectData is on: the logs of what happened to it.
         const logs = new aws.cloudwatch.LogGroup(name, {
@@ -113,7 +133,7 @@ export class MlflowHost extends pulumi.ComponentResource {
             policy: pulumi.jsonStringify({
                 Version: "2012-10-17",
                 Statement: [
-                    { Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [htpasswd.arn, tlsKey.arn] },
+                    { Effect: "Allow", Action: ["ssm:GetParameter"], Resource: secretParameters.map(parameter => parameter.arn) },
                     // mlflow-log-shipper: its streams in its group, nothing else of CloudWatch Logs.
                     { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logs.arn}:*` },
                     {
@@ -166,7 +186,8 @@ export class MlflowHost extends pulumi.ComponentResource {
                     databaseIdentifier,
                 }))
             : pulumi.output(undefined);
-        const secretVersions = pulumi.interpolate`htpasswd:${htpasswd.version},tls-fallback-key:${tlsKey.version}`;
+        const secretVersions = pulumi.interpolate`htpasswd:${htpasswd.version},tls-fallback-key:${tlsKey.version}${authParameters
+            ? pulumi.interpolate`,auth-env:${authParameters.env.version},auth-users:${authParameters.users.version}` : ""}`;
         const facts: pulumi.Output<HostFacts> = pulumi.all([
             region, args.publicIp, args.dataVolumeId, logs.name, secretVersions, args.caCertPem, args.serverChainPem, stores,
         ]).apply(([regionName, publicIp, dataVolumeId, logGroup, versions, caCertPem, fallbackChainPem, hostStores]) => ({

@@ -91,7 +91,7 @@ export class MlflowOnAws extends pulumi.ComponentResource {
         const endpoint = eip.publicIp.apply(ip => hostEndpoint(settings.domain, ip));
         const names = endpoint.names;
 
-        const credentials = new Credentials(name, { users: settings.users }, { ...parent, aliases: fromOtherTier(name, "fargate") });
+        const credentials = new Credentials(name, { users: settings.users, authApp: settings.auth === "mlflow" }, { ...parent, aliases: fromOtherTier(name, "fargate") });
         const ca = new PrivateCa(name, { serverNames: names }, parent);
         const data = new DataVolume(dataVolumeName(name), {
             availabilityZone: network.availabilityZone,
@@ -119,6 +119,7 @@ export class MlflowOnAws extends pulumi.ComponentResource {
             eipAllocationId: eip.allocationId,
             publicIp: eip.publicIp,
             htpasswd: credentials.htpasswd,
+            authApp: credentials.authApp,
             caCertPem: ca.caCertPem,
             serverChainPem: ca.serverChainPem,
             serverKeyPem: ca.serverKeyPem,

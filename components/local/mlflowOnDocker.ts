@@ -97,7 +97,7 @@ export class MlflowOnDocker extends pulumi.ComponentResource {
         // and shows the container's uploads as [secret]. nginx.conf and the chain stay readable in
         // a diff. The key is read by nginx's master (root) only; the htpasswd file by its workers.
         const uploads: docker.types.input.ContainerUpload[] = [
-            { file: NGINX.conf, content: renderProxyConf(endpoint, settings.maxUploadSize, true), permissions: "0644" },
+            { file: NGINX.conf, content: renderProxyConf(endpoint, settings.maxUploadSize, true, settings.auth), permissions: "0644" },
             { file: NGINX.htpasswd, content: pulumi.secret(credentials.htpasswd), permissions: "0644" },
             { file: NGINX.certificate, content: ca.serverChainPem, permissions: "0644" },
             { file: NGINX.certificateKey, content: pulumi.secret(ca.serverKeyPem), permissions: "0600" },

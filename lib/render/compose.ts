@@ -26,20 +26,27 @@ const service = (spec: ContainerSpec) => ({
 /**
  * With `stores` (a stateless host), MLflow uses PostgreSQL and S3 and keeps nothing on the data
  * volume: it gets the RDS CA bundle and the password file read-only instead of the volume, and
- * nginx passes artifact downloads on to MLflow instead of reading a store it cannot see.
+ * nginx passes artifact downloads on to MLflow instead of reading a store it cannot see. With auth
+ * mlflow, MLflow's auth app gets its configuration and its secret key.
  */
 export function renderCompose(input: ContainerInput, stores?: ExternalStores): string {
     const onVolume = mlflowContainer(input);
     const mlflow = stores ? onExternalStores(onVolume, input.mlflowVersion, stores) : onVolume;
+    const authApp = input.auth === "mlflow";
     const compose = {
         name: "mlflow",
         services: {
             [MLFLOW.service]: {
                 ...service(stores ? { ...mlflow, environment: { ...mlflow.environment, PGPASSFILE: MLFLOW.pgpassFile } } : mlflow),
+                // The auth app's secret key, from the file mlflow-fetch-secrets writes: not in this file.
+                ...(authApp ? { env_file: [HOST.authEnv] } : {}),
                 expose: [String(MLFLOW.port)],
-                volumes: stores
-                    ? [`${HOST.rdsCaBundle}:${RDS_CA_FILE}:ro`, `${HOST.pgpassFile}:${MLFLOW.pgpassFile}:ro`]
-                    : [`${DATA.mlflow}:${MLFLOW.dataDir}`],
+                volumes: [
+                    ...(stores
+                        ? [`${HOST.rdsCaBundle}:${RDS_CA_FILE}:ro`, `${HOST.pgpassFile}:${MLFLOW.pgpassFile}:ro`]
+                        : [`${DATA.mlflow}:${MLFLOW.dataDir}`]),
+                    ...(authApp ? [`${HOST.authConfig}:${MLFLOW.authConfig}:ro`] : []),
+                ],
                 networks: ["backend"],
             },
             nginx: {
@@ -47,7 +54,8 @@ export function renderCompose(input: ContainerInput, stores?: ExternalStores): s
                 ports: ["80:80", "443:443"],
                 volumes: [
                     `${HOST.nginxConf}:${NGINX.conf}:ro`,
-                    `${HOST.htpasswd}:${NGINX.htpasswd}:ro`,
+                    // With auth mlflow nginx checks no password itself.
+                    ...(authApp ? [] : [`${HOST.htpasswd}:${NGINX.htpasswd}:ro`]),
                     `${HOST.activeTlsDir}:${NGINX.tlsDir}:ro`,
                     `${DATA.acmeWebroot}:${NGINX.acmeWebroot}:ro`,
                     ...(stores ? [] : [`${DATA.artifacts}:${NGINX.artifactsDir}:ro`]),

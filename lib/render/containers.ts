@@ -1,6 +1,8 @@
 // The two containers, described once: the EC2 host's compose file and the local target's
 // Docker resources are both made from these.
+import { Auth } from "../settings";
 import { MLFLOW, SQLITE_FILE } from "./layout";
+import { AUTH_APP_NAME } from "./mlflowAuth";
 
 export interface ContainerInput {
     mlflowVersion: string;
@@ -9,6 +11,8 @@ export interface ContainerInput {
     serverNames: string[];
     /** Origins of the MLflow UI as browsers see them, e.g. https://203.0.113.10. */
     origins: string[];
+    /** Who checks passwords; with "mlflow" MLflow runs its auth app. */
+    auth: Auth;
 }
 
 export interface HealthCheck {
@@ -70,16 +74,20 @@ export const SQLITE_STORE_ENVIRONMENT: Readonly<Record<string, string>> = {
 export const SQLITE_JOURNAL_MODE = "wal";
 
 export const mlflowImage = (version: string) => `ghcr.io/mlflow/mlflow:v${version}`;
+/** boto3 (S3), psycopg2 (PostgreSQL) and Flask-WTF (the auth app's CSRF protection) are only in MLflow's -full image. */
+export const mlflowFullImage = (version: string) => `${mlflowImage(version)}-full`;
 export const nginxImage = (version: string) => `nginx:${version}-alpine`;
 
 /**
  * MLflow with proxied artifact storage: clients send artifacts through the server
  * (mlflow-artifacts:/ default root) instead of being handed a server-local path, and the
- * database and artifacts live on the data volume.
+ * database and artifacts live on the data volume. With auth mlflow, the auth app (from the -full
+ * image, which has its Flask-WTF) reads its configuration from MLFLOW.authConfig.
  */
 export function mlflowContainer(input: ContainerInput): ContainerSpec {
+    const authApp = input.auth === "mlflow";
     return {
-        image: mlflowImage(input.mlflowVersion),
+        image: authApp ? mlflowFullImage(input.mlflowVersion) : mlflowImage(input.mlflowVersion),
         replicas: MLFLOW_SERVERS,
         command: [
             "mlflow", "server",
@@ -89,6 +97,7 @@ export function mlflowContainer(input: ContainerInput): ContainerSpec {
             "--serve-artifacts",
             "--artifacts-destination", MLFLOW.artifactsDir,
             "--workers", "1",
+            ...(authApp ? ["--app-name", AUTH_APP_NAME] : []),
         ],
         environment: {
             // MLflow 3.5+ refuses Host headers and browser origins it does not know (403).
@@ -104,6 +113,7 @@ export function mlflowContainer(input: ContainerInput): ContainerSpec {
             // those the UI posts to it; a private server keeps what its users do to itself.
             MLFLOW_DISABLE_TELEMETRY: "true",
             ...SQLITE_STORE_ENVIRONMENT,
+            ...(authApp ? { MLFLOW_AUTH_CONFIG_PATH: MLFLOW.authConfig } : {}),
         },
         healthcheck: {
             test: ["CMD", "python", "-c",

@@ -1,7 +1,7 @@
 // How clients reach the server, and the two renderings that depend on it (nginx.conf and the
 // containers' settings). Each deployment target says what its endpoint is; nothing here asks
 // which target it is.
-import { Settings } from "../settings";
+import { Auth, Settings } from "../settings";
 import { ContainerInput } from "./containers";
 import { renderNginxConf } from "./nginx";
 
@@ -34,14 +34,16 @@ export function containerInput(settings: Settings, endpoint: Endpoint): Containe
         nginxVersion: settings.nginxVersion,
         serverNames: endpoint.names,
         origins: endpoint.names.map(name => `https://${name}${portSuffix(endpoint)}`),
+        auth: settings.auth,
     };
 }
 
 /**
  * nginx.conf for `endpoint`; `maxUploadSize` is client_max_body_size in nginx syntax;
- * `artifactsOnDisk`: the artifact store is the data volume's directory (not an S3 bucket).
+ * `artifactsOnDisk`: the artifact store is the data volume's directory (not an S3 bucket);
+ * `auth`: who checks passwords.
  */
-export function renderProxyConf(endpoint: Endpoint, maxUploadSize: string, artifactsOnDisk: boolean): string {
+export function renderProxyConf(endpoint: Endpoint, maxUploadSize: string, artifactsOnDisk: boolean, auth: Auth): string {
     return renderNginxConf({
         serverNames: endpoint.names,
         httpsPort: endpoint.httpsPort,
@@ -50,5 +52,6 @@ export function renderProxyConf(endpoint: Endpoint, maxUploadSize: string, artif
         resolver: "127.0.0.11",
         strictTransportSecurity: endpoint.strictTransportSecurity,
         artifactsOnDisk,
+        auth,
     });
 }

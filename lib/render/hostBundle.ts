@@ -12,6 +12,7 @@ import { renderCompose } from "./compose";
 import { SQLITE_JOURNAL_MODE } from "./containers";
 import { containerInput, Endpoint, renderProxyConf } from "./endpoint";
 import { DATA, HOST, MLFLOW, NGINX, SQLITE_FILE } from "./layout";
+import { renderAuthConfig } from "./mlflowAuth";
 import { BACKUP_TIME_UTC, DISK_WARN_PERCENT, GC_TIME_UTC, METRIC_NAMESPACE, WATCHDOG_FAILED_CHECKS } from "./schedule";
 import { backendStoreUri, ExternalStores, pgpassLine } from "./stores";
 
@@ -26,9 +27,12 @@ export interface HostFacts {
     logGroup: string;
     htpasswdParameter: string;
     tlsKeyParameter: string;
+    /** With auth mlflow: the SecureString parameters of the auth app's env file and of the users' passwords. */
+    authEnvParameter: string;
+    authUsersParameter: string;
     /** The SSM parameters <prefix>/0.. that hold the host bundle (renderHostBundle). */
     bundleParameterPrefix: string;
-    /** Versions of the two SSM parameters: a changed secret changes the user data, and so replaces the host. */
+    /** Versions of the secrets' SSM parameters: a changed secret changes the user data, and so replaces the host. */
     secretVersions: string;
     caCertPem: string;
     /** Server certificate followed by the CA certificate. */
@@ -48,6 +52,9 @@ export interface HostStores extends ExternalStores {
 export interface HostSecrets {
     htpasswd: string;
     tlsKeyPem: string;
+    /** With auth mlflow: the auth app's env file (renderAuthEnv) and the users' passwords (renderAuthUsers). */
+    authEnv?: string;
+    authUsers?: string;
     /** A stateless host's database password (what RDS's secret holds). */
     databasePassword?: string;
 }
@@ -103,7 +110,7 @@ export const SSM_AGENT_VERSION = "3.3.987.0";
 export const SSM_AGENT_KEY_FILE = "amazon-ssm-agent.asc";
 export const SSM_AGENT_KEY_FINGERPRINT = "DE92C7DA3E56E92331D62A36BC1F495C97DD04ED";
 
-const HOST_SCRIPTS = ["mlflow-prepare-data", "mlflow-fetch-secrets", "mlflow-certificate", "mlflow-db-upgrade", "mlflow-monitor", "mlflow-watchdog", "mlflow-ssm-agent", "mlflow-boot-report", "mlflow-log-shipper", "mlflow-gc"];
+const HOST_SCRIPTS = ["mlflow-prepare-data", "mlflow-fetch-secrets", "mlflow-certificate", "mlflow-db-upgrade", "mlflow-auth-setup", "mlflow-monitor", "mlflow-watchdog", "mlflow-ssm-agent", "mlflow-boot-report", "mlflow-log-shipper", "mlflow-gc"];
 const SYSTEMD_UNITS = [
     "mlflow.service",
     "mlflow-certificate.service", "mlflow-certificate.timer",
@@ -127,6 +134,8 @@ const BACKUP_SCHEDULE_DROP_IN = "mlflow-backup.timer.d/schedule.conf";
 const GC_SCHEDULE_DROP_IN = "mlflow-gc.timer.d/schedule.conf";
 /** The garbage collection's program in host/: the host runs it, and so does the scaled tier's gc task. */
 export const GC_PROGRAM_FILE = "mlflow-gc.py";
+/** mlflow-auth-setup's program in host/. */
+export const AUTH_SETUP_PROGRAM_FILE = "mlflow-auth-setup.py";
 
 /** Started at first boot; the services they trigger follow. */
 export function enabledUnits(facts: Pick<HostFacts, "stores">): string[] {
@@ -182,6 +191,14 @@ export function renderHostEnv(settings: Settings, facts: HostFacts): string {
         MLFLOW_VERSION: settings.mlflowVersion,
         GC_RETENTION_DAYS: String(settings.gcRetentionDays),
         GC_PROGRAM: HOST.gcProgram,
+        AUTH: settings.auth,
+        ...(settings.auth === "mlflow" ? {
+            AUTH_ENV_PARAMETER: facts.authEnvParameter,
+            AUTH_ENV_FILE: HOST.authEnv,
+            AUTH_USERS_PARAMETER: facts.authUsersParameter,
+            AUTH_USERS_FILE: HOST.authUsers,
+            AUTH_SETUP_PROGRAM: HOST.authSetupProgram,
+        } : {}),
         MLFLOW_DATA_DIR: DATA.mlflow,
         BACKUP_DIR: DATA.backups,
         ...storeSettings(facts.stores),
@@ -189,18 +206,22 @@ export function renderHostEnv(settings: Settings, facts: HostFacts): string {
     return Object.entries(values).map(([key, value]) => `${key}=${shellQuote(value)}`).join("\n") + "\n";
 }
 
+/** The tracking store's URI as MLflow's container reaches it: the SQLite file on the data volume, or RDS. */
+const containerDatabaseUri = (stores: HostStores | undefined) =>
+    stores ? backendStoreUri(stores.database) : `sqlite:///${MLFLOW.dataDir}/${SQLITE_FILE}`;
+
 /** Where the database is, for mlflow-db-upgrade and (a stateless host's) mlflow-fetch-secrets. */
 function storeSettings(stores: HostStores | undefined): Record<string, string> {
     if (!stores) {
         return {
-            BACKEND_STORE: "sqlite", MLFLOW_CONTAINER_DB_URI: `sqlite:///${MLFLOW.dataDir}/${SQLITE_FILE}`, MLFLOW_CONTAINER_ARTIFACTS_DESTINATION: MLFLOW.artifactsDir,
+            BACKEND_STORE: "sqlite", MLFLOW_CONTAINER_DB_URI: containerDatabaseUri(stores), MLFLOW_CONTAINER_ARTIFACTS_DESTINATION: MLFLOW.artifactsDir,
             SQLITE_JOURNAL_MODE,
         };
     }
     const db = stores.database;
     return {
         BACKEND_STORE: "rds",
-        MLFLOW_CONTAINER_DB_URI: backendStoreUri(db),
+        MLFLOW_CONTAINER_DB_URI: containerDatabaseUri(stores),
         MLFLOW_CONTAINER_ARTIFACTS_DESTINATION: stores.artifactsDestination,
         DATABASE_HOST: db.host,
         DATABASE_PORT: String(db.port),
@@ -279,7 +300,7 @@ export function hostFiles(settings: Settings, facts: HostFacts): HostFile[] {
         { path: `${HOST.scriptDir}/${BUNDLE_INSTALLER}`, content: hostSource(BUNDLE_INSTALLER), mode: "0755", delivery: "user-data" },
         file(HOST.hostEnv, renderHostEnv(settings, facts)),
         file(HOST.composeFile, renderCompose(containerInput(settings, endpoint), stores)),
-        file(HOST.nginxConf, renderProxyConf(endpoint, settings.maxUploadSize, stores === undefined)),
+        file(HOST.nginxConf, renderProxyConf(endpoint, settings.maxUploadSize, stores === undefined, settings.auth)),
         file(HOST.caCert, facts.caCertPem),
         file(HOST.ssmAgentKey, hostSource(SSM_AGENT_KEY_FILE)),
         file(HOST.fallbackCert, facts.fallbackChainPem),
@@ -289,6 +310,14 @@ export function hostFiles(settings: Settings, facts: HostFacts): HostFile[] {
         ...SYSTEMD_UNITS.map(name => file(`${HOST.systemdDir}/${name}`, hostSource(name))),
         file(`${HOST.systemdDir}/${GC_SCHEDULE_DROP_IN}`, renderDailySchedule(GC_TIME_UTC)),
         file(HOST.gcProgram, hostSource(GC_PROGRAM_FILE)),
+        file(HOST.authSetupProgram, hostSource(AUTH_SETUP_PROGRAM_FILE)),
+        ...(settings.auth === "mlflow" ? [
+            // The users and permissions live in the tracking store's database, so that its
+            // backups, snapshots and a move to the scaled tier carry them.
+            file(HOST.authConfig, renderAuthConfig({
+                defaultPermission: settings.authDefaultPermission, adminUsername: settings.users[0], databaseUri: containerDatabaseUri(stores),
+            })),
+        ] : []),
         ...(stores ? [] : [
             file(`${HOST.scriptDir}/${SQLITE_BACKUP.script}`, hostSource(SQLITE_BACKUP.script), "0755"),
             ...SQLITE_BACKUP.units.map(name => file(`${HOST.systemdDir}/${name}`, hostSource(name))),
@@ -301,12 +330,17 @@ export function hostFiles(settings: Settings, facts: HostFacts): HostFile[] {
  * Files fetched at boot, from SSM Parameter Store (and a stateless host's password file, from the
  * secret RDS keeps); their contents never enter user data.
  */
-export function secretFiles(facts: Pick<HostFacts, "htpasswdParameter" | "tlsKeyParameter" | "stores">, secrets: HostSecrets): HostFile[] {
+export function secretFiles(facts: Pick<HostFacts, "htpasswdParameter" | "tlsKeyParameter" | "authEnvParameter" | "authUsersParameter" | "stores">, secrets: HostSecrets): HostFile[] {
     const stores = facts.stores;
     if (stores && secrets.databasePassword === undefined) throw new Error("a stateless host's secret files need the database password");
+    if ((secrets.authEnv === undefined) !== (secrets.authUsers === undefined)) throw new Error("the auth app's secret files come together: its env file and the users' passwords");
     return [
         { path: HOST.htpasswd, content: secrets.htpasswd, mode: "0640", delivery: "ssm", parameter: facts.htpasswdParameter },
         { path: HOST.fallbackKey, content: secrets.tlsKeyPem, mode: "0600", delivery: "ssm", parameter: facts.tlsKeyParameter },
+        ...(secrets.authEnv !== undefined && secrets.authUsers !== undefined ? [
+            { path: HOST.authEnv, content: secrets.authEnv, mode: "0600", delivery: "ssm" as const, parameter: facts.authEnvParameter },
+            { path: HOST.authUsers, content: secrets.authUsers, mode: "0600", delivery: "ssm" as const, parameter: facts.authUsersParameter },
+        ] : []),
         ...(stores ? [{
             path: HOST.pgpassFile,
             content: pgpassLine(stores.database, secrets.databasePassword!),
@@ -369,6 +403,8 @@ export function hostParameterNames(project: string, stack: string) {
     return {
         htpasswdParameter: `/${project}/${stack}/htpasswd`,
         tlsKeyParameter: `/${project}/${stack}/tls-fallback-key`,
+        authEnvParameter: `/${project}/${stack}/mlflow-auth-env`,
+        authUsersParameter: `/${project}/${stack}/mlflow-auth-users`,
         bundleParameterPrefix: `/${project}/${stack}/host-bundle`,
     };
 }

@@ -36,6 +36,14 @@ export const HOST = {
     scriptDir: "/usr/local/sbin",
     /** mlflow-gc's program, which runs in a one-off MLflow container (not on the host's Python). */
     gcProgram: "/usr/local/lib/mlflow-on-aws/mlflow-gc.py",
+    /** With auth mlflow: the auth app's configuration (no secret in it), mounted into MLflow's containers. */
+    authConfig: "/etc/mlflow/mlflow-auth.ini",
+    /** With auth mlflow: the auth app's secret key, as an env file for MLflow's containers (fetched at boot). */
+    authEnv: "/etc/mlflow/secrets/mlflow-auth.env",
+    /** With auth mlflow: the stack's users and their generated passwords, JSON (fetched at boot). */
+    authUsers: "/etc/mlflow/secrets/mlflow-auth-users.json",
+    /** mlflow-auth-setup's program, which runs in a one-off MLflow container. */
+    authSetupProgram: "/usr/local/lib/mlflow-on-aws/mlflow-auth-setup.py",
     systemdDir: "/etc/systemd/system",
 } as const;
 
@@ -78,4 +86,6 @@ export const MLFLOW = {
     artifactsDir: `/mlflow/${ARTIFACT_STORE}`,
     /** A stateless host's password file (PGPASSFILE), mounted read-only. */
     pgpassFile: "/run/secrets/pgpass",
+    /** With auth mlflow: the auth app's configuration (MLFLOW_AUTH_CONFIG_PATH), mounted read-only. */
+    authConfig: "/etc/mlflow-auth.ini",
 } as const;

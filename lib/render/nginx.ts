@@ -1,6 +1,7 @@
 // nginx.conf for the proxy in front of MLflow, built from small named pieces. Each piece can be
 // read next to its reference: the TLS piece next to Mozilla's "intermediate" profile, the proxy
 // piece next to MLflow's notes on large artifacts, the auth piece next to the benchmark's measurements (docs/benchmarks.md).
+import { Auth } from "../settings";
 import { MLFLOW, NGINX } from "./layout";
 
 export interface NginxInput {
@@ -22,6 +23,8 @@ export interface NginxInput {
      * downloads itself (artifactDownloads). False when the store is an S3 bucket: MLflow serves them.
      */
     artifactsOnDisk: boolean;
+    /** Who checks passwords: nginx against the htpasswd file ("basic"), or MLflow's auth app ("mlflow"). */
+    auth: Auth;
 }
 
 const indent = (text: string, depth = 1) =>
@@ -191,13 +194,24 @@ export function basicAuth(): string {
 
 /**
  * A failed login is answered from here: the request is counted against the per-client zone
- * (429 past the burst), then answered 401; the challenge header set by the failed check stays.
+ * (429 past the burst), then answered 401. The challenge header of the failed check stays:
+ * nginx's own with basic auth, MLflow's with auth mlflow (nginx keeps an intercepted 401's
+ * WWW-Authenticate, and auth_request a denying check's).
  */
-export function authFailureLocation(): string {
+export function authFailureLocation(input: Pick<NginxInput, "auth">): string {
     return block("location @auth_failed",
         "limit_req zone=auth_failures burst=20 nodelay;",
-        "auth_basic off;",
+        ...(input.auth === "basic" ? ["auth_basic off;"] : []),
         "try_files /.auth-failed =401;");
+}
+
+/**
+ * With auth mlflow, MLflow checks every password and answers a wrong or missing one 401. nginx
+ * takes that answer over (error_page 401 = @auth_failed at the server), so that a wrong password
+ * is counted and rate limited exactly as nginx's own check is with basic auth.
+ */
+export function mlflowChecksPasswords(): string {
+    return "proxy_intercept_errors on;";
 }
 
 /** Names nobody configured (scanners, DNS rebinding) get the connection closed, not MLflow. */
@@ -226,7 +240,7 @@ export function httpServer(input: NginxInput): string {
  * inherits add_header only into locations that add none). MLflow sends its own nosniff, which is
  * hidden so that an answer carries the header once.
  */
-export function securityHeaders(input: NginxInput): string[] {
+export function securityHeaders(input: Pick<NginxInput, "strictTransportSecurity">): string[] {
     return [
         ...(input.strictTransportSecurity ? [`add_header Strict-Transport-Security "max-age=63072000" always;`] : []),
         "add_header X-Content-Type-Options nosniff always;",
@@ -250,17 +264,26 @@ const ARTIFACT_FILE_PREFIXES = API_PREFIXES.map(prefix => `${prefix}/2.0/mlflow-
  * nginx runs at 3.5 x MLflow's own speed (432 against 124 MB/s) for under 1 CPU-second of nginx
  * and none of MLflow's, where MLflow's /get-artifact passed on by nginx manages 15 MB/s
  * (docs/benchmarks.md, section 4).
- * The same basic auth applies. What is sent is only ever a download: every type is
+ * With basic auth the same password check applies; with auth mlflow MLflow's permission check
+ * runs first (artifactReadCheck). What is sent is only ever a download: every type is
  * application/octet-stream with Content-Disposition: attachment, so no uploaded HTML or SVG is
  * rendered on this origin. Directories are 404 (MLflow lists them through ?path=), and symbolic
  * links are not followed.
  */
 export function artifactDownloads(input: NginxInput): string {
+    const checked = input.auth === "mlflow";
     const files = (prefix: string) => block(`location ^~ ${prefix}`,
         "error_page 401 = @auth_failed;",
         "error_page 418 = @mlflow;",
+        // A request handed to @mlflow must still reach @auth_failed when MLflow answers 401.
+        ...(checked ? ["recursive_error_pages on;"] : []),
         // `if` holding only a `return` is the safe use of it; it hands every other method to MLflow.
         block("if ($request_method !~ ^(?:GET|HEAD)$)", "return 418;"),
+        ...(checked ? [
+            // A path the check cannot name exactly (see artifactReadCheck) is MLflow's to serve.
+            block(`if ($${ARTIFACT_READ_CHECK_PATH} = "")`, "return 418;"),
+            `auth_request ${ARTIFACT_READ_CHECK};`,
+        ] : []),
         `alias ${NGINX.artifactsDir}/;`,
         block("if (-d $request_filename)", "return 404;"),
         "disable_symlinks on;",
@@ -271,7 +294,40 @@ export function artifactDownloads(input: NginxInput): string {
     return [
         ...ARTIFACT_FILE_PREFIXES.map(files),
         block("location @mlflow", "proxy_pass http://mlflow;"),
+        ...(checked ? [artifactReadCheck()] : []),
     ].join("\n");
+}
+
+/** The internal location of the permission check before a download from disk, and the variable naming the artifact. */
+const ARTIFACT_READ_CHECK = "/.artifact-read-check";
+const ARTIFACT_READ_CHECK_PATH = "artifact_read_check_path";
+
+/**
+ * The artifact's path under the store, for artifactReadCheck: only names of letters, digits and
+ * ". _ / -" (experiment and run ids, MLflow's folders, ordinary file names), which read the same
+ * decoded ($uri, what the download is served by) and in a query string; "" for any other name.
+ */
+export function artifactReadCheckPath(): string {
+    return block(`map $uri $${ARTIFACT_READ_CHECK_PATH}`,
+        `"~^/(?:ajax-)?api/2\\.0/mlflow-artifacts/artifacts/(?<artifact>[A-Za-z0-9._/-]+)$" $artifact;`,
+        `default "";`);
+}
+
+/**
+ * Before nginx sends an artifact from disk with auth mlflow, MLflow decides whether the signed-in
+ * user may read it: an auth_request asks MLflow to list the same path (GET
+ * /api/2.0/mlflow-artifacts/artifacts?path=<path>), a call its auth app judges by the path's
+ * experiment, run, model or trace exactly as it judges the download itself, and which for a file
+ * lists nothing. 2xx sends the file, 401 and 403 are the client's answer, anything else 500.
+ * MLflow's answer is not cached: a grant or revocation counts from the next request. The check
+ * costs one tracking call per download (docs/benchmarks.md).
+ */
+export function artifactReadCheck(): string {
+    return block(`location = ${ARTIFACT_READ_CHECK}`,
+        "internal;",
+        // MLflow's 401 is the check's result here, not an answer to take over.
+        "proxy_intercept_errors off;",
+        `proxy_pass http://mlflow${API_PREFIXES[0]}/2.0/mlflow-artifacts/artifacts?path=$${ARTIFACT_READ_CHECK_PATH};`);
 }
 
 /** The server-info flags with which MLflow offers clients presigned URLs of its bucket. */
@@ -337,7 +393,7 @@ export function staticFiles(): string {
         "proxy_pass http://mlflow;");
 }
 
-/** Port 443: HSTS, basic auth on everything but /health, artifact downloads from disk (or, from a bucket, through MLflow), compressed UI files, and MLflow behind it. */
+/** Port 443: HSTS, basic auth (or MLflow's) on everything but /health, artifact downloads from disk (or, from a bucket, through MLflow), compressed UI files, and MLflow behind it. */
 export function httpsServer(input: NginxInput): string {
     return block("server",
         "listen 443 ssl;",
@@ -345,15 +401,15 @@ export function httpsServer(input: NginxInput): string {
         `server_name ${input.serverNames.join(" ")};`,
         "",
         ...securityHeaders(input),
-        basicAuth(),
+        input.auth === "basic" ? basicAuth() : mlflowChecksPasswords(),
         "error_page 401 = @auth_failed;",
         "",
-        block("location = /health", "auth_basic off;", "proxy_pass http://mlflow;"),
+        block("location = /health", ...(input.auth === "basic" ? ["auth_basic off;"] : []), "proxy_pass http://mlflow;"),
         input.artifactsOnDisk ? artifactDownloads(input) : artifactsThroughServer(),
         gatewayStreams(),
         staticFiles(),
         block("location /", "proxy_pass http://mlflow;"),
-        authFailureLocation());
+        authFailureLocation(input));
 }
 
 export function renderNginxConf(input: NginxInput): string {
@@ -365,6 +421,7 @@ export function renderNginxConf(input: NginxInput): string {
         mlflowUpstream(input),
         "",
         authFailureZone(),
+        ...(input.auth === "mlflow" && input.artifactsOnDisk ? ["", artifactReadCheckPath()] : []),
         "",
         proxyToMlflow(input.maxUploadSize, "$scheme"),
         "",

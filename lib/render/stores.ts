@@ -2,7 +2,7 @@
 // tier's tasks (taskContainers.ts) and a stateless host (compose.ts) start from the same MLflow
 // container as the host on its data volume (containers.ts) and change, through these, only what the
 // stores need.
-import { ContainerSpec, mlflowImage, SQLITE_STORE_ENVIRONMENT } from "./containers";
+import { ContainerSpec, mlflowFullImage, SQLITE_STORE_ENVIRONMENT } from "./containers";
 
 /**
  * Artifacts live under this key prefix of the bucket, as they live under artifacts/ of the data
@@ -12,9 +12,6 @@ import { ContainerSpec, mlflowImage, SQLITE_STORE_ENVIRONMENT } from "./containe
 export const S3_ARTIFACT_PREFIX = "artifacts";
 
 export const artifactsDestination = (bucket: string) => `s3://${bucket}/${S3_ARTIFACT_PREFIX}`;
-
-/** boto3 (S3) and psycopg2 (PostgreSQL) are only in MLflow's -full image. */
-export const mlflowFullImage = (version: string) => `${mlflowImage(version)}-full`;
 
 /**
  * Where MLflow's container finds the RDS CA bundle: a task writes it there before MLflow starts,

@@ -3,8 +3,8 @@
 // compose file (containers.ts) and change only what a Fargate task needs: the -full image (boto3
 // and psycopg2), PostgreSQL and S3 instead of the data volume, MLflow on loopback, files that
 // arrive through the environment (a task has no host directory to mount).
-import { ContainerInput, HealthCheck, mlflowContainer, nginxContainer } from "./containers";
-import { backendStoreUri, ExternalStores, mlflowFullImage, onExternalStores, PostgresConnection, RDS_CA_FILE, withOption } from "./stores";
+import { ContainerInput, HealthCheck, mlflowContainer, mlflowFullImage, nginxContainer } from "./containers";
+import { backendStoreUri, ExternalStores, onExternalStores, PostgresConnection, RDS_CA_FILE, withOption } from "./stores";
 import { DATA, HOST, MLFLOW, NGINX, SQLITE_FILE } from "./layout";
 
 /** The port nginx listens on inside the task; the load balancer's target group sends requests there. */

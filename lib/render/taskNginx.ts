@@ -34,6 +34,8 @@ const hostPieceInput = (input: TaskNginxInput): NginxInput => ({
     resolver: "",
     strictTransportSecurity: true,
     artifactsOnDisk: false,
+    // The scaled tier does not run MLflow's auth app yet (settings refuse auth mlflow there).
+    auth: "basic",
 });
 
 const indent = (text: string) => text.split("\n").map(line => (line ? `    ${line}` : line)).join("\n");
@@ -99,7 +101,7 @@ export function taskServer(input: TaskNginxInput): string {
         gatewayStreams(),
         staticFiles(),
         block("location /", "proxy_pass http://mlflow;"),
-        authFailureLocation());
+        authFailureLocation(hostPieceInput(input)));
 }
 
 export function renderTaskNginxConf(input: TaskNginxInput): string {
