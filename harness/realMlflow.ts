@@ -100,7 +100,7 @@ function volumeMounts(service: MlflowService, hostPaths: Record<string, string>,
         return [containerPath, local];
     });
     if (copyDir === undefined) return mounts;
-    const toLocal = containerPathsMapper(mounts.filter(([, local]) => !statSync(local).isFile()));
+    const toLocal = containerPathsMapper(mounts);
     mkdirSync(copyDir, { recursive: true });
     return mounts.map(([containerPath, local]) => {
         if (!statSync(local).isFile()) return [containerPath, local];
@@ -141,7 +141,7 @@ function containerPathsMapper(mounts: [string, string][]): (value: string) => st
     if (mounts.length === 0) return value => value;
     const byLength = mostSpecificFirst(mounts);
     const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    const pattern = new RegExp(`(?<![\\w.-])(${byLength.map(([containerPath]) => escape(containerPath)).join("|")})(?=/|$|&)`, "g");
+    const pattern = new RegExp(`(?<![\\w.-])(${byLength.map(([containerPath]) => escape(containerPath)).join("|")})(?=/|$|&|\\s)`, "g");
     const local = new Map(byLength);
     return value => value.replace(pattern, containerPath => local.get(containerPath)!);
 }

@@ -1,18 +1,22 @@
 """Prepares MLflow's auth app (auth mlflow) before MLflow's servers start.
 
 Run by mlflow-auth-setup in a one-off container of the mlflow service, with the service's
-environment (MLFLOW_AUTH_CONFIG_PATH):  python - <tracking store URI>  with MLFLOW_AUTH_USERS, the
-stack's users and their generated passwords as JSON.
+environment (MLFLOW_AUTH_CONFIG_PATH):  python - <tracking store URI>  with, in the environment,
+MLFLOW_AUTH_USERS, the stack's users and their generated passwords as JSON, and
+MLFLOW_AUTH_SEEDED, the names earlier runs created (JSON; none on the first start since basic).
+Prints the names created so far, for the next run.
 
 - Brings the auth app's tables to the release's schema (its own migrations), once, before the
   servers start: servers migrating one schema at the same time fail.
-- Creates each of the stack's users that does not exist yet with its generated password, the
-  configured admin (the first of them) as the admin. A user that exists keeps its password: one
-  the admin changed through the REST API is not reset.
-- When the admin is created, that is the first start with the auth app (a server that used nginx's
-  basic auth until now, or a new one): every other user gets MANAGE on every experiment and
-  registered model that exists, which is what nginx's basic auth let each of them do, so that no
-  one loses what they used. The admin narrows it from there.
+- Creates each of the stack's users once, with its generated password. A user that exists keeps
+  its password (one the admin changed through the REST API is not reset), and one the admin
+  deleted stays deleted. The admin (the configured admin_username, the first of the stack's users)
+  is the exception: MLflow's servers refuse to start without it, so it is created again if it is
+  missing, and made an admin again if it is not one.
+- On the first start with the auth app (a new server, or one that used nginx's basic auth until
+  now), every other user gets MANAGE on every experiment and registered model that exists, which
+  is what basic auth let each of them do, so that no one loses what they used; the admin narrows it
+  from there. Grants that exist are kept, so an interrupted first start completes on the next.
 """
 
 import json
@@ -20,12 +24,18 @@ import os
 import sys
 
 from mlflow.entities import ViewType
+from mlflow.exceptions import MlflowException
+from mlflow.protos.databricks_pb2 import ErrorCode, RESOURCE_ALREADY_EXISTS
 from mlflow.server.auth.config import read_auth_config
 from mlflow.server.auth.sqlalchemy_store import SqlAlchemyStore as AuthStore
 from mlflow.store.model_registry.sqlalchemy_store import SqlAlchemyStore as RegistryStore
 from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore as TrackingStore
 
 PAGE = 1000
+
+
+def log(message):
+    print(f"mlflow-auth-setup: {message}", file=sys.stderr)
 
 
 def pages(search):
@@ -39,9 +49,19 @@ def pages(search):
             return
 
 
+def grant(create, *args):
+    """A permission, unless it exists already."""
+    try:
+        create(*args, "MANAGE")
+    except MlflowException as error:
+        if error.error_code != ErrorCode.Name(RESOURCE_ALREADY_EXISTS):
+            raise
+
+
 def main():
     tracking_uri = sys.argv[1]
     users = json.loads(os.environ["MLFLOW_AUTH_USERS"])
+    seeded = set(json.loads(os.environ.get("MLFLOW_AUTH_SEEDED") or "[]"))
     config = read_auth_config()
     admin = config.admin_username
     if admin not in users:
@@ -49,31 +69,32 @@ def main():
 
     store = AuthStore()
     store.init_db(config.database_uri)
-    first_start = not store.has_user(admin, use_primary=True)
     created = []
     for name, password in users.items():
-        if not store.has_user(name, use_primary=True):
-            store.create_user(name, password, is_admin=name == admin)
-            created.append(name)
-    print(f"mlflow-auth-setup: {len(users)} users of the stack, created {created or 'none'}", file=sys.stderr)
+        if store.has_user(name, use_primary=True) or (name in seeded and name != admin):
+            continue
+        store.create_user(name, password, is_admin=name == admin)
+        created.append(name)
+    if not store.get_user(admin).is_admin:
+        store.update_user(admin, is_admin=True)
+        log(f"made {admin} an admin again")
+    log(f"{len(users)} users of the stack, created {created or 'none'}")
 
-    if not first_start:
-        return
-    grantees = [name for name in users if name != admin]
-    if not grantees:
-        return
-    tracking = TrackingStore(tracking_uri, "mlflow-artifacts:/")
-    experiments = [e.experiment_id for e in pages(lambda token: tracking.search_experiments(
-        view_type=ViewType.ALL, max_results=PAGE, page_token=token))]
-    models = [m.name for m in pages(lambda token: RegistryStore(tracking_uri).search_registered_models(
-        max_results=PAGE, page_token=token))]
-    for name in grantees:
-        for experiment_id in experiments:
-            store.create_experiment_permission(experiment_id, name, "MANAGE")
-        for model in models:
-            store.create_registered_model_permission(model, name, "MANAGE")
-    print(f"mlflow-auth-setup: first start with the auth app: {len(grantees)} users keep MANAGE on "
-          f"{len(experiments)} experiments and {len(models)} registered models", file=sys.stderr)
+    grantees = [name for name in users if name != admin and store.has_user(name, use_primary=True)]
+    if not seeded and grantees:
+        tracking = TrackingStore(tracking_uri, "mlflow-artifacts:/")
+        experiments = [e.experiment_id for e in pages(lambda token: tracking.search_experiments(
+            view_type=ViewType.ALL, max_results=PAGE, page_token=token))]
+        registry = RegistryStore(tracking_uri)
+        models = [m.name for m in pages(lambda token: registry.search_registered_models(max_results=PAGE, page_token=token))]
+        for name in grantees:
+            for experiment_id in experiments:
+                grant(store.create_experiment_permission, experiment_id, name)
+            for model in models:
+                grant(store.create_registered_model_permission, model, name)
+        log(f"first start with the auth app: {len(grantees)} users keep MANAGE on "
+            f"{len(experiments)} experiments and {len(models)} registered models")
+    print(json.dumps(sorted(seeded | set(users))))
 
 
 if __name__ == "__main__":

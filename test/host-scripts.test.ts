@@ -937,19 +937,26 @@ describe("mlflow-auth-setup", () => {
     before(() => { sandbox = new Sandbox("auth-setup"); });
     after(() => sandbox.remove());
 
-    test("does nothing with basic auth, and with auth mlflow stops the start with a clear line when the setup fails", () => {
+    test("with basic auth forgets which users it created; with auth mlflow stops the start with a clear line when the setup fails", () => {
         sandbox.fake("docker", "exit 1");
-        const basic = runHostScript("mlflow-auth-setup", sandbox.env(sandbox.envFile(dev.hostEnvText, {}, "basic.env")));
+        const dataDir = sandbox.mkdir("data");
+        const seeded = path.join(dataDir, ".auth-seeded-users");
+        writeFileSync(seeded, '["admin"]\n');
+        const basic = runHostScript("mlflow-auth-setup", sandbox.env(sandbox.envFile(dev.hostEnvText, { MLFLOW_DATA_DIR: dataDir }, "basic.env")));
         assert.equal(basic.status, 0, describeRun(basic));
         assert.deepEqual(sandbox.callsOf("docker"), [], "basic auth needs no setup");
+        assert.ok(!existsSync(seeded), "back on basic auth, the next start with the auth app is a first start");
         const withAuth = renderedStack("dev", { auth: "mlflow" });
+        writeFileSync(seeded, '["admin"]\n');
         const failed = runHostScript("mlflow-auth-setup", sandbox.env(sandbox.envFile(withAuth.hostEnvText, {
-            AUTH_USERS_FILE: withAuth.local(withAuth.hostEnv.AUTH_USERS_FILE), AUTH_SETUP_PROGRAM: path.join(HOST_DIR, "mlflow-auth-setup.py"),
+            MLFLOW_DATA_DIR: dataDir, AUTH_USERS_FILE: withAuth.local(withAuth.hostEnv.AUTH_USERS_FILE), AUTH_SETUP_PROGRAM: path.join(HOST_DIR, "mlflow-auth-setup.py"),
         }, "auth.env")));
         assert.equal(failed.status, 1, describeRun(failed));
         assert.match(failed.stderr, /PREPARING MLFLOW'S AUTH APP FAILED; the server stays stopped/);
+        assert.equal(readFileSync(seeded, "utf8"), '["admin"]\n', "a failed setup leaves the record as it was");
         const [call] = sandbox.callsOf("docker");
-        assert.deepEqual(call.slice(0, 11), ["compose", "-f", withAuth.hostEnv.COMPOSE_FILE, "run", "--rm", "--no-deps", "-T", "-e", "MLFLOW_AUTH_USERS", "--entrypoint", "python"]);
+        assert.deepEqual(call.slice(0, 13), ["compose", "-f", withAuth.hostEnv.COMPOSE_FILE, "run", "--rm", "--no-deps", "-T",
+            "-e", "MLFLOW_AUTH_USERS", "-e", "MLFLOW_AUTH_SEEDED", "--entrypoint", "python"]);
         assert.ok(!call.join(" ").includes(withAuth.sample.users.admin), "no password on docker's command line");
     });
 });

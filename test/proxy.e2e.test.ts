@@ -170,6 +170,12 @@ function defineTests(): void {
             for (let i = 0; i < 10; i++) later.push((await https({ path: "/version", localAddress: source })).status);
             assert.ok(later.includes(429), `the address is still limited for failures: ${later}`);
             assert.equal((await https({ path: "/version", localAddress: freshSourceAddress() })).status, 401, "other addresses are not");
+            // Uploads and deletes go on to MLflow from the download location; their failures count too.
+            const uploads: number[] = [];
+            for (let i = 0; i < 25; i++) {
+                uploads.push((await https({ method: "PUT", path: "/api/2.0/mlflow-artifacts/artifacts/0/r/artifacts/x.bin", body: "x", auth: basicAuth(user, "guess"), localAddress: "127.20.0.2" })).status);
+            }
+            assert.ok(uploads.filter(status => status === 429).length >= 3, `wrong passwords on uploads are limited: ${uploads}`);
         });
 
         it("answers /health without credentials on 443 and on port 80", async () => {

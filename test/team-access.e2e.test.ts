@@ -44,6 +44,7 @@ function defineTests(): void {
         url: `https://${sandbox.publicIp}`, user, password, caCertFile: "mlflow-ca.pem",
     }), sandbox.caCert);
     const setup = () => runCommandAsync(path.join(HOST_DIR, "mlflow-auth-setup"), [], host.env(host.envFile(hostEnvText, {
+        MLFLOW_DATA_DIR: sandbox.dirs.mlflowData,
         AUTH_USERS_FILE: sandbox.hostFile(HOST.authUsers),
         AUTH_SETUP_PROGRAM: path.join(HOST_DIR, "mlflow-auth-setup.py"),
     })), 180_000);
@@ -257,6 +258,20 @@ function defineTests(): void {
                 const checks = reached.filter(r => r.path.startsWith(`/api/2.0/mlflow-artifacts/artifacts?path=${teamA.experiment_id}/${teamA.run_id}/artifacts/model.bin`));
                 assert.equal(checks.length, reached.length, `only permission checks reached MLflow: ${reached.map(r => `${r.method} ${r.path} ${r.status}`).join(", ")}`);
                 assert.equal(checks.length, 8, "one check per download (2 prefixes x carol, bob, alice; none without a password)");
+                // Without a password nothing tells which experiments and runs exist; signed in, a directory is 404.
+                const runDirectory = `/api/2.0/mlflow-artifacts/artifacts/${teamA.experiment_id}/${teamA.run_id}/artifacts`;
+                for (const probe of [runDirectory, `${runDirectory}/`, `/api/2.0/mlflow-artifacts/artifacts/${teamA.experiment_id}/`]) {
+                    assert.equal((await https({ path: probe, localAddress: freshSourceAddress() })).status, 401, `${probe} without a password`);
+                    assert.equal((await https({ path: probe, auth: basicAuth("bob", passwords.bob) })).status, 403, `${probe} as bob`);
+                    assert.equal((await https({ path: probe, auth: basicAuth("carol", carolPassword) })).status, 404, `${probe} as carol`);
+                }
+                // A download that announces a body it never sends is checked at once: the check never waits for that body.
+                const started = Date.now();
+                const announced = await https({ path: artifactPath(), auth: basicAuth("carol", carolPassword), declaredLength: 100, timeoutMs: 20_000 });
+                assert.equal(announced.status, 200);
+                const anonymousAnnounced = await https({ path: artifactPath(), localAddress: freshSourceAddress(), declaredLength: 100, timeoutMs: 20_000 });
+                assert.equal(anonymousAnnounced.status, 401);
+                assert.ok(Date.now() - started < 10_000, `the checks waited ${Date.now() - started} ms`);
                 // A name outside the check's plain characters is MLflow's to serve, and MLflow checks it.
                 const odd = await https({ path: `${artifactPath().replace(/model\.bin$/, "model%20copy.bin")}`, auth: basicAuth("bob", passwords.bob) });
                 assert.equal(odd.status, 403, `bob, a name with a space: ${odd.status}`);
@@ -284,16 +299,22 @@ function defineTests(): void {
                 }
             });
 
-            it("the admin rotates a password through the REST API, and a new mlflow-auth-setup keeps it", async () => {
+            it("the admin rotates a password and deletes a user through the REST API, and a new mlflow-auth-setup keeps both", async () => {
                 const rotated = "alice-rotated-0123456789";
                 const changed = await api("admin", "PATCH", "/api/2.0/mlflow/users/update-password", { username: "alice", password: rotated });
                 assert.equal(changed.status, 200, changed.text);
                 assert.equal((await api("alice", "GET", "/api/2.0/mlflow/users/current", undefined, rotated)).status, 200);
+                const deleted = await https({ method: "DELETE", path: "/api/2.0/mlflow/users/delete?username=bob", auth: basicAuth("admin", passwords.admin) });
+                assert.equal(deleted.status, 200, deleted.text);
+                assert.deepEqual(JSON.parse(readFileSync(path.join(sandbox.dirs.mlflowData, ".auth-seeded-users"), "utf8")), STACK_USERS.slice().sort(),
+                    "the setup keeps which users it created, beside the database");
                 const again = await setup();
                 assert.equal(again.status, 0, describeRun(again));
                 assert.match(again.stderr, /created none/);
+                assert.doesNotMatch(again.stderr, /first start/, "no grants after the first start");
                 assert.equal((await api("alice", "GET", "/api/2.0/mlflow/users/current", undefined, rotated)).status, 200, "the rotated password still works");
                 assert.equal((await api("carol", "GET", "/api/2.0/mlflow/users/current", undefined, carolPassword)).status, 200, "a user the admin made stays");
+                assert.deepEqual(sqlite(db(), "SELECT username FROM users WHERE username = 'bob'"), [], "a user the admin deleted stays deleted");
             });
         });
     });

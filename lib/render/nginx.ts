@@ -160,12 +160,7 @@ export function authFailureZone(): string {
 export function proxyToMlflow(maxUploadSize: string, forwardedProto: string): string {
     return [
         "proxy_http_version 1.1;",
-        `proxy_set_header Connection "";`,
-        "proxy_set_header Host $host;",
-        "proxy_set_header X-Real-IP $remote_addr;",
-        "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
-        `proxy_set_header X-Forwarded-Proto ${forwardedProto};`,
-        "proxy_set_header X-Forwarded-Host $host;",
+        ...mlflowRequestHeaders(forwardedProto),
         `client_max_body_size ${maxUploadSize};`,
         "proxy_request_buffering off;",
         "client_body_buffer_size 256k;",
@@ -179,6 +174,18 @@ export function proxyToMlflow(maxUploadSize: string, forwardedProto: string): st
         "client_body_timeout 600s;",
         "send_timeout 600s;",
     ].join("\n");
+}
+
+/** The headers MLflow gets with every request: its Host check reads Host, and kept-alive connections need Connection cleared. */
+function mlflowRequestHeaders(forwardedProto: string): string[] {
+    return [
+        `proxy_set_header Connection "";`,
+        "proxy_set_header Host $host;",
+        "proxy_set_header X-Real-IP $remote_addr;",
+        "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+        `proxy_set_header X-Forwarded-Proto ${forwardedProto};`,
+        "proxy_set_header X-Forwarded-Host $host;",
+    ];
 }
 
 /**
@@ -275,8 +282,8 @@ export function artifactDownloads(input: NginxInput): string {
     const files = (prefix: string) => block(`location ^~ ${prefix}`,
         "error_page 401 = @auth_failed;",
         "error_page 418 = @mlflow;",
-        // A request handed to @mlflow must still reach @auth_failed when MLflow answers 401.
-        ...(checked ? ["recursive_error_pages on;"] : []),
+        // An upload or delete handed to @mlflow still reaches @auth_failed when its password is wrong.
+        "recursive_error_pages on;",
         // `if` holding only a `return` is the safe use of it; it hands every other method to MLflow.
         block("if ($request_method !~ ^(?:GET|HEAD)$)", "return 418;"),
         ...(checked ? [
@@ -285,7 +292,9 @@ export function artifactDownloads(input: NginxInput): string {
             `auth_request ${ARTIFACT_READ_CHECK};`,
         ] : []),
         `alias ${NGINX.artifactsDir}/;`,
-        block("if (-d $request_filename)", "return 404;"),
+        // After the password (and permission) check, unlike a rewrite-phase `if`: a directory is
+        // 404 to the signed-in only, so nobody learns without a password which ids exist.
+        "try_files $uri =404;",
         "disable_symlinks on;",
         "types { }",
         "default_type application/octet-stream;",
@@ -306,6 +315,8 @@ const ARTIFACT_READ_CHECK_PATH = "artifact_read_check_path";
  * The artifact's path under the store, for artifactReadCheck: only names of letters, digits and
  * ". _ / -" (experiment and run ids, MLflow's folders, ordinary file names), which read the same
  * decoded ($uri, what the download is served by) and in a query string; "" for any other name.
+ * The check's subrequest sees the value the download's `if` computed: a subrequest shares its
+ * parent's variables (in the subrequest itself $uri is the check's). Never make it volatile.
  */
 export function artifactReadCheckPath(): string {
     return block(`map $uri $${ARTIFACT_READ_CHECK_PATH}`,
@@ -327,6 +338,11 @@ export function artifactReadCheck(): string {
         "internal;",
         // MLflow's 401 is the check's result here, not an answer to take over.
         "proxy_intercept_errors off;",
+        // A subrequest carries the download's headers but never its body: a Content-Length left in
+        // would have MLflow wait for a body that never comes, until the read timeout.
+        "proxy_pass_request_body off;",
+        ...mlflowRequestHeaders("$scheme"),
+        `proxy_set_header Content-Length "";`,
         `proxy_pass http://mlflow${API_PREFIXES[0]}/2.0/mlflow-artifacts/artifacts?path=$${ARTIFACT_READ_CHECK_PATH};`);
 }
 
