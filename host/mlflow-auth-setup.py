@@ -14,7 +14,7 @@ Prints the names created so far, for the next run.
   is the exception: MLflow's servers refuse to start without it, so it is created again if it is
   missing, and made an admin again if it is not one.
 - On the first start with the auth app (a new server, or one that used nginx's basic auth until
-  now), every other user gets MANAGE on every experiment and registered model that exists, which
+  now), every other user gets MANAGE on every experiment, registered model and prompt that exists, which
   is what basic auth let each of them do, so that no one loses what they used; the admin narrows it
   from there. Grants that exist are kept, so an interrupted first start completes on the next.
 """
@@ -87,13 +87,17 @@ def main():
             view_type=ViewType.ALL, max_results=PAGE, page_token=token))]
         registry = RegistryStore(tracking_uri)
         models = [m.name for m in pages(lambda token: registry.search_registered_models(max_results=PAGE, page_token=token))]
+        # Prompts are registered models that model searches leave out, with grants of their own.
+        prompts = [p.name for p in pages(lambda token: registry.search_prompts(max_results=PAGE, page_token=token))]
         for name in grantees:
             for experiment_id in experiments:
                 grant(store.create_experiment_permission, experiment_id, name)
             for model in models:
                 grant(store.create_registered_model_permission, model, name)
+            for prompt in prompts:
+                grant(lambda prompt_name, user, permission: store.grant_user_resource_permission(user, "prompt", prompt_name, permission), prompt, name)
         log(f"first start with the auth app: {len(grantees)} users keep MANAGE on "
-            f"{len(experiments)} experiments and {len(models)} registered models")
+            f"{len(experiments)} experiments, {len(models)} registered models and {len(prompts)} prompts")
     print(json.dumps(sorted(seeded | set(users))))
 
 

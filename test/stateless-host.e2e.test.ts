@@ -11,13 +11,12 @@
 // stand-in's endpoint and dummy keys where EC2 gives it the instance role's credentials.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "fs";
+import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
 import { HOST } from "../lib/render/layout";
 import { S3_ARTIFACT_PREFIX } from "../lib/render/stores";
-import { issueCertificate } from "../lib/sampleTls";
 import { render } from "../scripts/render";
-import { addLoopbackAddress, inNamespace, reexecInNamespace, run, RunResult, scratchDir, sleep } from "../harness/namespace";
+import { addLoopbackAddress, inNamespace, reexecInNamespace, RunResult, scratchDir, sleep } from "../harness/namespace";
 import { request } from "../harness/httpClient";
 import { MLFLOW_ADDRESS, NginxSandbox } from "../harness/nginxSandbox";
 import { Postgres } from "../harness/postgres";
@@ -25,6 +24,7 @@ import { composeRunStandIn, mlflowService, RealMlflow, schemaHead } from "../har
 import { S3_CLIENT_ENV, S3Endpoint } from "../harness/s3Endpoint";
 import { describeRun, HOST_DIR, RunResult as ScriptResult, runCommandAsync, Sandbox } from "./support/hostScripts";
 import { checkCollected, gcRows, makeGcWorld, runHostGc } from "./support/gcWorld";
+import { startRdsStandIn } from "./support/rdsStandIn";
 import { readEnvFileWithBash } from "../harness/envFile";
 import { STATELESS_HOST } from "./support/renderOnce";
 import { runClient, trackingEnv } from "./support/tracking";
@@ -65,24 +65,14 @@ function defineTests(): void {
         const work = scratchDir("stateless");
 
         // The database at the name the host was told, with a certificate for that name.
-        const hosts = path.join(work, "hosts");
-        writeFileSync(hosts, `127.0.0.1 localhost\n${ADDRESSES.database} ${hostEnv.DATABASE_HOST}\n`);
-        const bound = await run("mount", ["--bind", hosts, "/etc/hosts"]);
-        assert.equal(bound.code, 0, bound.stderr);
-        const tlsDir = path.join(work, "db-tls");
-        mkdirSync(tlsDir);
-        const dbTls = issueCertificate(tlsDir, "RDS stand-in CA", [hostEnv.DATABASE_HOST]);
-        postgres = await Postgres.start({
-            address: ADDRESSES.database, certPem: dbTls.certPem, keyPem: dbTls.keyPem,
-            database: hostEnv.DATABASE_NAME, user: hostEnv.DATABASE_USER, password: sandbox.values.databasePassword!,
-        });
+        const rds = await startRdsStandIn(hostEnv, ADDRESSES.database, sandbox.values.databasePassword!, work);
+        postgres = rds.postgres;
         const command = mlflowService(sandbox.composeFile).command;
         bucket = new URL(command[command.indexOf("--artifacts-destination") + 1]).hostname;
         addLoopbackAddress(ADDRESSES.s3);
         s3 = await S3Endpoint.start(ADDRESSES.s3, bucket);
 
-        const caBundle = path.join(work, "rds-ca.pem");
-        writeFileSync(caBundle, dbTls.caPem);
+        const caBundle = rds.caBundle;
         // The password file as rendered (mlflow-fetch-secrets' format and mode, the sample password).
         hostPaths = { [HOST.rdsCaBundle]: caBundle, [HOST.pgpassFile]: sandbox.hostFile(HOST.pgpassFile) };
         const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY } = S3_CLIENT_ENV;

@@ -7,10 +7,9 @@
 // the auth app answer through the rendered nginx.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { mkdirSync, readFileSync, writeFileSync } from "fs";
+import { readFileSync } from "fs";
 import * as path from "path";
 import { HOST } from "../lib/render/layout";
-import { issueCertificate } from "../lib/sampleTls";
 import { render } from "../scripts/render";
 import { inNamespace, reexecInNamespace, run, scratchDir } from "../harness/namespace";
 import { basicAuth, request } from "../harness/httpClient";
@@ -20,6 +19,7 @@ import { pythonEnvBin } from "../harness/pythonEnv";
 import { composeRunStandIn } from "../harness/realMlflow";
 import { readEnvFileWithBash } from "../harness/envFile";
 import { describeRun, HOST_DIR, RunResult, runCommandAsync, Sandbox } from "./support/hostScripts";
+import { startRdsStandIn } from "./support/rdsStandIn";
 import { STATELESS_HOST } from "./support/renderOnce";
 
 const DATABASE_ADDRESS = "127.0.5.1";
@@ -48,20 +48,9 @@ function defineTests(): void {
         hostEnvText = readFileSync(sandbox.hostFile(HOST.hostEnv), "utf8");
         const hostEnv = readEnvFileWithBash(sandbox.hostFile(HOST.hostEnv));
         const work = scratchDir("stateless-auth");
-        const hosts = path.join(work, "hosts");
-        writeFileSync(hosts, `127.0.0.1 localhost\n${DATABASE_ADDRESS} ${hostEnv.DATABASE_HOST}\n`);
-        const bound = await run("mount", ["--bind", hosts, "/etc/hosts"]);
-        assert.equal(bound.code, 0, bound.stderr);
-        const tlsDir = path.join(work, "db-tls");
-        mkdirSync(tlsDir);
-        const dbTls = issueCertificate(tlsDir, "RDS stand-in CA", [hostEnv.DATABASE_HOST]);
-        postgres = await Postgres.start({
-            address: DATABASE_ADDRESS, certPem: dbTls.certPem, keyPem: dbTls.keyPem,
-            database: hostEnv.DATABASE_NAME, user: hostEnv.DATABASE_USER, password: sandbox.values.databasePassword!,
-        });
-        const caBundle = path.join(work, "rds-ca.pem");
-        writeFileSync(caBundle, dbTls.caPem);
-        hostPaths = { ...sandbox.mlflowHostPaths(), [HOST.rdsCaBundle]: caBundle };
+        const rds = await startRdsStandIn(hostEnv, DATABASE_ADDRESS, sandbox.values.databasePassword!, work);
+        postgres = rds.postgres;
+        hostPaths = { ...sandbox.mlflowHostPaths(), [HOST.rdsCaBundle]: rds.caBundle };
         host = new Sandbox("stateless-auth");
         host.fake("docker", composeRunStandIn({
             composeFile: sandbox.composeFile, hostComposeFile: hostEnv.COMPOSE_FILE, hostPaths,

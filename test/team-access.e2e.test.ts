@@ -63,7 +63,9 @@ function defineTests(): void {
             "from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore",
             "from mlflow.store.model_registry.sqlalchemy_store import SqlAlchemyStore as Registry",
             "print(SqlAlchemyStore(sys.argv[1], 'mlflow-artifacts:/').create_experiment('legacy'))",
+            "from mlflow.entities.model_registry import RegisteredModelTag",
             "Registry(sys.argv[1]).create_registered_model('legacy-model')",
+            "Registry(sys.argv[1]).create_registered_model('legacy-prompt', tags=[RegisteredModelTag('mlflow.prompt.is_prompt', 'true')])",
         ].join("\n"), `sqlite:///${db()}`], { env: { PATH: "/usr/bin:/bin", HOME: sandbox.dirs.mlflowHome, MLFLOW_DISABLE_TELEMETRY: "true" }, timeoutMs: 120_000 });
         assert.equal(made.code, 0, made.stderr);
         legacyExperimentId = made.stdout.trim().split("\n").at(-1)!;
@@ -84,7 +86,7 @@ function defineTests(): void {
     });
 
     describe("auth mlflow: MLflow's auth app behind nginx (dev render, no permission by default)", () => {
-        it("mlflow-auth-setup creates the stack's users, the first as admin, and each other keeps MANAGE on what existed", async () => {
+        it("mlflow-auth-setup creates the stack's users, the first as admin, and each other keeps MANAGE on the experiments, models and prompts that existed", async () => {
             assert.equal(firstSetup.status, 0, describeRun({ ...firstSetup, signal: null, stdout: "", ms: 0 }));
             assert.deepEqual(sqlite(db(), "SELECT username || ':' || is_admin FROM users ORDER BY username"), ["admin:1", "alice:0", "bob:0"]);
             for (const user of ["alice", "bob"]) {
@@ -93,6 +95,10 @@ function defineTests(): void {
                 assert.equal(json(permission).permission, "MANAGE", `${user} on the experiment basic auth let everyone change`);
                 const model = await api("admin", "GET", `/api/3.0/mlflow/users/permissions/get?username=${user}&resource_type=registered_model&resource_id=legacy-model`);
                 assert.equal(json(model).permission, "MANAGE", `${user} on the registered model: ${model.text}`);
+                // The permissions API does not answer for prompts; their grants are rows of the user's own role.
+                assert.deepEqual(sqlite(db(), "SELECT p.permission FROM role_permissions p JOIN user_role_assignments a ON a.role_id = p.role_id " +
+                    `JOIN users u ON u.id = a.user_id WHERE u.username = '${user}' AND p.resource_type = 'prompt' AND p.resource_pattern = 'legacy-prompt'`),
+                ["MANAGE"], `${user} on the prompt`);
             }
             // The passwords reach the one-off container through its environment, never its command line.
             const calls = host.callsOf("docker").flat().join(" ");
