@@ -1,4 +1,4 @@
-// npm run bench:team-access [-- --rounds N --seconds S --artifact-mib M --out FILE]
+// npm run bench:team-access [-- --rounds N --seconds S --artifact-mib M --out FILE] [--smoke]
 // What MLflow's auth app (auth mlflow) costs against nginx's basic auth, on the dev render: real
 // nginx 1.30 in front of the real MLflow servers as rendered (harness/nginxSandbox.ts), once with
 // each `auth`, alternating by round. Per request: a closed loop of clients reading a run
@@ -49,11 +49,15 @@ function parseOptions(argv: string[]): Options {
     };
     for (let i = 0; i < argv.length; i += 2) {
         const [flag, value] = [argv[i], argv[i + 1]];
-        if (flag === "--rounds") options.rounds = Number(value);
+        // One short round with a small artifact: that the benchmark still runs (test/bench-smoke.test.ts), not what it measures.
+        if (flag === "--smoke") {
+            Object.assign(options, { rounds: 1, seconds: 2, smallDownloads: 20, artifactBytes: 8 * 1024 * 1024 });
+            i--;
+        } else if (flag === "--rounds") options.rounds = Number(value);
         else if (flag === "--seconds") options.seconds = Number(value);
         else if (flag === "--artifact-mib") options.artifactBytes = Number(value) * 1024 * 1024;
         else if (flag === "--out") options.out = path.resolve(value);
-        else throw new Error(`unknown option ${flag}; usage: npm run bench:team-access -- [--rounds N] [--seconds S] [--artifact-mib M] [--out FILE]`);
+        else throw new Error(`unknown option ${flag}; usage: npm run bench:team-access -- [--rounds N] [--seconds S] [--artifact-mib M] [--out FILE] [--smoke]`);
     }
     return options;
 }
@@ -171,7 +175,7 @@ function renderMarkdown(rounds: Round[], options: Options, seconds: number): str
         row(`a ${SMALL_BYTES / 1024} KiB artifact from nginx's download path, one after another: p50`, r => r.smallP50, "ms"),
         row("the same: p99", r => r.smallP99, "ms"),
         row("the same: MLflow's CPU per download", r => r.smallMlflowCpuMs, "ms"),
-        row(`a ${options.artifactBytes / 1024 ** 3} GiB artifact from nginx's download path`, r => r.bigNginxMBs, "MB/s", 0),
+        row(`a ${options.artifactBytes >= 1024 ** 3 ? `${options.artifactBytes / 1024 ** 3} GiB` : `${options.artifactBytes / 1024 ** 2} MiB`} artifact from nginx's download path`, r => r.bigNginxMBs, "MB/s", 0),
         row("the same straight from MLflow (plain HTTP, no nginx)", r => r.bigMlflowMBs, "MB/s", 0),
         "",
         `- **Per request**: the auth app adds ${callCpu.toFixed(1)} ms of MLflow's CPU to each call: it looks the user up and checks the ` +

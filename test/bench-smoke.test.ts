@@ -1,5 +1,5 @@
 // `npm run bench` in smoke mode (1 round of 2 s, MLflow as rendered at 1 and 10 training clients,
-// 200 runs to search, a 32 MiB artifact) as a child process, the way a developer runs it: it must
+// 200 runs to search, a 32 MiB artifact), and `npm run bench:team-access` in its own, as child processes, the way a developer runs it: it must
 // exit 0 and write a results file with sane numbers in every row, so the benchmark cannot rot
 // between full runs. No speed is checked. Needs what the real-MLflow end-to-end tests need (root,
 // the nginx root, the Python environments, wrk, curl, Chromium).
@@ -64,6 +64,26 @@ test("npm run bench -- --smoke runs every part against the real MLflow and write
         for (const label of ["no auth", "as rendered ({SSHA})", "the seed's $apr1$", "bcrypt cost 10"]) positive(`nginx ${label}`, row(doc, "## 5.", label)[1]);
         assert.match(doc, /\| every part ran and produced numbers \| all rows filled \| PASS \|/);
         assert.match(output, /PASS {2}artifacts arrive intact/);
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
+});
+
+test("npm run bench:team-access -- --smoke measures both auth modes against the real MLflow and writes sane numbers", { timeout: 240_000 }, () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "bench-team-access-smoke-"));
+    try {
+        const out = path.join(dir, "benchmarks-team-access.md");
+        const result = spawnSync(process.execPath, [path.join(projectRoot(), "dist", "bench", "teamAccess.js"), "--smoke", "--out", out],
+            { encoding: "utf8", timeout: 235_000 });
+        assert.equal(result.status, 0, `exit ${result.status ?? result.signal}:\n${result.stdout}\n${result.stderr}`);
+        const doc = readFileSync(out, "utf8");
+        for (const label of ["runs/get", "the same: MLflow's CPU per call", "a 64 KiB artifact", "a 8 MiB artifact"]) {
+            const [, basic, mlflow] = row(doc, "| measured |", label);
+            positive(`${label} with basic auth`, basic.split(" ")[0]);
+            positive(`${label} with auth mlflow`, mlflow.split(" ")[0]);
+        }
+        positive("a download straight from MLflow", row(doc, "| measured |", "the same straight from MLflow")[2].split(" ")[0]);
+        assert.match(doc, /- Errors: 0 failed calls in all rounds\./);
     } finally {
         rmSync(dir, { recursive: true, force: true });
     }
