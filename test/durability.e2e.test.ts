@@ -69,17 +69,25 @@ function defineTests(): void {
             }
         };
         const writers = Array.from({ length: WRITERS }, (_, index) => writer(index));
-        for (let kill = 0; kill < KILLS; kill++) {
+        /**
+         * A phase starts with the first write acknowledged after a start: nginx passes a server
+         * that failed it over for fail_timeout, and on busy cores that can take much of a phase.
+         */
+        const startPhase = async () => {
+            const before = acknowledged.length;
+            for (const deadline = Date.now() + 60_000; acknowledged.length === before && Date.now() < deadline;) await sleep(50);
             phaseStarts.push(acknowledged.length);
             await sleep(PHASE_MS);
+        };
+        for (let kill = 0; kill < KILLS; kill++) {
+            await startPhase();
             // All of MLflow's processes at once, mid-write, as a crash or the OOM killer would.
             for (const { pid } of sandbox.mlflow!.processes()) {
                 try { process.kill(pid, "SIGKILL"); killed++; } catch { /* gone */ }
             }
             sandbox.mlflow = await sandbox.startMlflow();
         }
-        phaseStarts.push(acknowledged.length);
-        await sleep(PHASE_MS);
+        await startPhase();
         writing = false;
         await Promise.all(writers);
     });
