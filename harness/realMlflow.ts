@@ -89,9 +89,9 @@ export function serviceHostPaths(service: MlflowService): string[] {
 /**
  * [container path, local path] of each of the service's volumes; directories are created, files
  * must exist. A file that names container paths (a configuration file's sqlite:////mlflow/mlflow.db)
- * is mounted as a copy in `copyDir` with them mapped, as the paths in arguments are.
+ * is mounted as a copy under `tmpDir` with them mapped, as the paths in arguments are.
  */
-function volumeMounts(service: MlflowService, hostPaths: Record<string, string>, copyDir?: string): [string, string][] {
+function volumeMounts(service: MlflowService, hostPaths: Record<string, string>, tmpDir: string): [string, string][] {
     const mounts: [string, string][] = service.volumes.map(volume => {
         const [hostPath, containerPath] = volume.split(":");
         const local = hostPaths[hostPath];
@@ -99,8 +99,8 @@ function volumeMounts(service: MlflowService, hostPaths: Record<string, string>,
         if (!existsSync(local) || !statSync(local).isFile()) mkdirSync(local, { recursive: true });
         return [containerPath, local];
     });
-    if (copyDir === undefined) return mounts;
     const toLocal = containerPathsMapper(mounts);
+    const copyDir = path.join(tmpDir, "mounted-files");
     mkdirSync(copyDir, { recursive: true });
     return mounts.map(([containerPath, local]) => {
         if (!statSync(local).isFile()) return [containerPath, local];
@@ -149,10 +149,10 @@ function containerPathsMapper(mounts: [string, string][]): (value: string) => st
 /**
  * The body of a `docker` stand-in that carries out what the host scripts ask of Docker,
  * `docker compose -f <hostComposeFile> run --rm --no-deps --entrypoint mlflow mlflow <args>` and
- * `... run --rm --no-deps -T --entrypoint python mlflow - <args>` (the program on stdin), either
- * with `-e NAME` options, as Compose would: with the mlflow service's environment and volumes (container paths in the
- * arguments mapped onto the local paths given for the volumes' host paths), a release's virtual
- * environment in place of the image.
+ * `... run --rm --no-deps -T --entrypoint python mlflow - <args>` (the program on stdin), each
+ * also with `-e NAME` options, as Compose would: with the mlflow service's environment, env files
+ * and volumes (container paths in the arguments mapped onto the local paths given for the volumes'
+ * host paths), a release's virtual environment in place of the image.
  */
 export function composeRunStandIn(options: {
     composeFile: string; hostComposeFile: string; hostPaths: Record<string, string>; tmpDir: string; homeDir: string; env?: Record<string, string>;
@@ -160,7 +160,7 @@ export function composeRunStandIn(options: {
     pythonEnv?: PythonEnvName;
 }): string {
     const service = mlflowService(options.composeFile);
-    const mounts = volumeMounts(service, options.hostPaths, path.join(options.tmpDir, "mounted-files"));
+    const mounts = volumeMounts(service, options.hostPaths, options.tmpDir);
     const toLocal = containerPathsMapper(mounts);
     const env = { ...envFileValues(service, options.hostPaths), ...localEnvironment(service, toLocal), ...options.env };
     const run = ["compose", "-f", options.hostComposeFile, "run", "--rm", "--no-deps"];
@@ -276,7 +276,7 @@ export class RealMlflow {
         }
         mkdirSync(options.tmpDir, { recursive: true });
         mkdirSync(options.homeDir, { recursive: true });
-        const toLocal = containerPathsMapper([["/tmp", options.tmpDir], ...volumeMounts(service, options.hostPaths, path.join(options.tmpDir, "mounted-files"))]);
+        const toLocal = containerPathsMapper([["/tmp", options.tmpDir], ...volumeMounts(service, options.hostPaths, options.tmpDir)]);
         const [program, ...args] = service.command;
         if (program !== "mlflow") throw new Error(`the mlflow service runs ${program}, not mlflow`);
         const env: Record<string, string> = {
