@@ -113,6 +113,13 @@ export class NginxSandbox {
         return path.join(this.renderDir, "files", hostPath);
     }
 
+    /** A path in MLflow's data directory on the data volume (under DATA.mlflow), in the sandbox's. */
+    dataFile(hostPath: string): string {
+        const relative = path.posix.relative(DATA.mlflow, hostPath);
+        if (relative.startsWith("..")) throw new Error(`${hostPath} is not under ${DATA.mlflow}`);
+        return path.join(this.dirs.mlflowData, relative);
+    }
+
     get composeFile(): string { return this.hostFile(HOST.composeFile); }
     get users(): Record<string, string> { return this.values.users; }
 

@@ -37,8 +37,8 @@ export interface OneOffTask {
 export interface ScaledStackOptions {
     /** The service's task definition: MLflow's servers and nginx. */
     containers: EcsContainerDefinition[];
-    /** What the htpasswd SSM parameter holds (the nginx container's HTPASSWD secret). */
-    htpasswd: string;
+    /** The SSM parameters the containers' secrets name (the htpasswd file, the auth app's), by parameter name, with their values. */
+    parameters: Record<string, string>;
     /** The name clients use: the load balancer's DNS name or the domain. */
     serverName: string;
     /** The artifact bucket the definition's --artifacts-destination names. */
@@ -66,6 +66,19 @@ const container = (containers: EcsContainerDefinition[], name: string) => {
     return found;
 };
 const envOf = (definition: EcsContainerDefinition) => Object.fromEntries(definition.environment.map(e => [e.name, e.value]));
+
+/**
+ * A container's secrets as ECS hands them over, in its environment: the database password from
+ * RDS's secret, the others from the SSM parameter the ARN names.
+ */
+function secretsOf(definition: EcsContainerDefinition, parameters: Record<string, string>, databasePassword: string): Record<string, string> {
+    return Object.fromEntries(definition.secrets.map(({ name, valueFrom }) => {
+        if (name === "PGPASSWORD") return [name, databasePassword];
+        const parameter = Object.keys(parameters).find(parameterName => valueFrom.endsWith(`:parameter${parameterName}`));
+        if (parameter === undefined) throw new Error(`${definition.name}'s secret ${name} names ${valueFrom}, no parameter of ${Object.keys(parameters).join(", ")}`);
+        return [name, parameters[parameter]];
+    }));
+}
 
 /** The task's MLflow containers, one server each, seen together. */
 export class TaskMlflow {
@@ -97,7 +110,7 @@ export class ScaledStack {
     /** How the schema upgrade's container ended, when one was given. */
     readonly schemaUpgrade?: RunResult;
     private readonly nginxProcesses: ChildProcess[];
-    private readonly asContainer: (definition: EcsContainerDefinition) => { command: string[]; env: Record<string, string>; cwd: string };
+    private readonly asContainer: (definition: EcsContainerDefinition, volumes?: Record<string, string>) => { command: string[]; env: Record<string, string>; cwd: string };
 
     private constructor(parts: {
         postgres: Postgres; s3: S3Endpoint; mlflow: TaskMlflow; loadBalancerCaPem: string; database: ScaledStack["database"]; schemaUpgrade?: RunResult; nginx: ChildProcess[];
@@ -149,9 +162,10 @@ export class ScaledStack {
                     PATH: `${path.join(pythonEnvDir("mlflow"), "bin")}:/usr/bin:/bin`,
                     HOME: home,
                     TMPDIR: tmp,
-                    ...envOf(definition),
+                    // The container's own /tmp, in the values that name it too (the auth app's configuration).
+                    ...Object.fromEntries(Object.entries(envOf(definition)).map(([name, value]) => [name, value.replace(/\/tmp\//g, `${tmp}/`)])),
+                    ...secretsOf(definition, options.parameters, password),
                     RDS_CA_BUNDLE: dbTls.caPem,
-                    PGPASSWORD: password,
                     MLFLOW_S3_ENDPOINT_URL: s3.url,
                     ...S3_CLIENT_ENV,
                 },
@@ -194,7 +208,7 @@ export class ScaledStack {
         addLoopbackAddress(taskAddress);
         addLoopbackAddress(ADDRESSES.loadBalancer);
         const taskNginx = spawn("chroot", [nginxRoot, "/bin/sh", "-c", nginxDefinition.command?.[0] ?? ""], {
-            env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", ...envOf(nginxDefinition), HTPASSWD: options.htpasswd }, stdio: ["ignore", "ignore", "pipe"],
+            env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", ...envOf(nginxDefinition), ...secretsOf(nginxDefinition, options.parameters, "") }, stdio: ["ignore", "ignore", "pipe"],
         });
 
         const albTls = issueCertificate(mkdirIn(work, "alb-tls"), "Load balancer stand-in CA", [options.serverName]);
@@ -219,9 +233,12 @@ export class ScaledStack {
         return stack;
     }
 
-    /** A one-off task's container (the daily garbage collection) run to its end, as ECS would start it next to the service. */
-    runOneOff(definition: EcsContainerDefinition, timeoutMs = 300_000): Promise<RunResult> {
-        const { command, env, cwd } = this.asContainer(definition);
+    /**
+     * A one-off task's container (the daily garbage collection, a schema upgrade, a migration) run
+     * to its end, as ECS would start it next to the service, with local directories for its task volumes.
+     */
+    runOneOff(definition: EcsContainerDefinition, volumes: Record<string, string> = {}, timeoutMs = 300_000): Promise<RunResult> {
+        const { command, env, cwd } = this.asContainer(definition, volumes);
         return run(command[0], command.slice(1), { env, cwd, timeoutMs });
     }
 

@@ -1,10 +1,12 @@
 """Prepares MLflow's auth app (auth mlflow) before MLflow's servers start.
 
-Run by mlflow-auth-setup in a one-off container of the mlflow service, with the service's
-environment (MLFLOW_AUTH_CONFIG_PATH):  python - <tracking store URI>  with, in the environment,
-MLFLOW_AUTH_USERS, the stack's users and their generated passwords as JSON, and
+On the host, mlflow-auth-setup runs it in a one-off container of the mlflow service, with the
+service's environment (MLFLOW_AUTH_CONFIG_PATH):  python - <tracking store URI>  with, in the
+environment, MLFLOW_AUTH_USERS, the stack's users and their generated passwords as JSON, and
 MLFLOW_AUTH_SEEDED, the names earlier runs created (JSON; none on the first start since basic).
-Prints the names created so far, for the next run.
+It prints the names created so far, for the next run. The scaled tier's one-off tasks keep those
+names in the database instead, in the table --seeded-table names (there is no other place that
+lasts), and with basic auth drop that table (--forget), as the host drops its record.
 
 - Brings the auth app's tables to the release's schema (its own migrations), once, before the
   servers start: servers migrating one schema at the same time fail.
@@ -19,9 +21,12 @@ Prints the names created so far, for the next run.
   from there. Grants that exist are kept, so an interrupted first start completes on the next.
 """
 
+import argparse
 import json
 import os
 import sys
+
+import sqlalchemy
 
 from mlflow.entities import ViewType
 from mlflow.exceptions import MlflowException
@@ -58,10 +63,44 @@ def grant(create, *args):
             raise
 
 
+class SeededInDatabase:
+    """The names created so far, as rows of a table of their own in the tracking store's database."""
+
+    def __init__(self, tracking_uri, table):
+        self.engine = sqlalchemy.create_engine(tracking_uri)
+        self.table = sqlalchemy.Table(table, sqlalchemy.MetaData(), sqlalchemy.Column("username", sqlalchemy.String(255), primary_key=True))
+
+    def read(self):
+        with self.engine.begin() as connection:
+            self.table.create(connection, checkfirst=True)
+            return {row.username for row in connection.execute(sqlalchemy.select(self.table.c.username))}
+
+    def write(self, names):
+        with self.engine.begin() as connection:
+            connection.execute(self.table.delete())
+            connection.execute(self.table.insert(), [{"username": name} for name in sorted(names)])
+
+    def forget(self):
+        with self.engine.begin() as connection:
+            self.table.drop(connection, checkfirst=True)
+
+
 def main():
-    tracking_uri = sys.argv[1]
+    parser = argparse.ArgumentParser()
+    parser.add_argument("tracking_uri")
+    parser.add_argument("--seeded-table", help="keep the names created so far in this table, not in MLFLOW_AUTH_SEEDED and on stdout")
+    parser.add_argument("--forget", action="store_true", help="with --seeded-table: drop the table (basic auth) and do nothing else")
+    args = parser.parse_args()
+    tracking_uri = args.tracking_uri
+    record = args.seeded_table and SeededInDatabase(tracking_uri, args.seeded_table)
+    if args.forget:
+        if not record:
+            sys.exit("mlflow-auth-setup: --forget needs --seeded-table")
+        record.forget()
+        log(f"basic auth: the table {args.seeded_table} is dropped; the next start with the auth app is a first start")
+        return
     users = json.loads(os.environ["MLFLOW_AUTH_USERS"])
-    seeded = set(json.loads(os.environ.get("MLFLOW_AUTH_SEEDED") or "[]"))
+    seeded = record.read() if record else set(json.loads(os.environ.get("MLFLOW_AUTH_SEEDED") or "[]"))
     config = read_auth_config()
     admin = config.admin_username
     if admin not in users:
@@ -98,7 +137,10 @@ def main():
                 grant(lambda prompt_name, user, permission: store.grant_user_resource_permission(user, "prompt", prompt_name, permission), prompt, name)
         log(f"first start with the auth app: {len(grantees)} users keep MANAGE on "
             f"{len(experiments)} experiments, {len(models)} registered models and {len(prompts)} prompts")
-    print(json.dumps(sorted(seeded | set(users))))
+    if record:
+        record.write(seeded | set(users))
+    else:
+        print(json.dumps(sorted(seeded | set(users))))
 
 
 if __name__ == "__main__":

@@ -433,8 +433,8 @@ export function validateSettings(raw: RawConfig): Settings {
     const authDefaultPermission = oneOf<AuthPermission>("authDefaultPermission", AUTH_PERMISSIONS);
     onlyFor(["authDefaultPermission"], auth === "mlflow", "with auth mlflow (with basic every user may do everything)");
     if (auth === "mlflow") {
-        if (target !== "aws" || compute !== "ec2") {
-            report("auth", auth, "accepted with target aws and compute ec2 (an EC2 host); the scaled tier and the local target still take basic");
+        if (target !== "aws") {
+            report("auth", auth, "accepted with target aws (the host and the scaled tier); the local target still takes basic");
         }
         if (SEMVER.test(mlflowVersion) && compareVersions(mlflowVersion, MLFLOW_AUTH_FLOOR) < 0) {
             report("auth", auth, `needs mlflowVersion ${MLFLOW_AUTH_FLOOR} or later (${mlflowVersion} is set): earlier auth apps create an admin with a published default password (CVE-2026-2635)`);

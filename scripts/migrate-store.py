@@ -26,6 +26,13 @@ honoured, as MLflow honours it). What it does, and refuses:
     leaves the target as it is, while a target that holds any other data is refused, untouched;
   - any failure after the target was found empty rolls the database back and deletes what this
     move writes, so the target is left as empty as it was found, and the error says why.
+  - MLflow's auth app (auth mlflow) keeps its users and permissions in tables of its own beside
+    MLflow's, which the stack's schema upgrade has already created in the target with the stack's
+    users: a host that ran the auth app (its tables at the same auth revision) replaces them with
+    its own, and its record of the users its setup created (--auth-seeded-file) becomes the
+    scaled tier's (--auth-seeded-table); a host on basic auth leaves them, and the record is
+    dropped, so that the setup after the copy grants the stack's users what was copied. These
+    rows never count as data the target holds.
 Prints one JSON line with the counts and exits 0 only if everything matched.
 """
 import argparse
@@ -34,6 +41,7 @@ import json
 import os
 import sqlite3
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -42,12 +50,15 @@ from urllib.parse import urlparse
 import boto3
 import sqlalchemy
 from boto3.s3.transfer import TransferConfig
+from mlflow.server.auth.db import utils as auth_db
 from mlflow.store.db.utils import _get_latest_schema_revision, _initialize_tables, _upgrade_db
 
 BATCH_ROWS = 5000
 #: Beside the artifacts, the fingerprint of the database a finished move copied: a later run of the
 #: same move finds it and leaves the target as it is (MLflow's keys are experiment ids, never this).
 MOVED_FROM_KEY = ".moved-from.json"
+#: The auth app's schema revision, in a version table of its own.
+AUTH_VERSION_TABLE = "alembic_version_auth"
 #: Tables a fresh server fills by itself, and what with.
 FRESH_SERVER_ROWS = {"experiments": "experiment_id = 0", "workspaces": "TRUE", "experiment_tags": "experiment_id = 0"}
 
@@ -56,10 +67,22 @@ class MigrationError(Exception):
     pass
 
 
-def revision(connection) -> str | None:
-    if not sqlalchemy.inspect(connection).has_table("alembic_version"):
+def revision(connection, version_table: str = "alembic_version") -> str | None:
+    if not sqlalchemy.inspect(connection).has_table(version_table):
         return None
-    return connection.execute(sqlalchemy.text("SELECT version_num FROM alembic_version")).scalar()
+    return connection.execute(sqlalchemy.text(f"SELECT version_num FROM {version_table}")).scalar()
+
+
+def auth_app_tables() -> set[str]:
+    """The auth app's tables at this release, its version table among them: what its own
+    migrations create in an empty database."""
+    with tempfile.TemporaryDirectory() as scratch:
+        # A file, not :memory:: the migrations open connections of their own.
+        engine = sqlalchemy.create_engine(f"sqlite:///{scratch}/auth.db")
+        auth_db.migrate(engine, "head")
+        tables = set(sqlalchemy.inspect(engine).get_table_names())
+        engine.dispose()
+    return tables
 
 
 def reflect(connection) -> sqlalchemy.MetaData:
@@ -68,6 +91,11 @@ def reflect(connection) -> sqlalchemy.MetaData:
         warnings.simplefilter("ignore", sqlalchemy.exc.SAWarning)
         metadata.reflect(connection)
     return metadata
+
+
+def mlflow_tables(connection, apart: set[str]) -> list[sqlalchemy.Table]:
+    """The target's tables in foreign-key order, but for those kept apart (the auth app's, the record of its users)."""
+    return [t for t in reflect(connection).sorted_tables if t.name not in apart]
 
 
 def count(connection, table: sqlalchemy.Table, where: str = "TRUE") -> int:
@@ -178,7 +206,35 @@ def verify_tables(source, target, tables: list[sqlalchemy.Table]) -> None:
         raise MigrationError(f"schema revisions differ after the copy: source {revision(source)}, target {revision(target)}")
 
 
-def open_stores(sqlite_path: Path, postgres_uri: str):
+def copy_auth_app(source, target, apart: set[str], seeded_file: Path | None, seeded_table: str | None) -> dict:
+    """The auth app's users and permissions, and the record of which users its setup created (see above)."""
+    target_tables = reflect(target).tables
+    auth_tables = [t for t in reflect(target).sorted_tables if t.name in apart and t.name not in (AUTH_VERSION_TABLE, seeded_table)]
+    record = target_tables.get(seeded_table) if seeded_table else None
+    if not auth_tables:
+        return {}
+    if revision(source, AUTH_VERSION_TABLE) is None:
+        if record is not None:
+            record.drop(target)
+        return {"auth_app": "the host used basic auth: the stack's users stay as the schema upgrade created them"}
+    if revision(source, AUTH_VERSION_TABLE) != revision(target, AUTH_VERSION_TABLE):
+        raise MigrationError(f"the host's auth app is at revision {revision(source, AUTH_VERSION_TABLE)}, this release's at "
+                             f"{revision(target, AUTH_VERSION_TABLE)}: start the host once with the release the stack deploys, then migrate")
+    copied = copy_tables(source, target, auth_tables)
+    differ = count_differences(source, target, auth_tables)
+    if differ:
+        raise MigrationError(f"row counts of the auth app's tables differ after the copy: {differ}")
+    seeded = json.loads(seeded_file.read_text()) if seeded_file and seeded_file.is_file() else None
+    if record is not None:
+        if seeded is None:
+            record.drop(target)
+        else:
+            target.execute(record.delete())
+            target.execute(record.insert(), [{"username": name} for name in seeded])
+    return {"auth_app": {k: v for k, v in copied.items() if v}, "auth_seeded_users": seeded}
+
+
+def open_stores(sqlite_path: Path, postgres_uri: str, apart: set[str]):
     """The source at this release's schema revision, and the target with the same schema; what data the target holds."""
     if not sqlite_path.is_file():
         raise MigrationError(f"--sqlite {sqlite_path}: no such file")
@@ -192,19 +248,20 @@ def open_stores(sqlite_path: Path, postgres_uri: str):
     target_engine = sqlalchemy.create_engine(postgres_uri)
     prepare_target(target_engine, head)
     with target_engine.connect() as target:
-        held = data_held(target, reflect(target).sorted_tables)
+        held = data_held(target, mlflow_tables(target, apart))
     return source_engine, target_engine, head, held
 
 
-def migrate_database(source_engine, target_engine, head: str, before_commit) -> dict:
+def migrate_database(source_engine, target_engine, head: str, apart: set[str], copy_auth, before_commit) -> dict:
     """Every table in one transaction, committed only after the copy and `before_commit` are verified."""
     with source_engine.connect() as source, target_engine.begin() as target:
-        tables = [t for t in reflect(target).sorted_tables]
+        tables = mlflow_tables(target, apart)
         refuse_unless_empty(target, tables)
         copied = copy_tables(source, target, tables)
         verify_tables(source, target, tables)
+        auth = copy_auth(source, target)
         before_commit()
-    return {"revision": head, "tables": len(copied), "rows": sum(copied.values()), "rows_per_table": {k: v for k, v in copied.items() if v}}
+    return {"revision": head, "tables": len(copied), "rows": sum(copied.values()), "rows_per_table": {k: v for k, v in copied.items() if v}, **auth}
 
 
 class ArtifactStore:
@@ -278,7 +335,8 @@ def migrate(args) -> dict:
     sqlite_path = args.sqlite.resolve()
     if sqlite_path.is_file():
         checkpoint(sqlite_path)
-    source_engine, target_engine, head, held = open_stores(sqlite_path, args.postgres)
+    apart = auth_app_tables() | ({args.auth_seeded_table} if args.auth_seeded_table else set())
+    source_engine, target_engine, head, held = open_stores(sqlite_path, args.postgres, apart)
     artifacts = ArtifactStore(args.artifacts.resolve(), args.s3)
     source_print = fingerprint(sqlite_path)
     if held:
@@ -287,7 +345,7 @@ def migrate(args) -> dict:
         mark = artifacts.moved_from()
         with source_engine.connect() as source, target_engine.connect() as target:
             if mark and mark.get("sqlite_sha256") == source_print and revision(target) == revision(source) \
-                    and not count_differences(source, target, reflect(target).sorted_tables) and not artifacts.missing():
+                    and not count_differences(source, target, mlflow_tables(target, apart)) and not artifacts.missing():
                 return {"already_moved": True, "revision": head, "rows_per_table": held, "artifacts": len(artifacts.local)}
         raise refusal(held)
 
@@ -298,7 +356,9 @@ def migrate(args) -> dict:
     # From here on the target is ours: it held no data, and a failure leaves it so again.
     try:
         uploaded = artifacts.upload()
-        database = migrate_database(source_engine, target_engine, head, before_commit=before_commit)
+        database = migrate_database(source_engine, target_engine, head, apart,
+                                    copy_auth=lambda source, target: copy_auth_app(source, target, apart, args.auth_seeded_file, args.auth_seeded_table),
+                                    before_commit=before_commit)
     except BaseException as error:
         cause = error if isinstance(error, MigrationError) else MigrationError(f"{type(error).__name__}: {error}")
         try:
@@ -317,6 +377,8 @@ def main() -> int:
     parser.add_argument("--artifacts", type=Path, required=True, help="the host's artifact directory")
     parser.add_argument("--postgres", required=True, help="the scaled tier's backend store URI (password from PGPASSWORD)")
     parser.add_argument("--s3", required=True, help="the scaled tier's artifacts destination, s3://<bucket>/<prefix>")
+    parser.add_argument("--auth-seeded-file", type=Path, help="the host's record of the users its auth setup created (JSON names)")
+    parser.add_argument("--auth-seeded-table", help="the scaled tier's table of that record")
     args = parser.parse_args()
     started = time.monotonic()
     try:

@@ -89,6 +89,13 @@ function atTheBounds(): Case[] {
                 minTaskCount: 100, desiredCount: 100, maxTaskCount: 100, migrateFromSnapshot: "snap-0123456789abcdef0",
             },
         },
+        // The auth app's configuration in nine servers' environments, its setup program in the upgrade's and the migration's.
+        {
+            title: "scaled tier with auth mlflow, every setting at its bound", stack, settings: {
+                ...everywhere, ...SCALED, auth: "mlflow", authDefaultPermission: "NO_PERMISSIONS", backupRetentionDays: RDS_MAX_BACKUP_DAYS, taskCpu: 16384, taskMemory: 122880,
+                migrateFromSnapshot: "snap-0123456789abcdef0",
+            },
+        },
     ];
 }
 

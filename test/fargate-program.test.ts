@@ -338,7 +338,7 @@ describe("schema upgrades", () => {
     test("the upgrade task: the server's -full image running `mlflow db upgrade` with the same verified connection", () => {
         const [container] = containersOf(upgradeTask(run));
         assert.equal(container.image, "ghcr.io/mlflow/mlflow:v3.17.2-full");
-        assert.match(container.command![0], /exec 'mlflow' 'db' 'upgrade' 'postgresql\+psycopg2:\/\/mlflow@[^']*sslmode=verify-full/);
+        assert.match(container.command![0], /&& 'mlflow' 'db' 'upgrade' 'postgresql\+psycopg2:\/\/mlflow@[^']*sslmode=verify-full[^']*' && exec 'python' '\/tmp\/mlflow-auth-setup\.py' '--seeded-table' '\w+' '[^']+' '--forget'$/);
         assert.deepEqual(container.secrets.map(s => s.name), ["PGPASSWORD"]);
         assert.equal(upgradeTask(run).inputs.taskRoleArn, undefined, "the upgrade needs no AWS permissions of its own");
     });
@@ -387,6 +387,45 @@ describe("moving between the tiers", () => {
     });
 });
 
+describe("scaled tier with auth mlflow", () => {
+    const users = ["admin", "alice"];
+    let run: ProgramRun;
+    before(async () => { run = await runProgram({ ...SCALED, auth: "mlflow", users: JSON.stringify(users) }); });
+    const parameterArn = (name: string) => `arn:aws:ssm:eu-central-1:123456789012:parameter/mlflow-on-aws/test/${name}`;
+
+    test("the secret key and the users' passwords are SecureString parameters the execution role alone reads, with the htpasswd's", () => {
+        const parameters = run.ofType("aws:ssm/parameter:Parameter").map(p => [p.inputs.name, p.inputs.type]);
+        assert.deepEqual(parameters.sort(), [
+            ["/mlflow-on-aws/test/task-auth-secret-key", "SecureString"], ["/mlflow-on-aws/test/task-auth-users", "SecureString"], ["/mlflow-on-aws/test/task-htpasswd", "SecureString"],
+        ]);
+        const [ssm] = statements(named(run, "aws:iam/rolePolicy:RolePolicy", "mlflow-execution-secrets").inputs.policy);
+        assert.deepEqual(ssm.Resource, ["task-htpasswd", "task-auth-secret-key", "task-auth-users"].map(parameterArn));
+        assert.ok(run.secretInputs.includes("mlflow-auth-secret-key.value") && run.secretInputs.includes("mlflow-auth-users.value"), run.secretInputs.join(", "));
+        assert.deepEqual(Object.keys(JSON.parse(named(run, "aws:ssm/parameter:Parameter", "mlflow-auth-users").inputs.value)), users, "the admin first");
+    });
+
+    test("the servers get the key as a container secret and the auth app's configuration in the environment; the upgrade creates the users", () => {
+        const [mlflow, nginx] = containersOf(serviceTask(run));
+        assert.match(mlflow.command![0], /'--app-name' 'basic-auth'/);
+        assert.deepEqual(mlflow.secrets.find(secret => secret.name === "MLFLOW_FLASK_SERVER_SECRET_KEY")?.valueFrom, parameterArn("task-auth-secret-key"));
+        const config = mlflow.environment.find(variable => variable.name === "MLFLOW_AUTH_CONFIG")!.value;
+        assert.match(config, /^admin_username = admin$/m);
+        assert.match(config, /^database_uri = postgresql\+psycopg2:\/\/mlflow@[^\n]*sslmode=verify-full/m);
+        assert.deepEqual(nginx.secrets, []);
+        assert.doesNotMatch(nginx.environment.find(variable => variable.name === "NGINX_CONF")!.value, /auth_basic/);
+        const [upgrade] = containersOf(upgradeTask(run));
+        assert.deepEqual(upgrade.secrets.find(secret => secret.name === "MLFLOW_AUTH_USERS")?.valueFrom, parameterArn("task-auth-users"));
+        assert.doesNotMatch(upgrade.command![0], /--forget/);
+    });
+
+    test("the auth app's secret key is generated beside the passwords, named alike on both tiers", async () => {
+        const host = await runProgram({ auth: "mlflow", users: JSON.stringify(users) });
+        const passwordTypes = (r: ProgramRun) => r.ofType("random:index/randomPassword:RandomPassword").map(p => `${p.name} under ${p.parentName}`);
+        assert.deepEqual(passwordTypes(run), passwordTypes(host));
+        assert.ok(passwordTypes(run).includes("mlflow-auth-secret-key under Credentials"), passwordTypes(run).join(", "));
+    });
+});
+
 describe("migration from a host's data snapshot (migrateFromSnapshot)", () => {
     const SNAPSHOT = "snap-0123456789abcdef0";
     let run: ProgramRun;
@@ -418,7 +457,7 @@ describe("migration from a host's data snapshot (migrateFromSnapshot)", () => {
         const [container] = containersOf(migrateTask());
         assert.equal(container.image, "ghcr.io/mlflow/mlflow:v3.17.2-full");
         assert.deepEqual(container.mountPoints, [{ sourceVolume: "host-data", containerPath: "/srv/mlflow-data", readOnly: false }]);
-        assert.match(container.command![0], /exec 'python' '\/tmp\/migrate-store\.py' '--sqlite' '\/srv\/mlflow-data\/mlflow\/mlflow\.db' '--artifacts' '\/srv\/mlflow-data\/mlflow\/artifacts' '--postgres' 'postgresql\+psycopg2:\/\/mlflow@[^']*sslmode=verify-full[^']*' '--s3' 's3:\/\/mlflow-artifacts-physical\/artifacts'$/);
+        assert.match(container.command![0], /exec 'python' '\/tmp\/migrate-store\.py' '--sqlite' '\/srv\/mlflow-data\/mlflow\/mlflow\.db' '--artifacts' '\/srv\/mlflow-data\/mlflow\/artifacts' '--postgres' 'postgresql\+psycopg2:\/\/mlflow@[^']*sslmode=verify-full[^']*' '--s3' 's3:\/\/mlflow-artifacts-physical\/artifacts' '--auth-seeded-file' '\/srv\/mlflow-data\/mlflow\/\.auth-seeded-users' '--auth-seeded-table' '\w+'$/);
         const script = container.environment.find(e => e.name === "MIGRATE_STORE_PY")!.value;
         assert.equal(script, readFileSync(path.join(projectRoot(), "scripts", "migrate-store.py"), "utf8"));
         assert.deepEqual(container.secrets.map(s => s.name), ["PGPASSWORD"]);

@@ -942,14 +942,14 @@ describe("mlflow-auth-setup", () => {
         const dataDir = sandbox.mkdir("data");
         const seeded = path.join(dataDir, ".auth-seeded-users");
         writeFileSync(seeded, '["admin"]\n');
-        const basic = runHostScript("mlflow-auth-setup", sandbox.env(sandbox.envFile(dev.hostEnvText, { MLFLOW_DATA_DIR: dataDir }, "basic.env")));
+        const basic = runHostScript("mlflow-auth-setup", sandbox.env(sandbox.envFile(dev.hostEnvText, { AUTH_SEEDED_FILE: seeded }, "basic.env")));
         assert.equal(basic.status, 0, describeRun(basic));
         assert.deepEqual(sandbox.callsOf("docker"), [], "basic auth needs no setup");
         assert.ok(!existsSync(seeded), "back on basic auth, the next start with the auth app is a first start");
         const withAuth = renderedStack("dev", { auth: "mlflow" });
         writeFileSync(seeded, '["admin"]\n');
         const failed = runHostScript("mlflow-auth-setup", sandbox.env(sandbox.envFile(withAuth.hostEnvText, {
-            MLFLOW_DATA_DIR: dataDir, AUTH_USERS_FILE: withAuth.local(withAuth.hostEnv.AUTH_USERS_FILE), AUTH_SETUP_PROGRAM: path.join(HOST_DIR, "mlflow-auth-setup.py"),
+            AUTH_SEEDED_FILE: seeded, AUTH_USERS_FILE: withAuth.local(withAuth.hostEnv.AUTH_USERS_FILE), AUTH_SETUP_PROGRAM: path.join(HOST_DIR, "mlflow-auth-setup.py"),
         }, "auth.env")));
         assert.equal(failed.status, 1, describeRun(failed));
         assert.match(failed.stderr, /PREPARING MLFLOW'S AUTH APP FAILED; the server stays stopped/);

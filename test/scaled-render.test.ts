@@ -4,27 +4,39 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { RDS_CA_IDENTIFIER, rdsCaBundle } from "../lib/render/rdsCa";
 import { backendStoreUri } from "../lib/render/stores";
-import { mlflowServersPerTask, schemaUpgradeContainer, serviceContainers, TaskContainersInput } from "../lib/render/taskContainers";
+import { migrationContainer, mlflowServersPerTask, schemaUpgradeContainer, serviceContainers, TaskAuthApp, TaskContainersInput } from "../lib/render/taskContainers";
+import { AUTH_SEEDED_TABLE, renderAuthConfig } from "../lib/render/mlflowAuth";
+import { HOST_DIR } from "./support/hostScripts";
 import { renderHtpasswd } from "../lib/render/htpasswd";
 import { loopbackUpstream, renderTaskNginxConf } from "../lib/render/taskNginx";
 import { lambdaSource, SchemaUpgradeAws, SchemaUpgradeEvent, schemaUpgradeStep, TaskState } from "../lib/schemaUpgrade";
 
 const NGINX_ROOT = process.env.NGINX_ROOT || "/var/cache/mlflow-on-aws/nginx-root";
-const nginxInput = { serverNames: ["mlflow.example.com"], listenPort: 80, maxUploadSize: "5g", mlflowServers: 1, loadBalancerCidrs: ["10.80.1.0/24", "10.80.2.0/24"] };
+const nginxInput = { serverNames: ["mlflow.example.com"], listenPort: 80, maxUploadSize: "5g", mlflowServers: 1, loadBalancerCidrs: ["10.80.1.0/24", "10.80.2.0/24"], auth: "basic" as const };
+const ssmArn = (name: string) => `arn:aws:ssm:eu-central-1:123456789012:parameter/${name}`;
+const database = { host: "db.example.internal", port: 5432, database: "mlflow", user: "mlflow", caBundlePem: rdsCaBundle("eu-central-1") };
+const authApp: TaskAuthApp = {
+    config: renderAuthConfig({ defaultPermission: "READ", adminUsername: "admin", databaseUri: backendStoreUri(database) }),
+    secretKeyParameterArn: ssmArn("key"),
+    usersParameterArn: ssmArn("users"),
+    usersParameterVersion: 3,
+};
 
-const taskInput = (mlflowServers = 1): TaskContainersInput => ({
-    container: { mlflowVersion: "3.17.2", nginxVersion: "1.30.6", serverNames: ["mlflow.example.com"], origins: ["https://mlflow.example.com"], auth: "basic" },
-    nginxConf: renderTaskNginxConf({ ...nginxInput, mlflowServers }),
+const taskInput = (mlflowServers = 1, auth: "basic" | "mlflow" = "basic"): TaskContainersInput => ({
+    container: { mlflowVersion: "3.17.2", nginxVersion: "1.30.6", serverNames: ["mlflow.example.com"], origins: ["https://mlflow.example.com"], auth },
+    nginxConf: renderTaskNginxConf({ ...nginxInput, mlflowServers, auth }),
     mlflowServers,
-    database: { host: "db.example.internal", port: 5432, database: "mlflow", user: "mlflow", caBundlePem: rdsCaBundle("eu-central-1") },
+    database,
     artifactsDestination: "s3://bucket/artifacts",
-    htpasswdParameterArn: "arn:aws:ssm:eu-central-1:123456789012:parameter/x",
+    htpasswdParameterArn: ssmArn("x"),
+    authApp: auth === "mlflow" ? authApp : undefined,
+    authSetupProgram: readFileSync(path.join(HOST_DIR, "mlflow-auth-setup.py"), "utf8"),
     databasePasswordFrom: "arn:aws:secretsmanager:eu-central-1:123456789012:secret:db:password::",
     region: "eu-central-1",
     logGroup: "logs",
@@ -37,13 +49,14 @@ const taskInput = (mlflowServers = 1): TaskContainersInput => ({
  * `mlflowPorts`) that answers with its port and the request headers it got. `requests` are curl
  * argument lists; status and body come back in order.
  */
-function inTaskSandbox(conf: string, htpasswd: string, requests: string[][], mlflowPorts = [5000]): { status: number; body: string }[] {
+function inTaskSandbox(conf: string, htpasswd: string, requests: string[][], mlflowPorts = [5000], standInRule = ""): { status: number; body: string }[] {
     const work = mkdtempSync(path.join(os.tmpdir(), "task-nginx-"));
     try {
         writeFileSync(path.join(work, "nginx.conf"), conf);
         writeFileSync(path.join(work, "htpasswd"), htpasswd);
         writeFileSync(path.join(work, "standin.js"), `for (const port of ${JSON.stringify(mlflowPorts)}) require("http").createServer((req, res) => {
             res.setHeader("content-type", "application/json");
+            ${standInRule}
             res.end(JSON.stringify({ port, url: req.url, headers: req.headers }));
         }).listen(port, "127.0.0.1");`);
         // One line per request: the status, a space, the body in base64.
@@ -105,6 +118,22 @@ describe("the task's nginx.conf", () => {
             assert.equal(other["x-forwarded-proto"], "http", "a forwarded protocol from outside the balancer's subnets is not believed");
             assert.equal(other["x-real-ip"], "192.0.2.77");
             assert.equal(unknownHost.status, 0, "unknown names get the connection closed (444)");
+        });
+
+    test("real nginx with auth mlflow: no password check of its own, MLflow's 401 goes through the failed-login limit",
+        { skip: !canRunNginx && `needs root and the nginx root at ${NGINX_ROOT} (bash test/support/build-nginx-root.sh)` }, () => {
+            const conf = renderTaskNginxConf({ ...nginxInput, auth: "mlflow" });
+            assert.doesNotMatch(conf, /auth_basic/);
+            const host = ["-H", "Host: mlflow.example.com"];
+            const [health, anonymous, refused] = inTaskSandbox(conf, "", [
+                [...host, "http://127.0.0.1/health"],
+                [...host, "http://127.0.0.1/api/2.0/mlflow/experiments/search"],
+                [...host, "http://127.0.0.1/refuse-401"],
+            ], [5000], 'if (req.url.includes("refuse-401")) { res.statusCode = 401; res.setHeader("www-authenticate", \'Basic realm="mlflow"\'); }');
+            assert.equal(health.status, 200);
+            assert.equal(anonymous.status, 200, "MLflow, not nginx, decides: the stand-in let it through");
+            assert.equal(refused.status, 401);
+            assert.doesNotMatch(refused.body, /"port"/, "the 401 is nginx's answer from @auth_failed, not MLflow's body");
         });
 
     test("real nginx: a task of two servers sends requests to both",
@@ -184,15 +213,65 @@ describe("the task's containers", () => {
     });
 
     test("every entry script is valid sh, and nginx's drops its secrets before it starts", () => {
-        const containers = [...serviceContainers(taskInput(2)), schemaUpgradeContainer(taskInput())];
+        const containers = [...serviceContainers(taskInput(2)), schemaUpgradeContainer(taskInput()), ...serviceContainers(taskInput(2, "mlflow")),
+            schemaUpgradeContainer(taskInput(1, "mlflow")), migrationContainer(taskInput(1, "mlflow"), "# migrate")];
         for (const container of containers) {
             assert.deepEqual(container.entryPoint, ["/bin/sh", "-c"]);
             const result = spawnSync("sh", ["-n", "-c", container.command![0]], { encoding: "utf8" });
             assert.equal(result.status, 0, `${container.name}: ${result.stderr}`);
         }
-        const nginx = containers.find(container => container.name === "nginx")!;
+        const [nginx, nginxWithAuthApp] = containers.filter(container => container.name === "nginx");
+        assert.match(nginxWithAuthApp.command![0], /unset NGINX_CONF && exec nginx/);
         assert.match(nginx.command![0], /unset NGINX_CONF HTPASSWD && exec nginx -g 'daemon off;'$/);
         assert.match(nginx.command![0], /\(umask 027 && printf '%s' "\$HTPASSWD" > \/etc\/nginx\/auth\/htpasswd\) && chgrp 101/);
+    });
+
+    test("with auth mlflow: the servers run the auth app with the secret key as a container secret; nginx gets no htpasswd; no password in any environment", () => {
+        const containers = serviceContainers(taskInput(2, "mlflow"));
+        for (const mlflow of containers.filter(container => container.name.startsWith("mlflow"))) {
+            assert.match(mlflow.command![0], /'--app-name' 'basic-auth'/, mlflow.name);
+            assert.deepEqual(mlflow.secrets.map(secret => [secret.name, secret.valueFrom]).slice(1), [["MLFLOW_FLASK_SERVER_SECRET_KEY", authApp.secretKeyParameterArn]]);
+            const env = Object.fromEntries(mlflow.environment.map(variable => [variable.name, variable.value]));
+            assert.equal(env.MLFLOW_AUTH_CONFIG, authApp.config);
+            assert.equal(env.MLFLOW_AUTH_CONFIG_PATH, "/tmp/mlflow-auth.ini");
+        }
+        const nginx = containers.find(container => container.name === "nginx")!;
+        assert.deepEqual(nginx.secrets, []);
+        assert.doesNotMatch(nginx.command![0], /HTPASSWD/);
+        assert.doesNotMatch(JSON.stringify(nginx.environment), /auth_basic/);
+        const upgrade = schemaUpgradeContainer(taskInput(1, "mlflow"));
+        assert.deepEqual(upgrade.secrets.map(secret => secret.name), ["PGPASSWORD", "MLFLOW_AUTH_USERS"]);
+        assert.match(upgrade.command![0], new RegExp(`'mlflow' 'db' 'upgrade' '[^']+' && exec 'python' '/tmp/mlflow-auth-setup.py' '--seeded-table' '${AUTH_SEEDED_TABLE}' '[^']+'$`));
+        assert.equal(upgrade.environment.find(variable => variable.name === "MLFLOW_AUTH_USERS_VERSION")?.value, "3", "new users, a new task definition: the upgrade runs the setup again");
+        for (const container of [...containers, upgrade, migrationContainer(taskInput(1, "mlflow"), "# migrate")]) {
+            assert.doesNotMatch(JSON.stringify(container), /password1234|PGPASSWORD=|"MLFLOW_AUTH_USERS","value"/, container.name);
+        }
+    });
+
+    test("with basic auth the schema upgrade drops the auth app's record of created users, as the host does; the migration runs no setup", () => {
+        const upgrade = schemaUpgradeContainer(taskInput());
+        assert.match(upgrade.command![0], /'--seeded-table' '[a-z_]+' '[^']+' '--forget'$/);
+        assert.deepEqual(upgrade.secrets.map(secret => secret.name), ["PGPASSWORD"]);
+        const migration = migrationContainer(taskInput(), "# migrate");
+        assert.doesNotMatch(migration.command![0], /mlflow-auth-setup/);
+        assert.match(migration.command![0], new RegExp(`'--auth-seeded-table' '${AUTH_SEEDED_TABLE}'`));
+    });
+
+    test("the scripts write the auth app's configuration and program where the environment says, for real", () => {
+        const dir = mkdtempSync(path.join(os.tmpdir(), "task-auth-"));
+        try {
+            for (const container of [serviceContainers(taskInput(1, "mlflow"))[0], schemaUpgradeContainer(taskInput(1, "mlflow"))]) {
+                const env = Object.fromEntries(container.environment.map(variable => [variable.name, variable.value]));
+                // Everything before the CA bundle: what the container writes from its environment.
+                const script = container.command![0].split(" && printf '%s' \"$RDS_CA_BUNDLE\"")[0].split("/tmp/").join(`${dir}/`);
+                execFileSync("sh", ["-c", script], { env });
+                assert.equal(readFileSync(path.join(dir, "mlflow-auth.ini"), "utf8"), authApp.config, container.name);
+                if (container.name === "mlflow-schema-upgrade") assert.equal(readFileSync(path.join(dir, "mlflow-auth-setup.py"), "utf8"), env.MLFLOW_AUTH_SETUP_PY);
+                rmSync(path.join(dir, "mlflow-auth.ini"));
+            }
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     test("the CA bundle lands where the URI's sslrootcert points, before MLflow runs", () => {

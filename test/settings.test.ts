@@ -80,8 +80,7 @@ describe("settings", () => {
         ["allowedCidrs", JSON.stringify(Array.from({ length: 31 }, (_, i) => `10.${i}.0.0/16`)), /at most 30 blocks .*60 inbound rules/],
         ["allowedCidrs", JSON.stringify(["10.0.0.0/8", "192.0.2.0/24", "10.0.0.0/8"]), /each block once/],
         ["auth", "oidc", /accepted: basic or mlflow/],
-        ["auth", "mlflow", /accepted with target aws and compute ec2/, { target: "local" }],
-        ["auth", "mlflow", /accepted with target aws and compute ec2/, { compute: "fargate", backendStore: "rds", artifactStore: "s3" }],
+        ["auth", "mlflow", /accepted with target aws \(the host and the scaled tier\)/, { target: "local" }],
         ["auth", "mlflow", /needs mlflowVersion 3\.16\.1 or later .*CVE-2026-2635/, { mlflowVersion: "3.16.0" }],
         ["authDefaultPermission", "WRITE", /accepted: READ or EDIT or MANAGE or NO_PERMISSIONS/, { auth: "mlflow" }],
         ["authDefaultPermission", "NO_PERMISSIONS", /only means something with auth mlflow/],
@@ -98,11 +97,13 @@ describe("settings", () => {
         });
     }
 
-    test("auth mlflow on a host takes its default permission; basic stays the default", () => {
+    test("auth mlflow on the host and the scaled tier takes its default permission; basic stays the default", () => {
         assert.equal(validateSettings({}).auth, "basic");
-        const settings = validateSettings({ auth: "mlflow", authDefaultPermission: "NO_PERMISSIONS", backendStore: "rds", artifactStore: "s3" });
-        assert.equal(settings.auth, "mlflow");
-        assert.equal(settings.authDefaultPermission, "NO_PERMISSIONS");
+        for (const tier of [{ backendStore: "rds", artifactStore: "s3" }, { compute: "fargate", backendStore: "rds", artifactStore: "s3" }]) {
+            const settings = validateSettings({ auth: "mlflow", authDefaultPermission: "NO_PERMISSIONS", ...tier });
+            assert.equal(settings.auth, "mlflow");
+            assert.equal(settings.authDefaultPermission, "NO_PERMISSIONS");
+        }
     });
 
     test("settings that only make sense together are checked together", () => {

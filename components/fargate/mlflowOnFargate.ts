@@ -4,14 +4,16 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { containerInput, Endpoint, endpointUrl } from "../../lib/render/endpoint";
 import { rdsCaBundle } from "../../lib/render/rdsCa";
-import { CONTAINER_NAMES, gcContainer, migrationContainer, mlflowServersPerTask, schemaUpgradeContainer, serviceContainers, TASK_LISTEN_PORT, TaskContainersInput } from "../../lib/render/taskContainers";
+import { CONTAINER_NAMES, gcContainer, migrationContainer, mlflowServersPerTask, schemaUpgradeContainer, serviceContainers, TASK_LISTEN_PORT, TaskAuthApp, TaskContainersInput } from "../../lib/render/taskContainers";
+import { renderAuthConfig } from "../../lib/render/mlflowAuth";
+import { backendStoreUri } from "../../lib/render/stores";
 import { projectRoot } from "../../lib/projectRoot";
 import { renderTaskNginxConf } from "../../lib/render/taskNginx";
 import { Settings } from "../../lib/settings";
 import { ArtifactBucket } from "../shared/artifactBucket";
 import { CA_CERT_FILE, Credentials } from "../shared/credentials";
 import { Database, DATABASE_NAME, DATABASE_USER } from "../shared/database";
-import { GC_PROGRAM_FILE } from "../../lib/render/hostBundle";
+import { AUTH_SETUP_PROGRAM_FILE, GC_PROGRAM_FILE } from "../../lib/render/hostBundle";
 import { GC_TIME_UTC } from "../../lib/render/schedule";
 import { logsTailCommand } from "../shared/logsCommand";
 import { GarbageCollection } from "./garbageCollection";
@@ -67,7 +69,7 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
         const region = aws.getRegionOutput({}, parent).region;
 
         const network = new FargateNetwork(name, { allowedCidrs: settings.allowedCidrs, tags }, parent);
-        const credentials = new Credentials(name, { users: settings.users }, { ...parent, aliases: fromOtherTier(name, "ec2") });
+        const credentials = new Credentials(name, { users: settings.users, authApp: settings.auth === "mlflow" }, { ...parent, aliases: fromOtherTier(name, "ec2") });
         const htpasswd = new aws.ssm.Parameter(`${name}-htpasswd`, {
             // Not the host tier's name: moving a stack between tiers creates this before it deletes that.
             name: `/${pulumi.getProject()}/${pulumi.getStack()}/task-htpasswd`,
@@ -76,6 +78,25 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
             description: "nginx htpasswd file of the MLflow tasks",
             tags,
         }, parent);
+
+        // With auth mlflow: the auth app's secret key (a container secret of MLflow's servers) and
+        // the users the schema upgrade creates. Not the host tier's names, as for the htpasswd.
+        const authParameters = credentials.authApp && {
+            secretKey: new aws.ssm.Parameter(`${name}-auth-secret-key`, {
+                name: `/${pulumi.getProject()}/${pulumi.getStack()}/task-auth-secret-key`,
+                type: "SecureString",
+                value: credentials.authApp.secretKey,
+                description: "Secret key of MLflow's auth app in the MLflow tasks",
+                tags,
+            }, parent),
+            users: new aws.ssm.Parameter(`${name}-auth-users`, {
+                name: `/${pulumi.getProject()}/${pulumi.getStack()}/task-auth-users`,
+                type: "SecureString",
+                value: credentials.authApp.users,
+                description: "Generated passwords of the MLflow users, created in its auth app by the schema upgrade",
+                tags,
+            }, parent),
+        };
 
         const database = new Database(`${name}-db`, {
             subnetIds: network.isolatedSubnetIds,
@@ -87,7 +108,7 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
             tags,
         }, parent);
         const cluster = new EcsCluster(name, {
-            ssmParameterArns: [htpasswd.arn],
+            ssmParameterArns: [htpasswd.arn, ...(authParameters ? [authParameters.secretKey.arn, authParameters.users.arn] : [])],
             secretsManagerArns: [database.secretArn],
             logRetentionDays: settings.logRetentionDays,
             protectData: settings.protectData,
@@ -110,26 +131,41 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
 
         const endpoint = loadBalancer.serverName.apply((serverName): Endpoint => ({ names: [serverName], httpsPort: 443, strictTransportSecurity: true }));
         const mlflowServers = mlflowServersPerTask(settings.taskCpu);
-        const taskInput: pulumi.Output<TaskContainersInput> = pulumi.all([
+        const authApp: pulumi.Output<Omit<TaskAuthApp, "config"> | undefined> = authParameters
+            ? pulumi.all([authParameters.secretKey.arn, authParameters.users.arn, authParameters.users.version]).apply(([secretKeyArn, usersArn, usersVersion]) => ({
+                secretKeyParameterArn: secretKeyArn, usersParameterArn: usersArn, usersParameterVersion: usersVersion,
+            }))
+            : pulumi.output(undefined);
+        const authSetupProgram = readFileSync(path.join(projectRoot(), "host", AUTH_SETUP_PROGRAM_FILE), "utf8");
+        const taskInput: pulumi.Output<TaskContainersInput> = pulumi.all([pulumi.all([
             endpoint, region, database.address, database.port, database.secretArn, bucket.artifactsDestination, htpasswd.arn, cluster.logGroupName,
-        ]).apply(([serverEndpoint, regionName, host, port, secretArn, destination, htpasswdArn, logGroup]) => ({
-            container: containerInput(settings, serverEndpoint),
-            nginxConf: renderTaskNginxConf({
-                serverNames: serverEndpoint.names,
-                listenPort: TASK_LISTEN_PORT,
-                maxUploadSize: settings.maxUploadSize,
+        ]), authApp]).apply(([[serverEndpoint, regionName, host, port, secretArn, destination, htpasswdArn, logGroup], authParameterArns]) => {
+            const database = { host, port, database: DATABASE_NAME, user: DATABASE_USER, caBundlePem: rdsCaBundle(regionName) };
+            return {
+                container: containerInput(settings, serverEndpoint),
+                nginxConf: renderTaskNginxConf({
+                    serverNames: serverEndpoint.names,
+                    listenPort: TASK_LISTEN_PORT,
+                    maxUploadSize: settings.maxUploadSize,
+                    mlflowServers,
+                    loadBalancerCidrs: network.publicSubnetCidrs,
+                    auth: settings.auth,
+                }),
                 mlflowServers,
-                loadBalancerCidrs: network.publicSubnetCidrs,
-            }),
-            mlflowServers,
-            database: { host, port, database: DATABASE_NAME, user: DATABASE_USER, caBundlePem: rdsCaBundle(regionName) },
-            artifactsDestination: destination,
-            htpasswdParameterArn: htpasswdArn,
-            // ECS reads one key of the JSON secret RDS keeps: <arn>:<key>:<stage>:<version>.
-            databasePasswordFrom: `${secretArn}:password::`,
-            region: regionName,
-            logGroup,
-        }));
+                database,
+                artifactsDestination: destination,
+                htpasswdParameterArn: htpasswdArn,
+                authApp: authParameterArns && {
+                    ...authParameterArns,
+                    config: renderAuthConfig({ defaultPermission: settings.authDefaultPermission, adminUsername: settings.users[0], databaseUri: backendStoreUri(database) }),
+                },
+                authSetupProgram,
+                // ECS reads one key of the JSON secret RDS keeps: <arn>:<key>:<stage>:<version>.
+                databasePasswordFrom: `${secretArn}:password::`,
+                region: regionName,
+                logGroup,
+            };
+        });
 
         const upgrade = new SchemaUpgrade(`${name}-schema-upgrade`, {
             mlflowVersion: settings.mlflowVersion,

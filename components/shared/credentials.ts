@@ -17,7 +17,9 @@ export interface CredentialsArgs {
 
 /** What MLflow's auth app receives (auth mlflow). Secrets. */
 export interface AuthAppSecrets {
-    /** Its env file: the Flask secret key, generated once and the same on every server. */
+    /** The Flask secret key, generated once and the same on every server (a task receives it as a container secret). */
+    readonly secretKey: pulumi.Output<string>;
+    /** The host's env file of it. */
     readonly env: pulumi.Output<string>;
     /** The users and their generated passwords (JSON), which mlflow-auth-setup creates. */
     readonly users: pulumi.Output<string>;
@@ -53,6 +55,7 @@ export class Credentials extends pulumi.ComponentResource {
         if (args.authApp) {
             const secretKey = new random.RandomPassword(`${name}-auth-secret-key`, { length: 64, special: false }, { parent: this });
             this.authApp = {
+                secretKey: pulumi.secret(secretKey.result),
                 env: pulumi.secret(secretKey.result.apply(renderAuthEnv)),
                 users: pulumi.secret(this.passwords.apply(renderAuthUsers)),
             };

@@ -192,6 +192,7 @@ export function renderHostEnv(settings: Settings, facts: HostFacts): string {
         GC_RETENTION_DAYS: String(settings.gcRetentionDays),
         GC_PROGRAM: HOST.gcProgram,
         AUTH: settings.auth,
+        AUTH_SEEDED_FILE: DATA.authSeeded,
         ...(settings.auth === "mlflow" ? {
             AUTH_ENV_PARAMETER: facts.authEnvParameter,
             AUTH_ENV_FILE: HOST.authEnv,

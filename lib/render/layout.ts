@@ -57,6 +57,11 @@ export const DATA = {
     letsencrypt: `${HOST.dataMount}/letsencrypt`,
     acmeWebroot: `${HOST.dataMount}/acme-webroot`,
     backups: `${HOST.dataMount}/backups`,
+    /**
+     * With auth mlflow: the users mlflow-auth-setup created (JSON names), beside the database, so
+     * that one the admin deleted stays deleted; the move to the scaled tier carries it.
+     */
+    authSeeded: `${HOST.dataMount}/mlflow/.auth-seeded-users`,
 } as const;
 
 /** Paths inside the nginx container. */

@@ -14,6 +14,13 @@ export const AUTH_APP_NAME = "basic-auth";
  */
 export const AUTH_CACHE_SECONDS = 60;
 
+/**
+ * The scaled tier's record of the users mlflow-auth-setup created (the host keeps it in a file
+ * beside the database): a table of the project's own in the tracking store's database, the one
+ * place a one-off task can leave it for the next. MLflow's tables never take this name.
+ */
+export const AUTH_SEEDED_TABLE = "mlflow_on_aws_auth_seeded_users";
+
 export interface AuthAppInput {
     /** What a user may do with an experiment or model nobody granted them. */
     defaultPermission: AuthPermission;

@@ -221,6 +221,16 @@ export function mlflowChecksPasswords(): string {
     return "proxy_intercept_errors on;";
 }
 
+/** The server's password check, nginx's or MLflow's, with a failed one answered from @auth_failed (authFailureLocation). */
+export function passwordCheck(input: Pick<NginxInput, "auth">): string[] {
+    return [input.auth === "basic" ? basicAuth() : mlflowChecksPasswords(), "error_page 401 = @auth_failed;"];
+}
+
+/** /health asks no password, of nginx (MLflow leaves it open itself). */
+export function healthLocation(input: Pick<NginxInput, "auth">): string {
+    return block("location = /health", ...(input.auth === "basic" ? ["auth_basic off;"] : []), "proxy_pass http://mlflow;");
+}
+
 /** Names nobody configured (scanners, DNS rebinding) get the connection closed, not MLflow. */
 export function defaultServers(): string {
     return [
@@ -417,10 +427,9 @@ export function httpsServer(input: NginxInput): string {
         `server_name ${input.serverNames.join(" ")};`,
         "",
         ...securityHeaders(input),
-        input.auth === "basic" ? basicAuth() : mlflowChecksPasswords(),
-        "error_page 401 = @auth_failed;",
+        ...passwordCheck(input),
         "",
-        block("location = /health", ...(input.auth === "basic" ? ["auth_basic off;"] : []), "proxy_pass http://mlflow;"),
+        healthLocation(input),
         input.artifactsOnDisk ? artifactDownloads(input) : artifactsThroughServer(),
         gatewayStreams(),
         staticFiles(),

@@ -6,6 +6,7 @@
 import { ContainerInput, HealthCheck, mlflowContainer, mlflowFullImage, nginxContainer } from "./containers";
 import { backendStoreUri, ExternalStores, onExternalStores, PostgresConnection, RDS_CA_FILE, withOption } from "./stores";
 import { DATA, HOST, MLFLOW, NGINX, SQLITE_FILE } from "./layout";
+import { AUTH_SEEDED_TABLE } from "./mlflowAuth";
 
 /** The port nginx listens on inside the task; the load balancer's target group sends requests there. */
 export const TASK_LISTEN_PORT = 80;
@@ -41,6 +42,26 @@ export function taskMlflowServers(count: number): { name: string; port: number }
     }));
 }
 
+/**
+ * Where a task's MLflow container writes the auth app's configuration from its environment: its
+ * own /tmp (a task mounts no host file, and the image's /etc is not the task's to change).
+ */
+const TASK_AUTH_CONFIG = "/tmp/mlflow-auth.ini";
+/** Where the schema upgrade and the migration write host/mlflow-auth-setup.py from their environment. */
+const TASK_AUTH_SETUP_PROGRAM = "/tmp/mlflow-auth-setup.py";
+
+/** With auth mlflow: what MLflow's auth app needs in the tasks. */
+export interface TaskAuthApp {
+    /** basic_auth.ini (renderAuthConfig): no secret in it. */
+    config: string;
+    /** ARN of the SSM parameter that holds the Flask secret key, the same for every server. */
+    secretKeyParameterArn: string;
+    /** ARN of the SSM parameter that holds the stack's users and their passwords (renderAuthUsers). */
+    usersParameterArn: string;
+    /** Its version: a new one changes the schema upgrade's task definition, so the upgrade (and with it the setup) runs again. */
+    usersParameterVersion: number;
+}
+
 export interface TaskContainersInput {
     /** Versions, and the names and origins MLflow must accept (as for the host). */
     container: ContainerInput;
@@ -51,8 +72,12 @@ export interface TaskContainersInput {
     database: PostgresConnection;
     /** s3://<bucket>/<prefix> (artifactsDestination). */
     artifactsDestination: string;
-    /** ARN of the SSM parameter that holds the htpasswd file. */
+    /** ARN of the SSM parameter that holds the htpasswd file (basic auth). */
     htpasswdParameterArn: string;
+    /** With auth mlflow. */
+    authApp?: TaskAuthApp;
+    /** host/mlflow-auth-setup.py: with auth mlflow it creates the users, with basic it forgets which it created. */
+    authSetupProgram: string;
     /** ECS `valueFrom` of the database password: <secret ARN>:password:: of RDS's managed secret. */
     databasePasswordFrom: string;
     region: string;
@@ -106,14 +131,41 @@ const logs = (input: TaskContainersInput, prefix: string): EcsContainerDefinitio
     options: { "awslogs-group": input.logGroup, "awslogs-region": input.region, "awslogs-stream-prefix": prefix },
 });
 
-/** Writes the CA bundle where the URI points, then runs `args` as PID 1's successor. */
-const withCaBundle = (args: string[]) => `printf '%s' "$RDS_CA_BUNDLE" > ${RDS_CA_FILE} && exec ${args.map(quote).join(" ")}`;
+/** Writes the CA bundle where the URI points, then runs each command in turn, the last as PID 1's successor. */
+const withCaBundle = (...commands: string[][]) => [
+    `printf '%s' "$RDS_CA_BUNDLE" > ${RDS_CA_FILE}`,
+    ...commands.map((args, index) => `${index === commands.length - 1 ? "exec " : ""}${args.map(quote).join(" ")}`),
+].join(" && ");
 
 /** The server's environment plus the CA bundle, and the database password as a secret. */
 function databaseAccess(input: TaskContainersInput, extra: Record<string, string>) {
     return {
         environment: environment({ ...extra, RDS_CA_BUNDLE: input.database.caBundlePem }),
         secrets: [{ name: "PGPASSWORD", valueFrom: input.databasePasswordFrom }],
+    };
+}
+
+/** The auth app's configuration, which the container writes from its environment (writeAuthConfig). */
+const authConfigEnvironment = (authApp: TaskAuthApp) => ({ MLFLOW_AUTH_CONFIG_PATH: TASK_AUTH_CONFIG, MLFLOW_AUTH_CONFIG: authApp.config });
+const writeAuthConfig = `printf '%s' "$MLFLOW_AUTH_CONFIG" > ${TASK_AUTH_CONFIG}`;
+
+/**
+ * host/mlflow-auth-setup.py after the schema is in place, as the host runs it before its servers
+ * start: with auth mlflow it brings the auth app's tables up to date and creates the stack's users
+ * (their passwords a container secret), keeping which it created in AUTH_SEEDED_TABLE; with basic
+ * it drops that record, as the host drops its own. The users' parameter version in the
+ * environment makes a new set of users a new task definition (a container secret names no version).
+ */
+function authSetup(input: TaskContainersInput, trackingUri: string) {
+    const command = ["python", TASK_AUTH_SETUP_PROGRAM, "--seeded-table", AUTH_SEEDED_TABLE, trackingUri];
+    const writeProgram = `printf '%s' "$MLFLOW_AUTH_SETUP_PY" > ${TASK_AUTH_SETUP_PROGRAM}`;
+    const program = { MLFLOW_AUTH_SETUP_PY: input.authSetupProgram };
+    if (!input.authApp) return { prepare: writeProgram, command: [...command, "--forget"], environment: program, secrets: [] };
+    return {
+        prepare: `${writeProgram} && ${writeAuthConfig}`,
+        command,
+        environment: { ...program, ...authConfigEnvironment(input.authApp), MLFLOW_AUTH_USERS_VERSION: String(input.authApp.usersParameterVersion) },
+        secrets: [{ name: "MLFLOW_AUTH_USERS", valueFrom: input.authApp.usersParameterArn }],
     };
 }
 
@@ -126,13 +178,19 @@ export function mlflowTaskContainers(input: TaskContainersInput): EcsContainerDe
     const stores: ExternalStores = { database: input.database, artifactsDestination: input.artifactsDestination, region: input.region };
     const spec = onExternalStores(mlflowContainer(input.container), input.container.mlflowVersion, stores);
     const onLoopback = withOption(spec.command ?? [], "--host", "127.0.0.1");
+    const access = databaseAccess(input, { ...spec.environment, ...(input.authApp ? authConfigEnvironment(input.authApp) : {}) });
+    const prepare = input.authApp ? `${writeAuthConfig} && ` : "";
     return taskMlflowServers(input.mlflowServers).map(({ name, port }) => ({
         name,
         image: spec.image,
         essential: true,
         entryPoint: ["/bin/sh", "-c"],
-        command: [withCaBundle(withOption(onLoopback, "--port", String(port)))],
-        ...databaseAccess(input, spec.environment),
+        command: [prepare + withCaBundle(withOption(onLoopback, "--port", String(port)))],
+        environment: access.environment,
+        secrets: [
+            ...access.secrets,
+            ...(input.authApp ? [{ name: "MLFLOW_FLASK_SERVER_SECRET_KEY", valueFrom: input.authApp.secretKeyParameterArn }] : []),
+        ],
         healthCheck: ecsHealthCheck(healthCheckOnPort(spec.healthcheck, port)),
         // ECS Exec's agent runs inside the container; an init process reaps what it leaves behind.
         linuxParameters: { initProcessEnabled: true },
@@ -141,19 +199,25 @@ export function mlflowTaskContainers(input: TaskContainersInput): EcsContainerDe
 }
 
 /**
- * nginx gets its configuration from the environment and the htpasswd file from a container
- * secret (SSM), writes both where the configuration expects them (the file readable by the
- * workers' group only), drops them from the environment and becomes nginx.
+ * nginx gets its configuration from the environment and (basic auth) the htpasswd file from a
+ * container secret (SSM), writes both where the configuration expects them (the file readable by
+ * the workers' group only), drops them from the environment and becomes nginx. With auth mlflow
+ * MLflow checks the passwords, and nginx gets none.
  */
 export function nginxTaskContainer(input: TaskContainersInput): EcsContainerDefinition {
     const spec = nginxContainer(input.container);
     const authDir = NGINX.htpasswd.slice(0, NGINX.htpasswd.lastIndexOf("/"));
     const script = [
-        `mkdir -p ${authDir}`,
-        `printf '%s' "$NGINX_CONF" > ${NGINX.conf}`,
-        `(umask 027 && printf '%s' "$HTPASSWD" > ${NGINX.htpasswd})`,
-        `chgrp ${NGINX.gid} ${NGINX.htpasswd}`,
-        "unset NGINX_CONF HTPASSWD",
+        ...(input.authApp ? [
+            `printf '%s' "$NGINX_CONF" > ${NGINX.conf}`,
+            "unset NGINX_CONF",
+        ] : [
+            `mkdir -p ${authDir}`,
+            `printf '%s' "$NGINX_CONF" > ${NGINX.conf}`,
+            `(umask 027 && printf '%s' "$HTPASSWD" > ${NGINX.htpasswd})`,
+            `chgrp ${NGINX.gid} ${NGINX.htpasswd}`,
+            "unset NGINX_CONF HTPASSWD",
+        ]),
         `exec nginx -g 'daemon off;'`,
     ].join(" && ");
     return {
@@ -163,7 +227,7 @@ export function nginxTaskContainer(input: TaskContainersInput): EcsContainerDefi
         entryPoint: ["/bin/sh", "-c"],
         command: [script],
         environment: environment({ ...spec.environment, NGINX_CONF: input.nginxConf }),
-        secrets: [{ name: "HTPASSWD", valueFrom: input.htpasswdParameterArn }],
+        secrets: input.authApp ? [] : [{ name: "HTPASSWD", valueFrom: input.htpasswdParameterArn }],
         portMappings: [{ containerPort: TASK_LISTEN_PORT, protocol: "tcp" }],
         healthCheck: ecsHealthCheck(spec.healthcheck),
         dependsOn: taskMlflowServers(input.mlflowServers).map(({ name }) => ({ containerName: name, condition: "HEALTHY" })),
@@ -179,16 +243,21 @@ export function serviceContainers(input: TaskContainersInput): EcsContainerDefin
 
 /**
  * `mlflow db upgrade` with the server's image and connection: it creates the schema in an empty
- * database and migrates an existing one to the image's revision (MLflow's db.upgrade).
+ * database and migrates an existing one to the image's revision (MLflow's db.upgrade). Then the
+ * auth app's setup (authSetup), before any server of the release starts.
  */
 export function schemaUpgradeContainer(input: TaskContainersInput): EcsContainerDefinition {
+    const uri = backendStoreUri(input.database);
+    const setup = authSetup(input, uri);
+    const access = databaseAccess(input, setup.environment);
     return {
         name: CONTAINER_NAMES.schemaUpgrade,
         image: mlflowFullImage(input.container.mlflowVersion),
         essential: true,
         entryPoint: ["/bin/sh", "-c"],
-        command: [withCaBundle(["mlflow", "db", "upgrade", backendStoreUri(input.database)])],
-        ...databaseAccess(input, {}),
+        command: [`${setup.prepare} && ${withCaBundle(["mlflow", "db", "upgrade", uri], setup.command)}`],
+        environment: access.environment,
+        secrets: [...access.secrets, ...setup.secrets],
         logConfiguration: logs(input, CONTAINER_NAMES.schemaUpgrade),
     };
 }
@@ -202,15 +271,22 @@ export function schemaUpgradeContainer(input: TaskContainersInput): EcsContainer
  */
 export function migrationContainer(input: TaskContainersInput, migrateStoreScript: string): EcsContainerDefinition {
     const script = "/tmp/migrate-store.py";
+    const uri = backendStoreUri(input.database);
     const command = ["python", script, "--sqlite", `${DATA.mlflow}/${SQLITE_FILE}`, "--artifacts", DATA.artifacts,
-        "--postgres", backendStoreUri(input.database), "--s3", input.artifactsDestination];
+        "--postgres", uri, "--s3", input.artifactsDestination, "--auth-seeded-file", DATA.authSeeded, "--auth-seeded-table", AUTH_SEEDED_TABLE];
+    // With auth mlflow the copy replaces the auth app's tables with the host's, or (a host on basic
+    // auth) keeps the upgrade's users and makes the setup after it a first start, which grants
+    // them what was copied.
+    const setup = input.authApp && authSetup(input, uri);
+    const access = databaseAccess(input, { MIGRATE_STORE_PY: migrateStoreScript, AWS_DEFAULT_REGION: input.region, ...setup?.environment });
     return {
         name: CONTAINER_NAMES.migration,
         image: mlflowFullImage(input.container.mlflowVersion),
         essential: true,
         entryPoint: ["/bin/sh", "-c"],
-        command: [`printf '%s' "$MIGRATE_STORE_PY" > ${script} && ${withCaBundle(command)}`],
-        ...databaseAccess(input, { MIGRATE_STORE_PY: migrateStoreScript, AWS_DEFAULT_REGION: input.region }),
+        command: [[`printf '%s' "$MIGRATE_STORE_PY" > ${script}`, ...(setup ? [setup.prepare] : []), withCaBundle(command, ...(setup ? [setup.command] : []))].join(" && ")],
+        environment: access.environment,
+        secrets: [...access.secrets, ...(setup?.secrets ?? [])],
         mountPoints: [{ sourceVolume: HOST_DATA_VOLUME, containerPath: HOST.dataMount, readOnly: false }],
         logConfiguration: logs(input, CONTAINER_NAMES.migration),
     };

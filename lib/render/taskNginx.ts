@@ -3,7 +3,8 @@
 // terminates TLS. What differs is only what the place demands: plain HTTP from the load
 // balancer, MLflow on the task's loopback, the client's address taken from the balancer's
 // X-Forwarded-For, and no artifact downloads from disk (the store is S3; MLflow proxies it).
-import { artifactsThroughServer, authFailureLocation, authFailureZone, basicAuth, gatewayStreams, httpBasics, mainContext, MLFLOW_SERVER_PARAMETERS, NginxInput, proxyToMlflow, securityHeaders, staticFiles } from "./nginx";
+import { Auth } from "../settings";
+import { artifactsThroughServer, authFailureLocation, authFailureZone, gatewayStreams, healthLocation, httpBasics, mainContext, MLFLOW_SERVER_PARAMETERS, NginxInput, passwordCheck, proxyToMlflow, securityHeaders, staticFiles } from "./nginx";
 import { taskMlflowServers } from "./taskContainers";
 
 export interface TaskNginxInput {
@@ -20,12 +21,14 @@ export interface TaskNginxInput {
      * client and which protocol a request came with.
      */
     loadBalancerCidrs: string[];
+    /** Who checks passwords: nginx (basic) or MLflow's auth app (mlflow). */
+    auth: Auth;
 }
 
 /**
- * The host pieces take the host's whole input; the two used here read only the upload limit and
- * HSTS (always on: clients reach these names over the balancer's HTTPS listener only). The
- * resolver is never rendered: there is no name to resolve on loopback.
+ * The host pieces take the host's whole input; those used here read only the upload limit, HSTS
+ * (always on: clients reach these names over the balancer's HTTPS listener only) and who checks
+ * passwords. The resolver is never rendered: there is no name to resolve on loopback.
  */
 const hostPieceInput = (input: TaskNginxInput): NginxInput => ({
     serverNames: input.serverNames,
@@ -34,8 +37,7 @@ const hostPieceInput = (input: TaskNginxInput): NginxInput => ({
     resolver: "",
     strictTransportSecurity: true,
     artifactsOnDisk: false,
-    // The scaled tier does not run MLflow's auth app yet (settings refuse auth mlflow there).
-    auth: "basic",
+    auth: input.auth,
 });
 
 const indent = (text: string) => text.split("\n").map(line => (line ? `    ${line}` : line)).join("\n");
@@ -86,17 +88,16 @@ export function defaultTaskServer(input: TaskNginxInput): string {
         block("location /", "return 444;"));
 }
 
-/** Basic auth on everything but /health; everything goes to MLflow, artifact downloads included (no presigned URLs of the bucket); AI Gateway streams unbuffered, the UI's files compressed, as on the host. */
+/** Basic auth (or MLflow's) on everything but /health; everything goes to MLflow, artifact downloads included (no presigned URLs of the bucket; MLflow checks each download's permission itself); AI Gateway streams unbuffered, the UI's files compressed, as on the host. */
 export function taskServer(input: TaskNginxInput): string {
     return block("server",
         `listen ${input.listenPort};`,
         `server_name ${input.serverNames.join(" ")};`,
         "",
         ...securityHeaders(hostPieceInput(input)),
-        basicAuth(),
-        "error_page 401 = @auth_failed;",
+        ...passwordCheck(hostPieceInput(input)),
         "",
-        block("location = /health", "auth_basic off;", "proxy_pass http://mlflow;"),
+        healthLocation(hostPieceInput(input)),
         artifactsThroughServer(),
         gatewayStreams(),
         staticFiles(),

@@ -15,7 +15,8 @@ export interface DeclaredTask {
     migration?: EcsContainerDefinition;
     /** The daily garbage collection's container. */
     gc: EcsContainerDefinition;
-    htpasswd: string;
+    /** The stack's SSM parameters by name, with their values. */
+    parameters: Record<string, string>;
     bucket: string;
     serverName: string;
     trackingEnv: string;
@@ -27,14 +28,13 @@ export function declaredTask(program: ProgramRun): DeclaredTask {
     const upgrade = program.ofType("aws:ecs/taskDefinition:TaskDefinition").find(r => r.name === "mlflow-schema-upgrade");
     const migration = program.ofType("aws:ecs/taskDefinition:TaskDefinition").find(r => r.name.endsWith("-migrate"));
     const gc = program.ofType("aws:ecs/taskDefinition:TaskDefinition").find(r => r.name === "mlflow-gc");
-    const htpasswd = program.ofType("aws:ssm/parameter:Parameter").find(r => r.name.endsWith("-htpasswd"));
-    assert.ok(task && upgrade && gc && htpasswd, "the program declares the service's, the schema upgrade's and the garbage collection's task definitions and the htpasswd parameter");
+    assert.ok(task && upgrade && gc, "the program declares the service's, the schema upgrade's and the garbage collection's task definitions");
     return {
         containers: JSON.parse(task.inputs.containerDefinitions),
         schemaUpgrade: JSON.parse(upgrade.inputs.containerDefinitions)[0],
         migration: migration && JSON.parse(migration.inputs.containerDefinitions)[0],
         gc: JSON.parse(gc.inputs.containerDefinitions)[0],
-        htpasswd: htpasswd.inputs.value,
+        parameters: Object.fromEntries(program.ofType("aws:ssm/parameter:Parameter").map(parameter => [parameter.inputs.name, parameter.inputs.value])),
         bucket: program.outputs.artifactBucket.value,
         serverName: new URL(program.outputs.url.value).hostname,
         trackingEnv: program.outputs.trackingEnv.value,
