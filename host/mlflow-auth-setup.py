@@ -6,7 +6,7 @@ environment, MLFLOW_AUTH_USERS, the stack's users and their generated passwords 
 MLFLOW_AUTH_SEEDED, the names earlier runs created (JSON; none on the first start since basic).
 It prints the names created so far, for the next run. The scaled tier's one-off tasks keep those
 names in the database instead, in the table --seeded-table names (there is no other place that
-lasts), and with basic auth drop that table (--forget), as the host drops its record.
+lasts).
 
 - Brings the auth app's tables to the release's schema (its own migrations), once, before the
   servers start: servers migrating one schema at the same time fail.
@@ -67,7 +67,7 @@ class SeededInDatabase:
     """The names created so far, as rows of a table of their own in the tracking store's database."""
 
     def __init__(self, tracking_uri, table):
-        self.engine = sqlalchemy.create_engine(tracking_uri)
+        self.engine = sqlalchemy.create_engine(tracking_uri, hide_parameters=True)
         self.table = sqlalchemy.Table(table, sqlalchemy.MetaData(), sqlalchemy.Column("username", sqlalchemy.String(255), primary_key=True))
 
     def read(self):
@@ -80,25 +80,14 @@ class SeededInDatabase:
             connection.execute(self.table.delete())
             connection.execute(self.table.insert(), [{"username": name} for name in sorted(names)])
 
-    def forget(self):
-        with self.engine.begin() as connection:
-            self.table.drop(connection, checkfirst=True)
-
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("tracking_uri")
     parser.add_argument("--seeded-table", help="keep the names created so far in this table, not in MLFLOW_AUTH_SEEDED and on stdout")
-    parser.add_argument("--forget", action="store_true", help="with --seeded-table: drop the table (basic auth) and do nothing else")
     args = parser.parse_args()
     tracking_uri = args.tracking_uri
     record = args.seeded_table and SeededInDatabase(tracking_uri, args.seeded_table)
-    if args.forget:
-        if not record:
-            sys.exit("mlflow-auth-setup: --forget needs --seeded-table")
-        record.forget()
-        log(f"basic auth: the table {args.seeded_table} is dropped; the next start with the auth app is a first start")
-        return
     users = json.loads(os.environ["MLFLOW_AUTH_USERS"])
     seeded = record.read() if record else set(json.loads(os.environ.get("MLFLOW_AUTH_SEEDED") or "[]"))
     config = read_auth_config()

@@ -28,11 +28,11 @@ honoured, as MLflow honours it). What it does, and refuses:
     move writes, so the target is left as empty as it was found, and the error says why.
   - MLflow's auth app (auth mlflow) keeps its users and permissions in tables of its own beside
     MLflow's, which the stack's schema upgrade has already created in the target with the stack's
-    users: a host that ran the auth app (its tables at the same auth revision) replaces them with
-    its own, and its record of the users its setup created (--auth-seeded-file) becomes the
-    scaled tier's (--auth-seeded-table); a host on basic auth leaves them, and the record is
-    dropped, so that the setup after the copy grants the stack's users what was copied. These
-    rows never count as data the target holds.
+    users: a host that ran the auth app (it left its record of the users its setup created,
+    --auth-seeded-file; its tables at the same auth revision) replaces them with its own, and the
+    record becomes the scaled tier's (--auth-seeded-table); a host on basic auth leaves them, and
+    the record is dropped, so that the setup after the copy grants the stack's users what was
+    copied. These rows never count as data the target holds, and no row is ever printed.
 Prints one JSON line with the counts and exits 0 only if everything matched.
 """
 import argparse
@@ -178,11 +178,15 @@ def copy_tables(source, target, tables: list[sqlalchemy.Table]) -> dict[str, int
             total += len(values)
         copied[table.name] = total
         # Keys copied as they are leave a serial's sequence behind them: move it past the largest.
+        # Never back: a sequence keeps its value when the copy is rolled back (PostgreSQL does not
+        # roll back setval), and rows the copy replaced (the upgrade's users) come back with theirs.
         for column in table.primary_key.columns:
             if isinstance(column.type, sqlalchemy.Integer):
                 sequence = target.execute(sqlalchemy.text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": table.name, "c": column.name}).scalar()
                 if sequence:
-                    target.execute(sqlalchemy.text(f'SELECT setval(:s, COALESCE((SELECT MAX("{column.name}") FROM "{table.name}"), 0) + 1, false)'), {"s": sequence})
+                    target.execute(sqlalchemy.text(
+                        f'SELECT setval(:s, GREATEST(COALESCE((SELECT MAX("{column.name}") FROM "{table.name}"), 0) + 1, '
+                        'COALESCE(pg_sequence_last_value(CAST(:s AS regclass)), 0) + 1), false)'), {"s": sequence})
     return copied
 
 
@@ -207,13 +211,15 @@ def verify_tables(source, target, tables: list[sqlalchemy.Table]) -> None:
 
 
 def copy_auth_app(source, target, apart: set[str], seeded_file: Path | None, seeded_table: str | None) -> dict:
-    """The auth app's users and permissions, and the record of which users its setup created (see above)."""
-    target_tables = reflect(target).tables
+    """The auth app's users and permissions, and the record of which users its setup created (see above).
+    A host ran the auth app when it left that record (on basic auth it drops it, and keeps the app's tables)."""
     auth_tables = [t for t in reflect(target).sorted_tables if t.name in apart and t.name not in (AUTH_VERSION_TABLE, seeded_table)]
-    record = target_tables.get(seeded_table) if seeded_table else None
+    record = reflect(target).tables.get(seeded_table) if seeded_table else None
+    host_ran_auth_app = bool(seeded_file and seeded_file.is_file())
     if not auth_tables:
-        return {}
-    if revision(source, AUTH_VERSION_TABLE) is None:
+        return {"auth_app": "the host ran MLflow's auth app, this stack uses basic auth: its users and permissions stay in the snapshot"} \
+            if host_ran_auth_app else {}
+    if not host_ran_auth_app:
         if record is not None:
             record.drop(target)
         return {"auth_app": "the host used basic auth: the stack's users stay as the schema upgrade created them"}
@@ -224,12 +230,12 @@ def copy_auth_app(source, target, apart: set[str], seeded_file: Path | None, see
     differ = count_differences(source, target, auth_tables)
     if differ:
         raise MigrationError(f"row counts of the auth app's tables differ after the copy: {differ}")
-    seeded = json.loads(seeded_file.read_text()) if seeded_file and seeded_file.is_file() else None
+    seeded = json.loads(seeded_file.read_text())
+    if not (isinstance(seeded, list) and all(isinstance(name, str) for name in seeded)):
+        raise MigrationError(f"--auth-seeded-file {seeded_file} holds no list of user names")
     if record is not None:
-        if seeded is None:
-            record.drop(target)
-        else:
-            target.execute(record.delete())
+        target.execute(record.delete())
+        if seeded:
             target.execute(record.insert(), [{"username": name} for name in seeded])
     return {"auth_app": {k: v for k, v in copied.items() if v}, "auth_seeded_users": seeded}
 
@@ -238,14 +244,15 @@ def open_stores(sqlite_path: Path, postgres_uri: str, apart: set[str]):
     """The source at this release's schema revision, and the target with the same schema; what data the target holds."""
     if not sqlite_path.is_file():
         raise MigrationError(f"--sqlite {sqlite_path}: no such file")
-    source_engine = sqlalchemy.create_engine(f"sqlite:///file:{sqlite_path}?mode=ro&uri=true")
+    # No row in an error message: the auth app's tables hold password hashes.
+    source_engine = sqlalchemy.create_engine(f"sqlite:///file:{sqlite_path}?mode=ro&uri=true", hide_parameters=True)
     head = _get_latest_schema_revision()
     with source_engine.connect() as source:
         source_revision = revision(source)
     if source_revision != head:
         raise MigrationError(f"--sqlite {sqlite_path} is at schema revision {source_revision}, this MLflow release at {head}: "
                              "start the host once with the release the stack deploys (it migrates the database), then migrate")
-    target_engine = sqlalchemy.create_engine(postgres_uri)
+    target_engine = sqlalchemy.create_engine(postgres_uri, hide_parameters=True)
     prepare_target(target_engine, head)
     with target_engine.connect() as target:
         held = data_held(target, mlflow_tables(target, apart))

@@ -338,7 +338,7 @@ describe("schema upgrades", () => {
     test("the upgrade task: the server's -full image running `mlflow db upgrade` with the same verified connection", () => {
         const [container] = containersOf(upgradeTask(run));
         assert.equal(container.image, "ghcr.io/mlflow/mlflow:v3.17.2-full");
-        assert.match(container.command![0], /&& 'mlflow' 'db' 'upgrade' 'postgresql\+psycopg2:\/\/mlflow@[^']*sslmode=verify-full[^']*' && exec 'python' '\/tmp\/mlflow-auth-setup\.py' '--seeded-table' '\w+' '[^']+' '--forget'$/);
+        assert.match(container.command![0], /&& 'mlflow' 'db' 'upgrade' 'postgresql\+psycopg2:\/\/mlflow@[^']*sslmode=verify-full[^']*' && exec 'python' '-c' '[^']*DROP TABLE IF EXISTS \w+[^']*' '[^']+'$/);
         assert.deepEqual(container.secrets.map(s => s.name), ["PGPASSWORD"]);
         assert.equal(upgradeTask(run).inputs.taskRoleArn, undefined, "the upgrade needs no AWS permissions of its own");
     });
@@ -393,13 +393,13 @@ describe("scaled tier with auth mlflow", () => {
     before(async () => { run = await runProgram({ ...SCALED, auth: "mlflow", users: JSON.stringify(users) }); });
     const parameterArn = (name: string) => `arn:aws:ssm:eu-central-1:123456789012:parameter/mlflow-on-aws/test/${name}`;
 
-    test("the secret key and the users' passwords are SecureString parameters the execution role alone reads, with the htpasswd's", () => {
+    test("the secret key and the users' passwords are SecureString parameters the execution role alone reads", () => {
         const parameters = run.ofType("aws:ssm/parameter:Parameter").map(p => [p.inputs.name, p.inputs.type]);
         assert.deepEqual(parameters.sort(), [
             ["/mlflow-on-aws/test/task-auth-secret-key", "SecureString"], ["/mlflow-on-aws/test/task-auth-users", "SecureString"], ["/mlflow-on-aws/test/task-htpasswd", "SecureString"],
         ]);
         const [ssm] = statements(named(run, "aws:iam/rolePolicy:RolePolicy", "mlflow-execution-secrets").inputs.policy);
-        assert.deepEqual(ssm.Resource, ["task-htpasswd", "task-auth-secret-key", "task-auth-users"].map(parameterArn));
+        assert.deepEqual(ssm.Resource, ["task-auth-secret-key", "task-auth-users"].map(parameterArn), "not the htpasswd, which nothing reads then");
         assert.ok(run.secretInputs.includes("mlflow-auth-secret-key.value") && run.secretInputs.includes("mlflow-auth-users.value"), run.secretInputs.join(", "));
         assert.deepEqual(Object.keys(JSON.parse(named(run, "aws:ssm/parameter:Parameter", "mlflow-auth-users").inputs.value)), users, "the admin first");
     });
@@ -416,6 +416,14 @@ describe("scaled tier with auth mlflow", () => {
         const [upgrade] = containersOf(upgradeTask(run));
         assert.deepEqual(upgrade.secrets.find(secret => secret.name === "MLFLOW_AUTH_USERS")?.valueFrom, parameterArn("task-auth-users"));
         assert.doesNotMatch(upgrade.command![0], /--forget/);
+    });
+
+    test("new users: the schema upgrade's task definition changes (the setup runs again), the service's does not", async () => {
+        const more = await runProgram({ ...SCALED, auth: "mlflow", users: JSON.stringify([...users, "bob"]) }, undefined, { deployed: run });
+        const usersVersion = (r: ProgramRun) => containersOf(upgradeTask(r))[0].environment.find(variable => variable.name === "MLFLOW_AUTH_USERS_VERSION")?.value;
+        assert.deepEqual([usersVersion(run), usersVersion(more)], ["1", "2"]);
+        assert.equal(serviceTask(more).inputs.containerDefinitions, serviceTask(run).inputs.containerDefinitions);
+        assert.ok(!serviceTask(run).inputs.containerDefinitions.includes("MLFLOW_AUTH_USERS"));
     });
 
     test("the auth app's secret key is generated beside the passwords, named alike on both tiers", async () => {

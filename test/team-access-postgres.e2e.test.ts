@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { readFileSync } from "fs";
 import * as path from "path";
-import { DATA, HOST } from "../lib/render/layout";
+import { AUTH_SEEDED_FILE, HOST } from "../lib/render/layout";
 import { render } from "../scripts/render";
 import { inNamespace, reexecInNamespace, run, scratchDir } from "../harness/namespace";
 import { basicAuth, request } from "../harness/httpClient";
@@ -34,7 +34,7 @@ function defineTests(): void {
     let experimentId: string;
     let firstSetup: RunResult;
     const setup = () => runCommandAsync(path.join(HOST_DIR, "mlflow-auth-setup"), [], host.env(host.envFile(hostEnvText, {
-        AUTH_SEEDED_FILE: sandbox.dataFile(DATA.authSeeded),
+        AUTH_SEEDED_FILE: sandbox.dataFile(AUTH_SEEDED_FILE),
         AUTH_USERS_FILE: sandbox.hostFile(HOST.authUsers),
         AUTH_SETUP_PROGRAM: path.join(HOST_DIR, "mlflow-auth-setup.py"),
     })), 180_000);

@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { writeFileSync } from "fs";
 import * as path from "path";
-import { DATA, HOST } from "../lib/render/layout";
+import { AUTH_SEEDED_FILE, DATA, HOST } from "../lib/render/layout";
 import { AUTH_SEEDED_TABLE } from "../lib/render/mlflowAuth";
 import { HOST_DATA_VOLUME } from "../lib/render/taskContainers";
 import { ClientResponse, request } from "../harness/httpClient";
@@ -59,7 +59,7 @@ function defineTests(): void {
             beforeService: async task => {
                 // What ECS makes of the snapshot of a host that ran the auth app.
                 const volume = scratchDir("auth-host-data-volume");
-                hostStore = await runClient("mlflow", "auth_host_store.py", ["auth-app", onVolume(volume, DATA.mlflow), onVolume(volume, DATA.authSeeded), CAROL_PASSWORD], {
+                hostStore = await runClient("mlflow", "auth_host_store.py", ["auth-app", onVolume(volume, DATA.mlflow), onVolume(volume, AUTH_SEEDED_FILE), CAROL_PASSWORD], {
                     MLFLOW_AUTH_USERS: JSON.stringify(passwords),
                 });
                 if (hostStore.code !== 0) return;
@@ -76,8 +76,11 @@ function defineTests(): void {
             const upgrade = stack.schemaUpgrade!;
             assert.equal(upgrade.code, 0, `${upgrade.stdout}\n${upgrade.stderr}`);
             assert.match(upgrade.stderr, /3 users of the stack, created \['admin', 'alice', 'bob'\]/);
-            const definitions = JSON.stringify([declared.containers, declared.schemaUpgrade, declared.migration]);
+            const definitions = JSON.stringify([declared.containers, declared.schemaUpgrade, declared.migration, declared.gc]);
             for (const [user, password] of Object.entries(passwords)) assert.ok(!definitions.includes(password), `${user}'s password in a task definition`);
+            const secretKey = Object.entries(declared.parameters).find(([name]) => name.endsWith("/task-auth-secret-key"))?.[1];
+            assert.ok(secretKey && secretKey.length >= 32, "the auth app's secret key parameter");
+            assert.ok(!definitions.includes(secretKey), "the secret key in a task definition");
         });
 
         it("the migration carries the host's auth app: its users with their passwords, its grants, and its record of created users", async () => {
@@ -136,7 +139,7 @@ function defineTests(): void {
             for (const name of ["log_metric", "create_run", "delete_run", "delete_experiment"]) assert.match(String(reader[name]), /PERMISSION_DENIED/, `${name}: ${reader[name]}`);
         });
 
-        it("the schema upgrade run again (new users, or a new release) recreates no one and resets no password", async () => {
+        it("the schema upgrade run again (a new release, new users) recreates no one and resets no password", async () => {
             const again = await stack.runOneOff(declared.schemaUpgrade);
             assert.equal(again.code, 0, `${again.stdout}\n${again.stderr}`);
             assert.match(again.stderr, /created none/);

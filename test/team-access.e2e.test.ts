@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { mkdirSync, readFileSync, writeFileSync } from "fs";
 import * as path from "path";
-import { DATA, HOST, SQLITE_FILE } from "../lib/render/layout";
+import { AUTH_SEEDED_FILE, HOST, SQLITE_FILE } from "../lib/render/layout";
 import { render } from "../scripts/render";
 import { basicAuth, ClientResponse, freshSourceAddress, request, RequestOptions } from "../harness/httpClient";
 import { inNamespace, reexecInNamespace, run, scratchDir } from "../harness/namespace";
@@ -44,7 +44,7 @@ function defineTests(): void {
         url: `https://${sandbox.publicIp}`, user, password, caCertFile: "mlflow-ca.pem",
     }), sandbox.caCert);
     const setup = () => runCommandAsync(path.join(HOST_DIR, "mlflow-auth-setup"), [], host.env(host.envFile(hostEnvText, {
-        AUTH_SEEDED_FILE: sandbox.dataFile(DATA.authSeeded),
+        AUTH_SEEDED_FILE: sandbox.dataFile(AUTH_SEEDED_FILE),
         AUTH_USERS_FILE: sandbox.hostFile(HOST.authUsers),
         AUTH_SETUP_PROGRAM: path.join(HOST_DIR, "mlflow-auth-setup.py"),
     })), 180_000);
@@ -312,7 +312,7 @@ function defineTests(): void {
                 assert.equal((await api("alice", "GET", "/api/2.0/mlflow/users/current", undefined, rotated)).status, 200);
                 const deleted = await https({ method: "DELETE", path: "/api/2.0/mlflow/users/delete?username=bob", auth: basicAuth("admin", passwords.admin) });
                 assert.equal(deleted.status, 200, deleted.text);
-                assert.deepEqual(JSON.parse(readFileSync(sandbox.dataFile(DATA.authSeeded), "utf8")), STACK_USERS.slice().sort(),
+                assert.deepEqual(JSON.parse(readFileSync(sandbox.dataFile(AUTH_SEEDED_FILE), "utf8")), STACK_USERS.slice().sort(),
                     "the setup keeps which users it created, beside the database");
                 const again = await setup();
                 assert.equal(again.status, 0, describeRun(again));

@@ -108,7 +108,8 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
             tags,
         }, parent);
         const cluster = new EcsCluster(name, {
-            ssmParameterArns: [htpasswd.arn, ...(authParameters ? [authParameters.secretKey.arn, authParameters.users.arn] : [])],
+            // What the containers receive: nginx's htpasswd with basic auth, the auth app's parameters with auth mlflow.
+            ssmParameterArns: authParameters ? [authParameters.secretKey.arn, authParameters.users.arn] : [htpasswd.arn],
             secretsManagerArns: [database.secretArn],
             logRetentionDays: settings.logRetentionDays,
             protectData: settings.protectData,
@@ -132,8 +133,8 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
         const endpoint = loadBalancer.serverName.apply((serverName): Endpoint => ({ names: [serverName], httpsPort: 443, strictTransportSecurity: true }));
         const mlflowServers = mlflowServersPerTask(settings.taskCpu);
         const authApp: pulumi.Output<Omit<TaskAuthApp, "config"> | undefined> = authParameters
-            ? pulumi.all([authParameters.secretKey.arn, authParameters.users.arn, authParameters.users.version]).apply(([secretKeyArn, usersArn, usersVersion]) => ({
-                secretKeyParameterArn: secretKeyArn, usersParameterArn: usersArn, usersParameterVersion: usersVersion,
+            ? pulumi.all([authParameters.secretKey.arn, authParameters.users.arn]).apply(([secretKeyArn, usersArn]) => ({
+                secretKeyParameterArn: secretKeyArn, usersParameterArn: usersArn,
             }))
             : pulumi.output(undefined);
         const authSetupProgram = readFileSync(path.join(projectRoot(), "host", AUTH_SETUP_PROGRAM_FILE), "utf8");
@@ -167,9 +168,13 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
             };
         });
 
+        // The one-off tasks that create the users also know the users' version (TaskAuthApp).
+        const oneOffInput: pulumi.Output<TaskContainersInput> = pulumi.all([taskInput, authParameters?.users.version]).apply(([input, usersVersion]) => ({
+            ...input, authApp: input.authApp && { ...input.authApp, usersParameterVersion: usersVersion },
+        }));
         const upgrade = new SchemaUpgrade(`${name}-schema-upgrade`, {
             mlflowVersion: settings.mlflowVersion,
-            container: taskInput.apply(schemaUpgradeContainer),
+            container: oneOffInput.apply(schemaUpgradeContainer),
             clusterArn: cluster.clusterArn,
             clusterName: cluster.clusterName,
             executionRoleArn: cluster.executionRoleArn,
@@ -182,7 +187,7 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
             // way to the database), the cluster's role policies (the secrets the task receives).
             after: [network, cluster, bucket],
             migration: settings.migrateFromSnapshot ? {
-                container: taskInput.apply(input => migrationContainer(input, readFileSync(path.join(projectRoot(), "scripts", "migrate-store.py"), "utf8"))),
+                container: oneOffInput.apply(input => migrationContainer(input, readFileSync(path.join(projectRoot(), "scripts", "migrate-store.py"), "utf8"))),
                 snapshotId: settings.migrateFromSnapshot,
                 taskRoleArn: cluster.taskRoleArn,
             } : undefined,

@@ -11,7 +11,7 @@ import { Settings } from "../settings";
 import { renderCompose } from "./compose";
 import { SQLITE_JOURNAL_MODE } from "./containers";
 import { containerInput, Endpoint, renderProxyConf } from "./endpoint";
-import { DATA, HOST, MLFLOW, NGINX, SQLITE_FILE } from "./layout";
+import { AUTH_SEEDED_FILE, DATA, HOST, MLFLOW, NGINX, SQLITE_FILE } from "./layout";
 import { renderAuthConfig } from "./mlflowAuth";
 import { BACKUP_TIME_UTC, DISK_WARN_PERCENT, GC_TIME_UTC, METRIC_NAMESPACE, WATCHDOG_FAILED_CHECKS } from "./schedule";
 import { backendStoreUri, ExternalStores, pgpassLine } from "./stores";
@@ -192,7 +192,7 @@ export function renderHostEnv(settings: Settings, facts: HostFacts): string {
         GC_RETENTION_DAYS: String(settings.gcRetentionDays),
         GC_PROGRAM: HOST.gcProgram,
         AUTH: settings.auth,
-        AUTH_SEEDED_FILE: DATA.authSeeded,
+        AUTH_SEEDED_FILE: AUTH_SEEDED_FILE,
         ...(settings.auth === "mlflow" ? {
             AUTH_ENV_PARAMETER: facts.authEnvParameter,
             AUTH_ENV_FILE: HOST.authEnv,

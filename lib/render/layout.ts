@@ -57,12 +57,14 @@ export const DATA = {
     letsencrypt: `${HOST.dataMount}/letsencrypt`,
     acmeWebroot: `${HOST.dataMount}/acme-webroot`,
     backups: `${HOST.dataMount}/backups`,
-    /**
-     * With auth mlflow: the users mlflow-auth-setup created (JSON names), beside the database, so
-     * that one the admin deleted stays deleted; the move to the scaled tier carries it.
-     */
-    authSeeded: `${HOST.dataMount}/mlflow/.auth-seeded-users`,
 } as const;
+
+/**
+ * With auth mlflow: the users mlflow-auth-setup created (JSON names), beside the database, so that
+ * one the admin deleted stays deleted; the move to the scaled tier carries it. A file, not one of
+ * the directories mlflow-prepare-data makes.
+ */
+export const AUTH_SEEDED_FILE = `${DATA.mlflow}/.auth-seeded-users`;
 
 /** Paths inside the nginx container. */
 export const NGINX = {

@@ -5,7 +5,7 @@
 // arrive through the environment (a task has no host directory to mount).
 import { ContainerInput, HealthCheck, mlflowContainer, mlflowFullImage, nginxContainer } from "./containers";
 import { backendStoreUri, ExternalStores, onExternalStores, PostgresConnection, RDS_CA_FILE, withOption } from "./stores";
-import { DATA, HOST, MLFLOW, NGINX, SQLITE_FILE } from "./layout";
+import { AUTH_SEEDED_FILE, DATA, HOST, MLFLOW, NGINX, SQLITE_FILE } from "./layout";
 import { AUTH_SEEDED_TABLE } from "./mlflowAuth";
 
 /** The port nginx listens on inside the task; the load balancer's target group sends requests there. */
@@ -58,8 +58,12 @@ export interface TaskAuthApp {
     secretKeyParameterArn: string;
     /** ARN of the SSM parameter that holds the stack's users and their passwords (renderAuthUsers). */
     usersParameterArn: string;
-    /** Its version: a new one changes the schema upgrade's task definition, so the upgrade (and with it the setup) runs again. */
-    usersParameterVersion: number;
+    /**
+     * Its version, for the one-off tasks only: a new one changes the schema upgrade's task
+     * definition, so the upgrade (and with it the setup) runs again; the service's must not change
+     * with it (nor be unknown in a preview while the users change).
+     */
+    usersParameterVersion?: number;
 }
 
 export interface TaskContainersInput {
@@ -76,7 +80,7 @@ export interface TaskContainersInput {
     htpasswdParameterArn: string;
     /** With auth mlflow. */
     authApp?: TaskAuthApp;
-    /** host/mlflow-auth-setup.py: with auth mlflow it creates the users, with basic it forgets which it created. */
+    /** host/mlflow-auth-setup.py, which the schema upgrade and the migration run with auth mlflow. */
     authSetupProgram: string;
     /** ECS `valueFrom` of the database password: <secret ARN>:password:: of RDS's managed secret. */
     databasePasswordFrom: string;
@@ -151,23 +155,31 @@ const writeAuthConfig = `printf '%s' "$MLFLOW_AUTH_CONFIG" > ${TASK_AUTH_CONFIG}
 
 /**
  * host/mlflow-auth-setup.py after the schema is in place, as the host runs it before its servers
- * start: with auth mlflow it brings the auth app's tables up to date and creates the stack's users
- * (their passwords a container secret), keeping which it created in AUTH_SEEDED_TABLE; with basic
- * it drops that record, as the host drops its own. The users' parameter version in the
- * environment makes a new set of users a new task definition (a container secret names no version).
+ * start: it brings the auth app's tables up to date and creates the stack's users (their passwords
+ * a container secret), keeping which it created in AUTH_SEEDED_TABLE. The users' parameter version
+ * in the environment makes a new set of users a new task definition (a container secret names no
+ * version).
  */
-function authSetup(input: TaskContainersInput, trackingUri: string) {
-    const command = ["python", TASK_AUTH_SETUP_PROGRAM, "--seeded-table", AUTH_SEEDED_TABLE, trackingUri];
-    const writeProgram = `printf '%s' "$MLFLOW_AUTH_SETUP_PY" > ${TASK_AUTH_SETUP_PROGRAM}`;
-    const program = { MLFLOW_AUTH_SETUP_PY: input.authSetupProgram };
-    if (!input.authApp) return { prepare: writeProgram, command: [...command, "--forget"], environment: program, secrets: [] };
+function authSetup(authApp: TaskAuthApp, authSetupProgram: string, trackingUri: string) {
+    if (authApp.usersParameterVersion === undefined) throw new Error("the auth app's setup needs the users' parameter version");
     return {
-        prepare: `${writeProgram} && ${writeAuthConfig}`,
-        command,
-        environment: { ...program, ...authConfigEnvironment(input.authApp), MLFLOW_AUTH_USERS_VERSION: String(input.authApp.usersParameterVersion) },
-        secrets: [{ name: "MLFLOW_AUTH_USERS", valueFrom: input.authApp.usersParameterArn }],
+        prepare: `printf '%s' "$MLFLOW_AUTH_SETUP_PY" > ${TASK_AUTH_SETUP_PROGRAM} && ${writeAuthConfig}`,
+        command: ["python", TASK_AUTH_SETUP_PROGRAM, "--seeded-table", AUTH_SEEDED_TABLE, trackingUri],
+        environment: {
+            MLFLOW_AUTH_SETUP_PY: authSetupProgram, ...authConfigEnvironment(authApp), MLFLOW_AUTH_USERS_VERSION: String(authApp.usersParameterVersion),
+        },
+        secrets: [{ name: "MLFLOW_AUTH_USERS", valueFrom: authApp.usersParameterArn }],
     };
 }
+
+/**
+ * With basic auth: the record of created users dropped, as the host drops its file, so that the
+ * next start with the auth app is a first start. A fixed line, not the setup program: the program
+ * changing must not run the upgrade again on stacks that do not use it.
+ */
+const forgetSeededUsers = (trackingUri: string) => ["python", "-c",
+    `import sys, sqlalchemy\nwith sqlalchemy.create_engine(sys.argv[1]).begin() as db: db.execute(sqlalchemy.text("DROP TABLE IF EXISTS ${AUTH_SEEDED_TABLE}"))`,
+    trackingUri];
 
 /**
  * One container per MLflow server (taskMlflowServers; the spec's replicas are the host's count),
@@ -248,16 +260,17 @@ export function serviceContainers(input: TaskContainersInput): EcsContainerDefin
  */
 export function schemaUpgradeContainer(input: TaskContainersInput): EcsContainerDefinition {
     const uri = backendStoreUri(input.database);
-    const setup = authSetup(input, uri);
-    const access = databaseAccess(input, setup.environment);
+    const setup = input.authApp && authSetup(input.authApp, input.authSetupProgram, uri);
+    const access = databaseAccess(input, setup?.environment ?? {});
+    const upgrade = withCaBundle(["mlflow", "db", "upgrade", uri], setup ? setup.command : forgetSeededUsers(uri));
     return {
         name: CONTAINER_NAMES.schemaUpgrade,
         image: mlflowFullImage(input.container.mlflowVersion),
         essential: true,
         entryPoint: ["/bin/sh", "-c"],
-        command: [`${setup.prepare} && ${withCaBundle(["mlflow", "db", "upgrade", uri], setup.command)}`],
+        command: [setup ? `${setup.prepare} && ${upgrade}` : upgrade],
         environment: access.environment,
-        secrets: [...access.secrets, ...setup.secrets],
+        secrets: [...access.secrets, ...(setup?.secrets ?? [])],
         logConfiguration: logs(input, CONTAINER_NAMES.schemaUpgrade),
     };
 }
@@ -273,11 +286,11 @@ export function migrationContainer(input: TaskContainersInput, migrateStoreScrip
     const script = "/tmp/migrate-store.py";
     const uri = backendStoreUri(input.database);
     const command = ["python", script, "--sqlite", `${DATA.mlflow}/${SQLITE_FILE}`, "--artifacts", DATA.artifacts,
-        "--postgres", uri, "--s3", input.artifactsDestination, "--auth-seeded-file", DATA.authSeeded, "--auth-seeded-table", AUTH_SEEDED_TABLE];
+        "--postgres", uri, "--s3", input.artifactsDestination, "--auth-seeded-file", AUTH_SEEDED_FILE, "--auth-seeded-table", AUTH_SEEDED_TABLE];
     // With auth mlflow the copy replaces the auth app's tables with the host's, or (a host on basic
     // auth) keeps the upgrade's users and makes the setup after it a first start, which grants
     // them what was copied.
-    const setup = input.authApp && authSetup(input, uri);
+    const setup = input.authApp && authSetup(input.authApp, input.authSetupProgram, uri);
     const access = databaseAccess(input, { MIGRATE_STORE_PY: migrateStoreScript, AWS_DEFAULT_REGION: input.region, ...setup?.environment });
     return {
         name: CONTAINER_NAMES.migration,

@@ -12,6 +12,7 @@ Every step checks what it got back; a failure ends the script with a traceback a
 import hashlib
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -190,7 +191,8 @@ def refused(work: Path) -> None:
             result = call()
         except Exception as error:  # MlflowException; requests' ConnectionError when nginx closes an upload it refused
             text = str(error)
-            if "401" in text:
+            # The status itself ("error code 401", "401 Client Error"), not a run id that holds the digits.
+            if re.search(r"(?<!\w)401(?!\w)", text):
                 return "401"
             kind = "aborted" if "Connection aborted" in text else "other" if isinstance(error, MlflowException) else type(error).__name__
             return f"{kind}: {text[:300]}"

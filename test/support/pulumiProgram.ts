@@ -42,12 +42,16 @@ const PROJECT = "mlflow-on-aws";
 const pem = (label: string, body: Buffer) =>
     `-----BEGIN ${label}-----\n${body.toString("base64").match(/.{1,64}/g)!.join("\n")}\n-----END ${label}-----\n`;
 
-function mockState(type: string, name: string, inputs: Record<string, any>, partition: string): Record<string, any> {
+function mockState(type: string, name: string, inputs: Record<string, any>, partition: string, deployed?: ProgramRun): Record<string, any> {
     switch (type) {
         case "aws:ec2/eip:Eip":
             return { ...inputs, publicIp: MOCK_PUBLIC_IP, allocationId: "eipalloc-0123456789abcdef0" };
-        case "aws:ssm/parameter:Parameter":
-            return { ...inputs, version: 1, arn: `arn:${partition}:ssm:${MOCK_REGION}:123456789012:parameter${inputs.name}` };
+        case "aws:ssm/parameter:Parameter": {
+            // SSM counts a parameter's versions: a value other than the deployed run's is the next one.
+            const before = deployed?.ofType(type).find(r => r.name === name);
+            const version = before && before.inputs.value !== revealSecrets(inputs.value) ? 2 : 1;
+            return { ...inputs, version, arn: `arn:${partition}:ssm:${MOCK_REGION}:123456789012:parameter${inputs.name}` };
+        }
         case "aws:ebs/volume:Volume":
             return { ...inputs, arn: `arn:${partition}:ec2:${MOCK_REGION}:123456789012:volume/vol-0fedcba9876543210` };
         case "aws:iam/role:Role":
@@ -194,7 +198,7 @@ export async function runProgram(settings: Record<string, string | string[] | nu
             if (recorded) recorded.inputs = inputs;
             else resources.push({ type: args.type, name: args.name, inputs, options: {} });
             secretInputs.push(...Object.keys(args.inputs).filter(key => isSecretValue(args.inputs[key])).map(key => `${args.name}.${key}`));
-            const state = mockState(args.type, args.name, args.inputs, aws.partition ?? "aws");
+            const state = mockState(args.type, args.name, args.inputs, aws.partition ?? "aws", aws.deployed);
             // What the program passed in comes back in the state too: only what the mock made counts as AWS's.
             const made = Object.fromEntries(Object.entries(state).filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(revealSecrets(args.inputs[key]))));
             remember({ id: `${args.name}-id`, made });
