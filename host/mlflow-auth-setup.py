@@ -22,6 +22,7 @@ lasts).
 """
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -37,6 +38,8 @@ from mlflow.store.model_registry.sqlalchemy_store import SqlAlchemyStore as Regi
 from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore as TrackingStore
 
 PAGE = 1000
+#: The advisory lock the setups on one PostgreSQL database take turns with ("mlflow" in ASCII).
+SETUP_LOCK = 0x6D6C666C6F77
 
 
 def log(message):
@@ -81,13 +84,35 @@ class SeededInDatabase:
             connection.execute(self.table.insert(), [{"username": name} for name in sorted(names)])
 
 
+@contextlib.contextmanager
+def one_at_a_time(tracking_uri):
+    """On PostgreSQL, a session-level advisory lock for the whole setup: two one-off tasks (a
+    `pulumi up` cancelled while its upgrade ran, and the next) would otherwise create the same
+    users at once, and one of them fail. A host runs one setup at a time (systemd)."""
+    if not tracking_uri.startswith("postgresql"):
+        yield
+        return
+    engine = sqlalchemy.create_engine(tracking_uri, hide_parameters=True, poolclass=sqlalchemy.pool.NullPool)
+    with engine.connect() as connection:
+        connection.execute(sqlalchemy.text("SELECT pg_advisory_lock(:key)"), {"key": SETUP_LOCK})
+        connection.commit()
+        try:
+            yield
+        finally:
+            connection.execute(sqlalchemy.text("SELECT pg_advisory_unlock(:key)"), {"key": SETUP_LOCK})
+            connection.commit()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("tracking_uri")
     parser.add_argument("--seeded-table", help="keep the names created so far in this table, not in MLFLOW_AUTH_SEEDED and on stdout")
     args = parser.parse_args()
-    tracking_uri = args.tracking_uri
-    record = args.seeded_table and SeededInDatabase(tracking_uri, args.seeded_table)
+    with one_at_a_time(args.tracking_uri):
+        setup(args.tracking_uri, args.seeded_table and SeededInDatabase(args.tracking_uri, args.seeded_table))
+
+
+def setup(tracking_uri, record):
     users = json.loads(os.environ["MLFLOW_AUTH_USERS"])
     seeded = record.read() if record else set(json.loads(os.environ.get("MLFLOW_AUTH_SEEDED") or "[]"))
     config = read_auth_config()

@@ -46,6 +46,8 @@ function defineTests(): void {
     const json = (response: ClientResponse) => JSON.parse(response.text) as Record<string, any>;
     const seededRecord = () => stack.postgres.sql(`SELECT coalesce(string_agg(username, ',' ORDER BY username), '') FROM ${AUTH_SEEDED_TABLE}`);
     const asUser = (user: string) => ({ ...clientEnv, MLFLOW_TRACKING_USERNAME: user, MLFLOW_TRACKING_PASSWORD: passwords[user] });
+    /** A container definition pointed at another database of the same server (another stack's). */
+    const inDatabase = (name: string) => <T>(definition: T): T => JSON.parse(JSON.stringify(definition).split(`/${stack.database.name}?`).join(`/${name}?`));
 
     before(async () => {
         const settings = { ...SCALED, auth: "mlflow", authDefaultPermission: "NO_PERMISSIONS", users: JSON.stringify(STACK_USERS), migrateFromSnapshot: "snap-0123456789abcdef0" };
@@ -162,10 +164,22 @@ function defineTests(): void {
             assert.equal(narrowed.status, 403, "a grant the admin made (alice's READ) is kept");
         });
 
+        it("two schema upgrades at once (one a cancelled pulumi up left running) take turns: the users are created once, and both succeed", async () => {
+            await stack.postgres.sql(`CREATE DATABASE concurrent_setups OWNER ${stack.database.user}`, "postgres");
+            const there = inDatabase("concurrent_setups");
+            // MLflow's schema first (as a basic stack's upgrade leaves it), then both setups on it: each would create the auth app's tables and users.
+            const schema = await stack.runOneOff(there(basicUpgrade));
+            assert.equal(schema.code, 0, `${schema.stdout}\n${schema.stderr}`);
+            const both = await Promise.all([stack.runOneOff(there(declared.schemaUpgrade)), stack.runOneOff(there(declared.schemaUpgrade))]);
+            for (const upgrade of both) assert.equal(upgrade.code, 0, `${upgrade.stdout}\n${upgrade.stderr}`);
+            assert.deepEqual(both.map(upgrade => /created (\[[^\]]*\]|none)/.exec(upgrade.stderr)?.[1]).sort(), ["['admin', 'alice', 'bob']", "none"]);
+            assert.equal(await stack.postgres.sql("SELECT count(*) FROM users", "concurrent_setups"), "3");
+        });
+
         it("a host on basic auth moves into a stack with auth mlflow: the upgrade's users stay, and each gets MANAGE on what was copied", async () => {
             // Another stack's database beside this one's, the same containers pointed at it.
             await stack.postgres.sql(`CREATE DATABASE basic_host OWNER ${stack.database.user}`, "postgres");
-            const elsewhere = <T>(definition: T): T => JSON.parse(JSON.stringify(definition).split(`/${stack.database.name}?`).join("/basic_host?"));
+            const elsewhere = inDatabase("basic_host");
             const volume = scratchDir("basic-host-data-volume");
             const made = await runClient("mlflow", "auth_host_store.py", ["basic", onVolume(volume, DATA.mlflow)], {});
             assert.equal(made.code, 0, `${made.stdout}\n${made.stderr}`);
