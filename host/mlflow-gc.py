@@ -17,6 +17,11 @@ experiment a directory with old files in it; but only the location the server gi
 experiment itself (mlflow-artifacts:/<id>): a location a client chose may be shared, or be the
 whole store, and then only the rows go.
 
+With MLflow's auth app (its tables in the same database), a collected experiment's grants go
+first: SQLite hands a later experiment the same id, which would otherwise inherit them, so that a
+user granted the old experiment could read the new one (MLflow's own delete does not remove them:
+a deleted experiment can be restored).
+
 Each item is checked again just before it goes (a run restored meanwhile stays), and one that
 fails is reported and skipped; the exit status says whether all went.
 
@@ -26,7 +31,7 @@ import datetime
 import sys
 from urllib.parse import urlparse
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from mlflow.store.artifact.artifact_repository_registry import get_artifact_repository
 from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
@@ -58,6 +63,10 @@ WHERE e.lifecycle_stage = 'deleted' AND e.last_update_time < :threshold
 """
 
 
+#: The auth app's own schema revision table: there only with auth mlflow.
+AUTH_VERSION_TABLE = "alembic_version_auth"
+
+
 def log(message):
     print(f"mlflow-gc: {message}", flush=True)
 
@@ -73,6 +82,12 @@ def main():
     backend_uri, destination, days = sys.argv[1], sys.argv[2], int(sys.argv[3])
     threshold = get_current_time_millis() - days * 86_400_000
     store = SqlAlchemyStore(backend_uri, "mlflow-artifacts:/")
+    auth = None
+    if inspect(store.engine).has_table(AUTH_VERSION_TABLE):
+        # Imported only with the auth app's tables: a basic-auth server runs the base image.
+        from mlflow.server.auth.sqlalchemy_store import SqlAlchemyStore as AuthStore
+        auth = AuthStore()
+        auth.init_db(backend_uri)
     kinds = (("runs", RUNS, "r.run_uuid"), ("logged models", LOGGED_MODELS, "m.model_id"), ("experiments", EXPERIMENTS, "e.experiment_id"))
 
     def select(query, column=None, item=None):
@@ -106,6 +121,8 @@ def main():
         experiment = store.get_experiment(experiment_id)
         if experiment.artifact_location.rstrip("/") == f"mlflow-artifacts:/{experiment_id}":
             get_artifact_repository(in_store(experiment.artifact_location, destination)).delete_artifacts()
+        if auth:
+            auth.delete_grants_for_resource("experiment", str(experiment_id))
         store._hard_delete_experiment(experiment_id)
         return f"experiment {experiment_id} ({experiment.name})"
 

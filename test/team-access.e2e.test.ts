@@ -18,6 +18,7 @@ import { composeRunStandIn } from "../harness/realMlflow";
 import { readEnvFileWithBash } from "../harness/envFile";
 import { describeRun, HOST_DIR, runCommandAsync, Sandbox, sqlite } from "./support/hostScripts";
 import { clientEnvFromTrackingEnv, runClient } from "./support/tracking";
+import { runHostGc } from "./support/gcWorld";
 import { renderTrackingEnv } from "../lib/render/clientEnv";
 import { projectRoot } from "../lib/projectRoot";
 import { Page } from "playwright-core";
@@ -321,6 +322,26 @@ function defineTests(): void {
                 assert.equal((await api("alice", "GET", "/api/2.0/mlflow/users/current", undefined, rotated)).status, 200, "the rotated password still works");
                 assert.equal((await api("carol", "GET", "/api/2.0/mlflow/users/current", undefined, carolPassword)).status, 200, "a user the admin made stays");
                 assert.deepEqual(sqlite(db(), "SELECT username FROM users WHERE username = 'bob'"), [], "a user the admin deleted stays deleted");
+            });
+
+            it("mlflow-gc takes a collected experiment's grants along: SQLite gives the next experiment its id, and nobody inherits them", { timeout: 600_000 }, async () => {
+                const created = await api("admin", "POST", "/api/2.0/mlflow/experiments/create", { name: "collected" });
+                assert.equal(created.status, 200, created.text);
+                const id = String(json(created).experiment_id);
+                const granted = await api("admin", "POST", "/api/3.0/mlflow/users/permissions/grant", { username: "carol", resource_type: "experiment", resource_id: id, permission: "READ" });
+                assert.equal(granted.status, 200, granted.text);
+                assert.equal((await api("admin", "POST", "/api/2.0/mlflow/experiments/delete", { experiment_id: id })).status, 200);
+                // Deleted longer ago than gcRetentionDays.
+                sqlite(db(), `UPDATE experiments SET last_update_time = 0 WHERE experiment_id = ${id}`);
+                const collected = await runHostGc({
+                    hostEnvText, composeFile: sandbox.composeFile, hostPaths: sandbox.mlflowHostPaths(), tmpDir: sandbox.dirs.mlflowTmp, homeDir: sandbox.dirs.mlflowHome,
+                });
+                assert.equal(collected.status, 0, describeRun(collected));
+                assert.match(`${collected.stdout}${collected.stderr}`, new RegExp(`removed experiment ${id} \\(collected\\)`));
+                const next = await api("admin", "POST", "/api/2.0/mlflow/experiments/create", { name: "after-collection" });
+                assert.equal(String(json(next).experiment_id), id, "SQLite hands out the collected experiment's id again");
+                const read = await api("carol", "GET", `/api/2.0/mlflow/experiments/get?experiment_id=${id}`, undefined, carolPassword);
+                assert.equal(read.status, 403, `carol's grant on the collected experiment went with it: ${read.text}`);
             });
         });
     });
