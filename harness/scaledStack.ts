@@ -152,18 +152,19 @@ export class ScaledStack {
          */
         const asContainer = (definition: EcsContainerDefinition, volumes: Record<string, string> = {}) => {
             const tmp = mkdirIn(work, `${definition.name}-tmp`);
+            const inOwnTmp = (text: string) => text.replace(/\/tmp\//g, `${tmp}/`);
             return {
                 command: ["/bin/sh", "-c", (definition.mountPoints ?? []).reduce((script, mount) => {
                     const local = volumes[mount.sourceVolume];
                     if (!local) throw new Error(`${definition.name} mounts the task volume ${mount.sourceVolume}: no local directory given`);
                     return script.split(mount.containerPath).join(local);
-                }, (definition.command?.[0] ?? "").replace(/\/tmp\//g, `${tmp}/`))],
+                }, inOwnTmp(definition.command?.[0] ?? ""))],
                 env: {
                     PATH: `${path.join(pythonEnvDir("mlflow"), "bin")}:/usr/bin:/bin`,
                     HOME: home,
                     TMPDIR: tmp,
                     // The container's own /tmp, in the values that name it too (the auth app's configuration).
-                    ...Object.fromEntries(Object.entries(envOf(definition)).map(([name, value]) => [name, value.replace(/\/tmp\//g, `${tmp}/`)])),
+                    ...Object.fromEntries(Object.entries(envOf(definition)).map(([name, value]) => [name, inOwnTmp(value)])),
                     ...secretsOf(definition, options.parameters, password),
                     RDS_CA_BUNDLE: dbTls.caPem,
                     MLFLOW_S3_ENDPOINT_URL: s3.url,

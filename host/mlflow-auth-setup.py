@@ -151,10 +151,11 @@ def setup(tracking_uri, record):
                 grant(lambda prompt_name, user, permission: store.grant_user_resource_permission(user, "prompt", prompt_name, permission), prompt, name)
         log(f"first start with the auth app: {len(grantees)} users keep MANAGE on "
             f"{len(experiments)} experiments, {len(models)} registered models and {len(prompts)} prompts")
+    names = seeded | set(users)
     if record:
-        record.write(seeded | set(users))
+        record.write(names)
     else:
-        print(json.dumps(sorted(seeded | set(users))))
+        print(json.dumps(sorted(names)))
 
 
 if __name__ == "__main__":

@@ -213,8 +213,9 @@ def verify_tables(source, target, tables: list[sqlalchemy.Table]) -> None:
 def copy_auth_app(source, target, apart: set[str], seeded_file: Path | None, seeded_table: str | None) -> dict:
     """The auth app's users and permissions, and the record of which users its setup created (see above).
     A host ran the auth app when it left that record (on basic auth it drops it, and keeps the app's tables)."""
-    auth_tables = [t for t in reflect(target).sorted_tables if t.name in apart and t.name not in (AUTH_VERSION_TABLE, seeded_table)]
-    record = reflect(target).tables.get(seeded_table) if seeded_table else None
+    target_metadata = reflect(target)
+    auth_tables = [t for t in target_metadata.sorted_tables if t.name in apart and t.name not in (AUTH_VERSION_TABLE, seeded_table)]
+    record = target_metadata.tables.get(seeded_table) if seeded_table else None
     host_ran_auth_app = bool(seeded_file and seeded_file.is_file())
     if not auth_tables:
         return {"auth_app": "the host ran MLflow's auth app, this stack uses basic auth: its users and permissions stay in the snapshot"} \
@@ -223,9 +224,10 @@ def copy_auth_app(source, target, apart: set[str], seeded_file: Path | None, see
         if record is not None:
             record.drop(target)
         return {"auth_app": "the host used basic auth: the stack's users stay as the schema upgrade created them"}
-    if revision(source, AUTH_VERSION_TABLE) != revision(target, AUTH_VERSION_TABLE):
-        raise MigrationError(f"the host's auth app is at revision {revision(source, AUTH_VERSION_TABLE)}, this release's at "
-                             f"{revision(target, AUTH_VERSION_TABLE)}: start the host once with the release the stack deploys, then migrate")
+    source_revision, target_revision = revision(source, AUTH_VERSION_TABLE), revision(target, AUTH_VERSION_TABLE)
+    if source_revision != target_revision:
+        raise MigrationError(f"the host's auth app is at revision {source_revision}, this release's at "
+                             f"{target_revision}: start the host once with the release the stack deploys, then migrate")
     copied = copy_tables(source, target, auth_tables)
     differ = count_differences(source, target, auth_tables)
     if differ:

@@ -25,6 +25,7 @@ const authApp: TaskAuthApp = {
     config: renderAuthConfig({ defaultPermission: "READ", adminUsername: "admin", databaseUri: backendStoreUri(database) }),
     secretKeyParameterArn: ssmArn("key"),
     usersParameterArn: ssmArn("users"),
+    setupProgram: readFileSync(path.join(HOST_DIR, "mlflow-auth-setup.py"), "utf8"),
 };
 
 const taskInput = (mlflowServers = 1, auth: "basic" | "mlflow" = "basic"): TaskContainersInput => ({
@@ -35,7 +36,6 @@ const taskInput = (mlflowServers = 1, auth: "basic" | "mlflow" = "basic"): TaskC
     artifactsDestination: "s3://bucket/artifacts",
     htpasswdParameterArn: ssmArn("x"),
     authApp: auth === "mlflow" ? { ...authApp, usersParameterVersion: 3 } : undefined,
-    authSetupProgram: readFileSync(path.join(HOST_DIR, "mlflow-auth-setup.py"), "utf8"),
     databasePasswordFrom: "arn:aws:secretsmanager:eu-central-1:123456789012:secret:db:password::",
     region: "eu-central-1",
     logGroup: "logs",

@@ -134,10 +134,11 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
         const mlflowServers = mlflowServersPerTask(settings.taskCpu);
         const authApp: pulumi.Output<Omit<TaskAuthApp, "config"> | undefined> = authParameters
             ? pulumi.all([authParameters.secretKey.arn, authParameters.users.arn]).apply(([secretKeyArn, usersArn]) => ({
-                secretKeyParameterArn: secretKeyArn, usersParameterArn: usersArn,
+                secretKeyParameterArn: secretKeyArn,
+                usersParameterArn: usersArn,
+                setupProgram: readFileSync(path.join(projectRoot(), "host", AUTH_SETUP_PROGRAM_FILE), "utf8"),
             }))
             : pulumi.output(undefined);
-        const authSetupProgram = readFileSync(path.join(projectRoot(), "host", AUTH_SETUP_PROGRAM_FILE), "utf8");
         const taskInput: pulumi.Output<TaskContainersInput> = pulumi.all([pulumi.all([
             endpoint, region, database.address, database.port, database.secretArn, bucket.artifactsDestination, htpasswd.arn, cluster.logGroupName,
         ]), authApp]).apply(([[serverEndpoint, regionName, host, port, secretArn, destination, htpasswdArn, logGroup], authParameterArns]) => {
@@ -160,7 +161,6 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
                     ...authParameterArns,
                     config: renderAuthConfig({ defaultPermission: settings.authDefaultPermission, adminUsername: settings.users[0], databaseUri: backendStoreUri(database) }),
                 },
-                authSetupProgram,
                 // ECS reads one key of the JSON secret RDS keeps: <arn>:<key>:<stage>:<version>.
                 databasePasswordFrom: `${secretArn}:password::`,
                 region: regionName,

@@ -58,6 +58,8 @@ export interface TaskAuthApp {
     secretKeyParameterArn: string;
     /** ARN of the SSM parameter that holds the stack's users and their passwords (renderAuthUsers). */
     usersParameterArn: string;
+    /** host/mlflow-auth-setup.py, which the schema upgrade and the migration run. */
+    setupProgram: string;
     /**
      * Its version, for the one-off tasks only: a new one changes the schema upgrade's task
      * definition, so the upgrade (and with it the setup) runs again; the service's must not change
@@ -80,8 +82,6 @@ export interface TaskContainersInput {
     htpasswdParameterArn: string;
     /** With auth mlflow. */
     authApp?: TaskAuthApp;
-    /** host/mlflow-auth-setup.py, which the schema upgrade and the migration run with auth mlflow. */
-    authSetupProgram: string;
     /** ECS `valueFrom` of the database password: <secret ARN>:password:: of RDS's managed secret. */
     databasePasswordFrom: string;
     region: string;
@@ -141,11 +141,11 @@ const withCaBundle = (...commands: string[][]) => [
     ...commands.map((args, index) => `${index === commands.length - 1 ? "exec " : ""}${args.map(quote).join(" ")}`),
 ].join(" && ");
 
-/** The server's environment plus the CA bundle, and the database password as a secret. */
-function databaseAccess(input: TaskContainersInput, extra: Record<string, string>) {
+/** The server's environment plus the CA bundle, and the database password as a secret beside the container's others. */
+function databaseAccess(input: TaskContainersInput, extra: Record<string, string>, secrets: EcsContainerDefinition["secrets"] = []) {
     return {
         environment: environment({ ...extra, RDS_CA_BUNDLE: input.database.caBundlePem }),
-        secrets: [{ name: "PGPASSWORD", valueFrom: input.databasePasswordFrom }],
+        secrets: [{ name: "PGPASSWORD", valueFrom: input.databasePasswordFrom }, ...secrets],
     };
 }
 
@@ -160,13 +160,13 @@ const writeAuthConfig = `printf '%s' "$MLFLOW_AUTH_CONFIG" > ${TASK_AUTH_CONFIG}
  * in the environment makes a new set of users a new task definition (a container secret names no
  * version).
  */
-function authSetup(authApp: TaskAuthApp, authSetupProgram: string, trackingUri: string) {
+function authSetup(authApp: TaskAuthApp, trackingUri: string) {
     if (authApp.usersParameterVersion === undefined) throw new Error("the auth app's setup needs the users' parameter version");
     return {
         prepare: `printf '%s' "$MLFLOW_AUTH_SETUP_PY" > ${TASK_AUTH_SETUP_PROGRAM} && ${writeAuthConfig}`,
         command: ["python", TASK_AUTH_SETUP_PROGRAM, "--seeded-table", AUTH_SEEDED_TABLE, trackingUri],
         environment: {
-            MLFLOW_AUTH_SETUP_PY: authSetupProgram, ...authConfigEnvironment(authApp), MLFLOW_AUTH_USERS_VERSION: String(authApp.usersParameterVersion),
+            MLFLOW_AUTH_SETUP_PY: authApp.setupProgram, ...authConfigEnvironment(authApp), MLFLOW_AUTH_USERS_VERSION: String(authApp.usersParameterVersion),
         },
         secrets: [{ name: "MLFLOW_AUTH_USERS", valueFrom: authApp.usersParameterArn }],
     };
@@ -190,7 +190,8 @@ export function mlflowTaskContainers(input: TaskContainersInput): EcsContainerDe
     const stores: ExternalStores = { database: input.database, artifactsDestination: input.artifactsDestination, region: input.region };
     const spec = onExternalStores(mlflowContainer(input.container), input.container.mlflowVersion, stores);
     const onLoopback = withOption(spec.command ?? [], "--host", "127.0.0.1");
-    const access = databaseAccess(input, { ...spec.environment, ...(input.authApp ? authConfigEnvironment(input.authApp) : {}) });
+    const access = databaseAccess(input, { ...spec.environment, ...(input.authApp ? authConfigEnvironment(input.authApp) : {}) },
+        input.authApp ? [{ name: "MLFLOW_FLASK_SERVER_SECRET_KEY", valueFrom: input.authApp.secretKeyParameterArn }] : []);
     const prepare = input.authApp ? `${writeAuthConfig} && ` : "";
     return taskMlflowServers(input.mlflowServers).map(({ name, port }) => ({
         name,
@@ -198,11 +199,7 @@ export function mlflowTaskContainers(input: TaskContainersInput): EcsContainerDe
         essential: true,
         entryPoint: ["/bin/sh", "-c"],
         command: [prepare + withCaBundle(withOption(onLoopback, "--port", String(port)))],
-        environment: access.environment,
-        secrets: [
-            ...access.secrets,
-            ...(input.authApp ? [{ name: "MLFLOW_FLASK_SERVER_SECRET_KEY", valueFrom: input.authApp.secretKeyParameterArn }] : []),
-        ],
+        ...access,
         healthCheck: ecsHealthCheck(healthCheckOnPort(spec.healthcheck, port)),
         // ECS Exec's agent runs inside the container; an init process reaps what it leaves behind.
         linuxParameters: { initProcessEnabled: true },
@@ -260,8 +257,7 @@ export function serviceContainers(input: TaskContainersInput): EcsContainerDefin
  */
 export function schemaUpgradeContainer(input: TaskContainersInput): EcsContainerDefinition {
     const uri = backendStoreUri(input.database);
-    const setup = input.authApp && authSetup(input.authApp, input.authSetupProgram, uri);
-    const access = databaseAccess(input, setup?.environment ?? {});
+    const setup = input.authApp && authSetup(input.authApp, uri);
     const upgrade = withCaBundle(["mlflow", "db", "upgrade", uri], setup ? setup.command : forgetSeededUsers(uri));
     return {
         name: CONTAINER_NAMES.schemaUpgrade,
@@ -269,8 +265,7 @@ export function schemaUpgradeContainer(input: TaskContainersInput): EcsContainer
         essential: true,
         entryPoint: ["/bin/sh", "-c"],
         command: [setup ? `${setup.prepare} && ${upgrade}` : upgrade],
-        environment: access.environment,
-        secrets: [...access.secrets, ...(setup?.secrets ?? [])],
+        ...databaseAccess(input, setup?.environment ?? {}, setup?.secrets),
         logConfiguration: logs(input, CONTAINER_NAMES.schemaUpgrade),
     };
 }
@@ -290,16 +285,14 @@ export function migrationContainer(input: TaskContainersInput, migrateStoreScrip
     // With auth mlflow the copy replaces the auth app's tables with the host's, or (a host on basic
     // auth) keeps the upgrade's users and makes the setup after it a first start, which grants
     // them what was copied.
-    const setup = input.authApp && authSetup(input.authApp, input.authSetupProgram, uri);
-    const access = databaseAccess(input, { MIGRATE_STORE_PY: migrateStoreScript, AWS_DEFAULT_REGION: input.region, ...setup?.environment });
+    const setup = input.authApp && authSetup(input.authApp, uri);
     return {
         name: CONTAINER_NAMES.migration,
         image: mlflowFullImage(input.container.mlflowVersion),
         essential: true,
         entryPoint: ["/bin/sh", "-c"],
         command: [[`printf '%s' "$MIGRATE_STORE_PY" > ${script}`, ...(setup ? [setup.prepare] : []), withCaBundle(command, ...(setup ? [setup.command] : []))].join(" && ")],
-        environment: access.environment,
-        secrets: [...access.secrets, ...(setup?.secrets ?? [])],
+        ...databaseAccess(input, { MIGRATE_STORE_PY: migrateStoreScript, AWS_DEFAULT_REGION: input.region, ...setup?.environment }, setup?.secrets),
         mountPoints: [{ sourceVolume: HOST_DATA_VOLUME, containerPath: HOST.dataMount, readOnly: false }],
         logConfiguration: logs(input, CONTAINER_NAMES.migration),
     };
