@@ -23,10 +23,12 @@ const FLAGS = [
 export interface BrowserOptions {
     /** PEM of the CA that signs the server's certificate. */
     caCertPem: string;
-    /** Basic-auth credentials, sent to this origin only. */
+    /** Other CAs to trust (an OpenID Provider's). */
+    extraCaCertPems?: string[];
+    /** Basic-auth credentials, sent to this origin only; none for a person who signs in with an OpenID Provider. */
     origin: string;
-    username: string;
-    password: string;
+    username?: string;
+    password?: string;
 }
 
 /** One thing a page did that a person would notice as broken, with its URL. */
@@ -68,16 +70,16 @@ export class PageRecorder {
     }
 }
 
-/** Makes Chromium in this mount namespace trust `caCertPem` (see the header). */
-function trustCaByPolicy(caCertPem: string): void {
+/** Makes Chromium in this mount namespace trust `caCertPems` (see the header). */
+function trustCaByPolicy(caCertPems: string[]): void {
     assertInNamespace();
     const dir = scratchDir("chromium-etc");
     if (existsSync(path.join(POLICY_DIR, "master_preferences"))) {
         copyFileSync(path.join(POLICY_DIR, "master_preferences"), path.join(dir, "master_preferences"));
     }
     mkdirSync(path.join(dir, "policies", "managed"), { recursive: true });
-    const der = new X509Certificate(caCertPem).raw.toString("base64");
-    writeFileSync(path.join(dir, "policies", "managed", "mlflow-e2e-ca.json"), JSON.stringify({ CACertificates: [der] }));
+    const ders = caCertPems.map(pem => new X509Certificate(pem).raw.toString("base64"));
+    writeFileSync(path.join(dir, "policies", "managed", "mlflow-e2e-ca.json"), JSON.stringify({ CACertificates: ders }));
     mkdirSync(POLICY_DIR, { recursive: true });
     execFileSync("mount", ["--bind", dir, POLICY_DIR]);
 }
@@ -85,7 +87,7 @@ function trustCaByPolicy(caCertPem: string): void {
 /** A fresh headless Chromium profile (a new, empty --user-data-dir) that trusts the CA and signs in. */
 export async function launchChromium(options: BrowserOptions): Promise<BrowserContext> {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
-    trustCaByPolicy(options.caCertPem);
+    trustCaByPolicy([options.caCertPem, ...(options.extraCaCertPems ?? [])]);
     return chromium.launchPersistentContext(scratchDir("chromium-profile"), {
         executablePath: CHROMIUM,
         headless: true,
@@ -95,7 +97,8 @@ export async function launchChromium(options: BrowserOptions): Promise<BrowserCo
         viewport: { width: 1440, height: 900 },
         // Given when nginx asks (401), as a person types them into the browser's prompt; Chromium
         // then sends them unasked with every later request. Only to the server's own origin.
-        httpCredentials: { username: options.username, password: options.password, origin: options.origin },
+        ...(options.username !== undefined && options.password !== undefined
+            ? { httpCredentials: { username: options.username, password: options.password, origin: options.origin } } : {}),
         timeout: 60_000,
     });
 }

@@ -74,6 +74,8 @@ export interface SandboxOptions {
     hostPaths?: Record<string, string>;
     /** Start the real MLflow server (default), or not: the caller serves MLFLOW_ADDRESS:5000. */
     mlflow?: boolean;
+    /** Other compose services' names and addresses, answered by the DNS stub from the start (as Docker's DNS does). */
+    services?: Record<string, string>;
 }
 
 interface Mount { source: string; target: string; readOnly: boolean }
@@ -148,7 +150,7 @@ export class NginxSandbox {
             mlflowHome: dir("mlflow-home", 0o700),
         });
         try {
-            await sandbox.setUp(overrides, options.mlflow ?? true);
+            await sandbox.setUp(overrides, options.mlflow ?? true, options.services ?? {});
             return sandbox;
         } catch (error) {
             await sandbox.stop();
@@ -156,7 +158,7 @@ export class NginxSandbox {
         }
     }
 
-    private async setUp(overrides: Record<string, string>, withMlflow: boolean): Promise<void> {
+    private async setUp(overrides: Record<string, string>, withMlflow: boolean, services: Record<string, string>): Promise<void> {
         addLoopbackAddress(this.publicIp);
         for (const address of MLFLOW_ADDRESSES) addLoopbackAddress(address);
 
@@ -196,7 +198,7 @@ export class NginxSandbox {
         this.bind(this.dirs.log, WRITABLE_DIRS.log, false);
         this.bind(this.dirs.run, WRITABLE_DIRS.run, false);
 
-        this.dns = await DnsStub.start({ records: { [MLFLOW.service]: MLFLOW_ADDRESS }, address: DOCKER_DNS_ADDRESS, port: 53 });
+        this.dns = await DnsStub.start({ records: { [MLFLOW.service]: MLFLOW_ADDRESS, ...services }, address: DOCKER_DNS_ADDRESS, port: 53 });
         if (withMlflow) this.mlflow = await this.startMlflow();
         await this.startNginx();
     }
@@ -227,10 +229,11 @@ export class NginxSandbox {
 
     /**
      * Where the mlflow service's host paths are here: the data directory in the sandbox, the
-     * files the host receives (the auth app's configuration, its env file) in the render directory.
+     * files and directories the host receives (the auth app's configuration, its env file, the
+     * identity module's directory) in the render directory.
      */
     mlflowHostPaths(composeFile = this.composeFile): Record<string, string> {
-        const rendered = serviceHostPaths(mlflowService(composeFile)).filter(hostPath => existsSync(this.hostFile(hostPath)) && statSync(this.hostFile(hostPath)).isFile());
+        const rendered = serviceHostPaths(mlflowService(composeFile)).filter(hostPath => existsSync(this.hostFile(hostPath)));
         return { ...Object.fromEntries(rendered.map(hostPath => [hostPath, this.hostFile(hostPath)])), [DATA.mlflow]: this.dirs.mlflowData };
     }
 

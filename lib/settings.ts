@@ -13,14 +13,37 @@ export type ArtifactStore = "volume" | "s3";
 /**
  * Who checks passwords and what a user may do: "basic", nginx against the generated htpasswd file,
  * every user allowed everything; "mlflow", MLflow's auth app (users, an admin, permissions per
- * experiment and registered model, managed through its REST API and UI), nginx kept in front.
+ * experiment and registered model, managed through its REST API and UI), nginx kept in front;
+ * "oidc", the same auth app, with people signed in by the company's OpenID Provider (through
+ * oauth2-proxy) and machines by the stack's users and their generated passwords.
  */
-export type Auth = "basic" | "mlflow";
+export type Auth = "basic" | "mlflow" | "oidc";
+/** True when MLflow's auth app runs and decides who may do what (auth mlflow and oidc). */
+export const runsAuthApp = (auth: Auth): boolean => auth !== "basic";
 /** What MLflow's auth app lets a user do with what nobody granted them (its default_permission). */
 export type AuthPermission = "READ" | "EDIT" | "MANAGE" | "NO_PERMISSIONS";
 export const AUTH_PERMISSIONS: readonly AuthPermission[] = ["READ", "EDIT", "MANAGE", "NO_PERMISSIONS"];
 /** The first MLflow release whose auth app ships no default admin password (CVE-2026-2635). */
 export const MLFLOW_AUTH_FLOOR = "3.16.1";
+
+/** Sign-in through the company's OpenID Provider (auth oidc). The client secret is a stack secret, never here. */
+export interface OidcSettings {
+    /** The provider's issuer, exactly as its discovery document names it. */
+    issuerUrl: string;
+    clientId: string;
+    /** Scopes asked for at sign-in; openid among them. */
+    scopes: string[];
+    /** The ID token's claim that lists the person's groups. */
+    groupsClaim: string;
+    /** Members of any of these groups are MLflow admins; empty: the admins manage admins in MLflow. */
+    adminGroups: string[];
+    /** Only members of these groups may sign in; empty: everyone the provider signs in (within emailDomains). */
+    allowedGroups: string[];
+    /** Domains of the e-mail addresses that may sign in; "*" for any. */
+    emailDomains: string[];
+    /** A signed-in person's session ends this long after sign-in, at the latest. */
+    sessionHours: number;
+}
 
 export interface Settings {
     /** Where the stack runs: an EC2 host ("aws") or the local Docker engine ("local"). */
@@ -51,8 +74,10 @@ export interface Settings {
     /** User names; each gets a generated password. With auth mlflow the first is MLflow's admin. */
     users: string[];
     auth: Auth;
-    /** With auth mlflow: what a user may do with an experiment or model nobody granted them. */
+    /** With auth mlflow or oidc: what a user may do with an experiment or model nobody granted them. */
     authDefaultPermission: AuthPermission;
+    /** With auth oidc: the OpenID Provider and what its sign-in grants. */
+    oidc?: OidcSettings;
     /** Largest request body nginx passes to MLflow, in nginx's size syntax; "0" means no limit. */
     maxUploadSize: string;
     /** Keep the data volume and its snapshots when the stack is destroyed. */
@@ -136,12 +161,26 @@ export const DEFAULTS = {
     // gp3's minimum on RDS.
     dbStorageGiB: 20,
     migrateFromSnapshot: "",
+    oidcIssuerUrl: "",
+    oidcClientId: "",
+    oidcScopes: ["openid", "email", "profile"],
+    // Okta's and Keycloak's name for it; Cognito's is cognito:groups, Entra ID's and Google's differ (docs/oidc.md).
+    oidcGroupsClaim: "groups",
+    oidcAdminGroups: [],
+    oidcAllowedGroups: [],
+    oidcEmailDomains: ["*"],
+    // A working day: a person signs in once a day, and a person the provider removed loses access by the next.
+    oidcSessionHours: 12,
 } as const;
 
 export type SettingKey = keyof typeof DEFAULTS;
 
+/** Settings that hold secrets: set with `pulumi config set --secret`, read by the program as secrets, never part of Settings. */
+export const SECRET_SETTINGS = ["oidcClientSecret"] as const;
+export type SecretSettingKey = typeof SECRET_SETTINGS[number];
+
 /** Raw stack configuration as Pulumi hands it over: strings, with arrays and numbers as JSON text. */
-export type RawConfig = Partial<Record<SettingKey, string>>;
+export type RawConfig = Partial<Record<SettingKey | SecretSettingKey, string>>;
 
 export class SettingsError extends Error {
     constructor(readonly problems: string[]) {
@@ -159,6 +198,35 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const SEMVER = /^(\d+)\.(\d+)\.(\d+)$/;
 const USER_NAME = /^[a-z][a-z0-9._-]{0,31}$/;
 const NGINX_SIZE = /^(0|[1-9][0-9]*[kmg]?)$/;
+/** A scope token (RFC 6749, section 3.3). */
+const OAUTH_SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+/** What oauth2-proxy's env file carries literally in single quotes. */
+const OIDC_CLIENT_SECRET = /^[\x21\x23-\x26\x28-\x5b\x5d-\x7e]{1,512}$/;
+/**
+ * The most groups oidcAdminGroups and oidcAllowedGroups take each: both lists travel in the host
+ * bundle (HOST_BUNDLE_PARAMETERS), which at 20 names of 128 characters each still fits
+ * (test/aws-arguments holds the program to it).
+ */
+export const OIDC_MAX_GROUPS = 20;
+const OIDC_KEYS: SettingKey[] = ["oidcIssuerUrl", "oidcClientId", "oidcScopes", "oidcGroupsClaim", "oidcAdminGroups", "oidcAllowedGroups", "oidcEmailDomains", "oidcSessionHours"];
+
+/**
+ * Why an issuer URL is not one oauth2-proxy can discover, or undefined: https (OpenID Connect
+ * Discovery requires it), a host, no credentials, query or fragment. The issuer must equal the
+ * discovery document's `issuer` to the character, trailing slash included, which only the
+ * provider can tell: oauth2-proxy refuses to start on a mismatch.
+ */
+export function oidcIssuerProblem(issuerUrl: string): string | undefined {
+    const accepted = "accepted: the provider's https issuer URL without query or fragment, e.g. https://accounts.google.com or https://login.microsoftonline.com/<tenant>/v2.0";
+    let url: URL;
+    try {
+        url = new URL(issuerUrl);
+    } catch {
+        return accepted;
+    }
+    if (url.protocol !== "https:" || url.username || url.password || url.search || url.hash || issuerUrl.length > 512 || /\s/.test(issuerUrl)) return `${accepted}, at most 512 characters`;
+    return undefined;
+}
 const INSTANCE_TYPE = /^([a-z]+)([0-9]+)([a-z-]*)\.([a-z0-9]+)$/;
 /**
  * The oldest nginx release accepted: 1.30.0 and earlier have CVE-2026-42945 (rewrite module,
@@ -417,11 +485,70 @@ export function validateSettings(raw: RawConfig): Settings {
     };
     // Pulumi hands over a declared default like a value the stack set, so "set where it makes no
     // sense" means: set to something other than the default.
-    const changed = (key: SettingKey) => given(key) !== undefined && given(key) !== String(DEFAULTS[key]);
+    const changed = (key: SettingKey) => {
+        const value = given(key);
+        if (value === undefined) return false;
+        const fallback: unknown = DEFAULTS[key];
+        if (typeof fallback !== "object") return value !== String(fallback);
+        // Lists arrive as JSON text, spaced as the stack file or Pulumi chose.
+        try {
+            return JSON.stringify(JSON.parse(value)) !== JSON.stringify(fallback);
+        } catch {
+            return true;
+        }
+    };
     const onlyFor = (keys: SettingKey[], applies: boolean, where: string) => {
         for (const key of keys) {
             if (!applies && changed(key)) report(key, raw[key], `only means something ${where}; remove it from this stack`);
         }
+    };
+
+    /** The oidc* settings: required and checked with auth oidc, refused without it. */
+    const oidcSettings = (applies: boolean): OidcSettings | undefined => {
+        onlyFor(OIDC_KEYS, applies, "with auth oidc");
+        if (!applies) {
+            if (raw.oidcClientSecret !== undefined && raw.oidcClientSecret !== "") {
+                problems.push("oidcClientSecret (a secret, not shown): only means something with auth oidc; remove it with `pulumi config rm oidcClientSecret`");
+            }
+            return undefined;
+        }
+        const required = (key: SettingKey, how: string) => {
+            if (given(key) === undefined) report(key, "", `needed with auth oidc: ${how}`);
+        };
+        const issuerUrl = given("oidcIssuerUrl") ?? "";
+        required("oidcIssuerUrl", "the provider's issuer, e.g. https://accounts.google.com (`pulumi config set oidcIssuerUrl <url>`)");
+        if (issuerUrl !== "" && oidcIssuerProblem(issuerUrl)) report("oidcIssuerUrl", issuerUrl, oidcIssuerProblem(issuerUrl)!);
+        const clientId = text("oidcClientId", /^[\x21-\x7e]{1,255}$/, "accepted: the client id the provider gave this server, 1-255 printable characters without spaces") ?? "";
+        required("oidcClientId", "the client id the provider gave this server (`pulumi config set oidcClientId <id>`)");
+        const secret = raw.oidcClientSecret ?? "";
+        if (secret === "") {
+            problems.push("oidcClientSecret: needed with auth oidc: the client secret the provider gave this server (`pulumi config set --secret oidcClientSecret <secret>`)");
+        } else if (!OIDC_CLIENT_SECRET.test(secret)) {
+            problems.push("oidcClientSecret (a secret, not shown): accepted: 1-512 printable characters without spaces or quotes (' \" \\); the provider's generated secrets are");
+        }
+        const scopes = stringList("oidcScopes", DEFAULTS.oidcScopes);
+        if (scopes.length > 20) report("oidcScopes", scopes, "accepted: at most 20 scopes");
+        for (const scope of scopes) if (!OAUTH_SCOPE.test(scope)) report("oidcScopes", scope, "accepted: scope names as OAuth 2.0 spells them (printable characters without spaces, quotes or backslashes)");
+        if (!scopes.includes("openid")) report("oidcScopes", scopes, "accepted: a list that holds openid (without it the provider sends no ID token)");
+        const groupsClaim = text("oidcGroupsClaim", /^[A-Za-z0-9_.:/-]{1,128}$/, "accepted: a claim name such as groups or cognito:groups (letters, digits and _ . : / -)") ?? DEFAULTS.oidcGroupsClaim;
+        // The groups travel in the host bundle (OIDC_MAX_GROUPS) and reach MLflow comma-separated in one header.
+        const groups = (key: SettingKey) => {
+            const list = stringList(key, []);
+            if (list.length > OIDC_MAX_GROUPS) report(key, list, `accepted: at most ${OIDC_MAX_GROUPS} groups`);
+            for (const group of list) {
+                if (!/^[^,\s\x00-\x1f\x7f]{1,128}$/.test(group)) report(key, group, "accepted: group names of 1-128 characters without commas, spaces or control characters");
+            }
+            return list;
+        };
+        const adminGroups = groups("oidcAdminGroups");
+        const allowedGroups = groups("oidcAllowedGroups");
+        const emailDomains = stringList("oidcEmailDomains", DEFAULTS.oidcEmailDomains);
+        if (emailDomains.length === 0) report("oidcEmailDomains", emailDomains, "accepted: at least one domain, or [\"*\"] for any; nobody could sign in with an empty list");
+        for (const emailDomain of emailDomains) {
+            if (emailDomain !== "*" && !FQDN.test(emailDomain)) report("oidcEmailDomains", emailDomain, "accepted: lower-case domains such as example.com, or * for any");
+        }
+        const sessionHours = integer("oidcSessionHours", 1, 168, DEFAULTS.oidcSessionHours);
+        return { issuerUrl, clientId, scopes, groupsClaim, adminGroups, allowedGroups, emailDomains, sessionHours };
     };
 
     const compute = oneOf<Compute>("compute", ["ec2", "fargate"]);
@@ -429,10 +556,10 @@ export function validateSettings(raw: RawConfig): Settings {
     const artifactStore = oneOf<ArtifactStore>("artifactStore", ["volume", "s3"]);
     const fargate = target === "aws" && compute === "fargate";
     const rds = target === "aws" && backendStore === "rds";
-    const auth = oneOf<Auth>("auth", ["basic", "mlflow"]);
+    const auth = oneOf<Auth>("auth", ["basic", "mlflow", "oidc"]);
     const authDefaultPermission = oneOf<AuthPermission>("authDefaultPermission", AUTH_PERMISSIONS);
-    onlyFor(["authDefaultPermission"], auth === "mlflow", "with auth mlflow (with basic every user may do everything)");
-    if (auth === "mlflow") {
+    onlyFor(["authDefaultPermission"], runsAuthApp(auth), "with auth mlflow or oidc (with basic every user may do everything)");
+    if (runsAuthApp(auth)) {
         if (target !== "aws") {
             report("auth", auth, "accepted with target aws (the host and the scaled tier); the local target still takes basic");
         }
@@ -440,6 +567,10 @@ export function validateSettings(raw: RawConfig): Settings {
             report("auth", auth, `needs mlflowVersion ${MLFLOW_AUTH_FLOOR} or later (${mlflowVersion} is set): earlier auth apps create an admin with a published default password (CVE-2026-2635)`);
         }
     }
+    if (auth === "oidc" && target === "aws" && compute === "fargate") {
+        report("auth", auth, "accepted on a host (compute ec2) for now; the scaled tier takes basic or mlflow");
+    }
+    const oidc = oidcSettings(auth === "oidc");
     if (target === "local") {
         onlyFor(["logRetentionDays", "gcRetentionDays"], false, "with target aws (the local target keeps its logs in Docker and every deleted run)");
         onlyFor(["compute", "backendStore", "artifactStore"], false, "with target aws (target local runs both containers with SQLite and a Docker volume)");
@@ -505,7 +636,7 @@ export function validateSettings(raw: RawConfig): Settings {
         allowedCidrs, subnetId,
         mlflowVersion, nginxVersion,
         dataVolumeGiB, dataSnapshotId,
-        users, auth, authDefaultPermission, maxUploadSize, protectData, backupRetentionDays, alarmEmail, logRetentionDays, gcRetentionDays,
+        users, auth, authDefaultPermission, oidc, maxUploadSize, protectData, backupRetentionDays, alarmEmail, logRetentionDays, gcRetentionDays,
         localHttpsPort, localHttpPort,
         compute, backendStore, artifactStore,
         taskCpu, taskMemory, desiredCount, minTaskCount, maxTaskCount,

@@ -4,7 +4,7 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { projectRoot } from "./projectRoot";
-import { DEFAULTS, RawConfig, SettingKey, SettingsError } from "./settings";
+import { DEFAULTS, RawConfig, SECRET_SETTINGS, SettingKey, SettingsError } from "./settings";
 
 export interface StackFile {
     project: string;
@@ -36,8 +36,8 @@ export function toRawConfig(project: string, config: Record<string, unknown>, so
     for (const [key, value] of Object.entries(config)) {
         const [namespace, name] = key.includes(":") ? key.split(":", 2) : [project, key];
         if (namespace !== project) continue;
-        if (!(name in DEFAULTS)) {
-            throw new SettingsError([`${key} (in ${source}) is not a setting of this project; known: ${Object.keys(DEFAULTS).join(", ")}`]);
+        if (!(name in DEFAULTS) && !(SECRET_SETTINGS as readonly string[]).includes(name)) {
+            throw new SettingsError([`${key} (in ${source}) is not a setting of this project; known: ${[...Object.keys(DEFAULTS), ...SECRET_SETTINGS].join(", ")}`]);
         }
         raw[name as SettingKey] = typeof value === "string" ? value : JSON.stringify(value);
     }

@@ -10,12 +10,13 @@ import * as path from "path";
 import { renderHtpasswd } from "../lib/render/htpasswd";
 import { HOST } from "../lib/render/layout";
 import { renderAuthEnv, renderAuthUsers } from "../lib/render/mlflowAuth";
+import { renderOidcEnv } from "../lib/render/oidc";
 import { hostEndpoint, localEndpoint } from "../lib/render/endpoint";
 import { HostFacts, hostFiles, hostParameterNames, HostStores, renderCloudConfig, renderHostBundle, secretFiles } from "../lib/render/hostBundle";
 import { rdsCaBundle } from "../lib/render/rdsCa";
 import { artifactsDestination } from "../lib/render/stores";
 import { issueCertificate } from "../lib/sampleTls";
-import { RawConfig, Settings, validateSettings } from "../lib/settings";
+import { RawConfig, runsAuthApp, Settings, validateSettings } from "../lib/settings";
 import { DATABASE_NAME, DATABASE_PORT, DATABASE_USER } from "../components/shared/database";
 import { readStackFile } from "../lib/stackConfig";
 import { PASSWORD_ALPHABET, PASSWORD_LENGTH } from "../lib/credentials";
@@ -116,13 +117,15 @@ export function render(options: RenderOptions): void {
         stores: sampleStores(settings, region),
     };
     const databasePassword = facts.stores ? samplePassword() : undefined;
-    const authApp = settings.auth === "mlflow";
+    const authApp = runsAuthApp(settings.auth);
+    const clientSecret = options.overrides?.oidcClientSecret ?? stackFile.raw.oidcClientSecret;
     const files = [
         ...hostFiles(settings, facts),
         ...secretFiles(facts, {
             htpasswd: renderHtpasswd(passwords), tlsKeyPem: tls.keyPem, databasePassword,
             authEnv: authApp ? renderAuthEnv(samplePassword()) : undefined,
             authUsers: authApp ? renderAuthUsers(passwords) : undefined,
+            oidcEnv: settings.oidc && clientSecret !== undefined ? renderOidcEnv(clientSecret, samplePassword().slice(0, 32)) : undefined,
         }),
     ];
     rmSync(options.out, { recursive: true, force: true });

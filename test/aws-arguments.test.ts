@@ -3,13 +3,14 @@
 // that Pulumi allows but that are not plain words. Pulumi's mocks accept anything; the provider's
 // validators and AWS's APIs do not, and this is what they would refuse at `pulumi preview` / `up`.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { describe, test } from "node:test";
 import { checkArguments, checkQuotas, DeclaredCalls, describeFinding } from "../harness/awsRules/check";
 import { AWS_RULES } from "../harness/awsRules/rules";
 import { DLM_DESCRIPTION, ECS_FAMILY, nameForAws, RDS_IDENTIFIER } from "../lib/awsNames";
 import { readStackFile } from "../lib/stackConfig";
 import { caCommonName } from "../components/shared/privateCa";
-import { MAX_ALLOWED_CIDRS, RDS_MAX_BACKUP_DAYS } from "../lib/settings";
+import { MAX_ALLOWED_CIDRS, OIDC_MAX_GROUPS, RDS_MAX_BACKUP_DAYS } from "../lib/settings";
 import { MOCK_ACCOUNT, MOCK_REGION, runProgram } from "./support/pulumiProgram";
 import { SCALED } from "./support/scaledTask";
 
@@ -69,6 +70,11 @@ function matrix(): Case[] {
     return cases;
 }
 
+/** The most groups a list takes, each of the longest name, built from hashes so that gzip gains little on them. */
+function incompressibleGroups(prefix: string): string[] {
+    return Array.from({ length: OIDC_MAX_GROUPS }, (_, index) => `${prefix}-${createHash("sha512").update(`${prefix}${index}`).digest("base64").replace(/[+/=]/g, "x").repeat(2)}`.slice(0, 128));
+}
+
 /** Every setting that reaches an AWS argument at the far end of what validateSettings accepts. */
 function atTheBounds(): Case[] {
     const users = Array.from({ length: 50 }, (_, index) => `u${String(index).padStart(2, "0")}${"x".repeat(29)}`);
@@ -83,6 +89,15 @@ function atTheBounds(): Case[] {
         // MLflow's auth app adds two SecureString parameters, one of them the 50 users' passwords.
         { title: "host with auth mlflow, every setting at its bound", stack, settings: { ...everywhere, auth: "mlflow", authDefaultPermission: "NO_PERMISSIONS" } },
         { title: "stateless host with auth mlflow, every setting at its bound", stack, settings: { ...everywhere, ...TIERS["stateless host"], auth: "mlflow", backupRetentionDays: RDS_MAX_BACKUP_DAYS } },
+        // auth oidc adds oauth2-proxy's SecureString parameter (the longest client secret), and the
+        // groups, as hard to compress as names get, travel in the host bundle's parameters.
+        {
+            title: "host with auth oidc, every setting at its bound", stack, settings: {
+                ...everywhere, auth: "oidc", oidcIssuerUrl: `https://${"i".repeat(60)}.example.com/${"t".repeat(420)}`, oidcClientId: "c".repeat(255),
+                oidcClientSecret: "s".repeat(512), oidcAdminGroups: incompressibleGroups("admins"), oidcAllowedGroups: incompressibleGroups("members"),
+                oidcScopes: ["openid", ...Array.from({ length: 19 }, (_, index) => `scope-${index}`)], oidcSessionHours: 168,
+            },
+        },
         {
             title: "scaled tier, every setting at its bound", stack, settings: {
                 ...everywhere, ...SCALED, dbStorageGiB: 65536, backupRetentionDays: RDS_MAX_BACKUP_DAYS, taskCpu: 16384, taskMemory: 122880,

@@ -10,12 +10,12 @@ import { after, before, describe, test } from "node:test";
 import { parse } from "yaml";
 import { projectRoot } from "../lib/projectRoot";
 import { AUTH_SETUP_PROGRAM_FILE, BUNDLE_INSTALLER, GC_PROGRAM_FILE, HOST_BUNDLE_PARAMETERS, HOST_PACKAGES, HOST_SOURCE_DIR, renderDailySchedule, SSM_AGENT_KEY_FILE, userDataBase64 } from "../lib/render/hostBundle";
-import { HOST } from "../lib/render/layout";
+import { HOST, IDENTITY_MODULE_FILE } from "../lib/render/layout";
 import { BACKUP_TIME_UTC, DISK_WARN_PERCENT, GC_TIME_UTC, METRIC_NAMESPACE, SNAPSHOT_TIME_UTC } from "../lib/render/schedule";
 import { validateSettings } from "../lib/settings";
 import { readStackFile } from "../lib/stackConfig";
 import { HOST_DIR, Sandbox } from "./support/hostScripts";
-import { RenderedFile, RenderedStack, renderedStack, STATELESS_HOST } from "./support/renderOnce";
+import { OIDC_OVERRIDES, RenderedFile, RenderedStack, renderedStack, STATELESS_HOST } from "./support/renderOnce";
 import { SQLITE_JOURNAL_MODE } from "../lib/render/containers";
 
 /** EC2's limit on user data, before base64. */
@@ -352,13 +352,16 @@ describe("scripts the host receives or runs", () => {
 
 describe("host/ and what ships", () => {
     const rendered = renderedStack("dev");
+    /** The identity module ships with auth oidc only. */
+    const withOidc = renderedStack("dev", OIDC_OVERRIDES);
     /** host/<relative path>: units and drop-ins go to the unit directory, AWS's key for the SSM agent next to host.env, gc's program where it waits for a container, the rest are scripts. */
     const hostPathOf = (relative: string) =>
         (/\.(service|timer)$|\.d\//.test(relative) ? `${UNIT_DIR}/${relative}`
             : relative === SSM_AGENT_KEY_FILE ? HOST.ssmAgentKey
                 : relative === GC_PROGRAM_FILE ? HOST.gcProgram
                     : relative === AUTH_SETUP_PROGRAM_FILE ? HOST.authSetupProgram
-                        : `${SCRIPT_DIR}/${relative}`);
+                        : relative === IDENTITY_MODULE_FILE ? HOST.identityModule
+                            : `${SCRIPT_DIR}/${relative}`);
     const sources = (dir = HOST_SOURCE_DIR): string[] => readdirSync(dir, { withFileTypes: true }).flatMap(entry =>
         (entry.isDirectory() ? sources(path.join(dir, entry.name)) : [path.relative(HOST_SOURCE_DIR, path.join(dir, entry.name))]));
 
@@ -366,7 +369,7 @@ describe("host/ and what ships", () => {
         const files = sources();
         assert.ok(files.length >= 14, files.join(", "));
         for (const relative of files) {
-            const shipped = rendered.files.get(hostPathOf(relative));
+            const shipped = (relative === IDENTITY_MODULE_FILE ? withOidc : rendered).files.get(hostPathOf(relative));
             assert.ok(shipped, `host/${relative} is not in the user data (expected at ${hostPathOf(relative)})`);
             assert.ok(shipped.content.equals(readFileSync(path.join(HOST_SOURCE_DIR, relative))), `host/${relative} ships with other bytes`);
         }

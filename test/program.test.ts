@@ -3,7 +3,13 @@ import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
 import { before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { projectRoot } from "../lib/projectRoot";
 import { deliveredHost } from "./support/hostDelivery";
+import { OIDC_OVERRIDES } from "./support/renderOnce";
+import { HOST_BUNDLE_PARAMETERS } from "../lib/render/hostBundle";
 import { DEFAULT_OFFERINGS, MOCK_AMI, MOCK_PUBLIC_IP, MOCK_REGION, ProgramRun, runProgram } from "./support/pulumiProgram";
 
 const cloudConfigOf = (run: ProgramRun) => {
@@ -61,12 +67,12 @@ describe("default stack (no domain)", () => {
             .filter((statement: { Resource: unknown }) => statement.Resource === "*").flatMap((statement: { Action: string[] }) => statement.Action);
         assert.ok(!everyAction.some(action => action.startsWith("ssm:GetParameter")), "no parameter of the account is readable by the host");
         assert.ok(instance.inputs.iamInstanceProfile, "instance profile set");
-        assert.deepEqual(instance.dependsOn, ["mlflow-session-manager", "mlflow-secrets-and-metrics", ...Array.from({ length: 10 }, (_, i) => `mlflow-bundle-${i}`), "mlflow-bundle"],
+        assert.deepEqual(instance.dependsOn, ["mlflow-session-manager", "mlflow-secrets-and-metrics", ...Array.from({ length: HOST_BUNDLE_PARAMETERS }, (_, i) => `mlflow-bundle-${i}`), "mlflow-bundle"],
             "IAM and the host bundle before first use: the first boot reads the bundle and the secrets with the role's policies, so they exist before the instance");
         const bundleReads = JSON.parse(run.ofType("aws:iam/rolePolicy:RolePolicy").find(r => r.name === "mlflow-bundle")!.inputs.policy).Statement;
         assert.equal(bundleReads.length, 1);
         assert.deepEqual(bundleReads[0].Action, ["ssm:GetParameters"]);
-        assert.equal(bundleReads[0].Resource.length, 10, "exactly the bundle's ten parameters");
+        assert.equal(bundleReads[0].Resource.length, HOST_BUNDLE_PARAMETERS, "exactly the bundle's parameters");
         const logs = run.one("aws:cloudwatch/logGroup:LogGroup");
         assert.equal(logs.inputs.retentionInDays, 30);
         const shipping = JSON.parse(run.ofType("aws:iam/rolePolicy:RolePolicy").find(r => r.name === "mlflow-secrets-and-metrics")!.inputs.policy).Statement
@@ -160,7 +166,7 @@ describe("default stack (no domain)", () => {
             assert.ok(!text.includes("PRIVATE KEY"));
         }
         const bundleParameters = run.ofType("aws:ssm/parameter:Parameter").filter(p => p.inputs.name.includes("/host-bundle/"));
-        assert.equal(bundleParameters.length, 10);
+        assert.equal(bundleParameters.length, HOST_BUNDLE_PARAMETERS);
         assert.ok(bundleParameters.every(p => p.inputs.type === "String"), "no secret in the bundle, so no SecureString");
         const env = delivered.file("/etc/mlflow/host.env")!;
         assert.match(env, /^DATA_VOLUME_ID=mlflow-data-id$/m);
@@ -212,6 +218,48 @@ describe("auth mlflow: MLflow's auth app on the host", () => {
         assert.match(delivered.file("/etc/mlflow/host.env")!, /^SECRET_VERSIONS=htpasswd:1,tls-fallback-key:1,auth-env:1,auth-users:1$/m);
         assert.match(delivered.file("/etc/mlflow/compose.yaml")!, /image: ghcr\.io\/mlflow\/mlflow:v3\.17\.2-full/);
         assert.doesNotMatch(delivered.file("/etc/mlflow/nginx.conf")!, /auth_basic/);
+    });
+});
+
+describe("auth oidc: people through the company's OpenID Provider, machines with the stack's users", () => {
+    let run: ProgramRun;
+    before(async () => { run = await runProgram({ ...OIDC_OVERRIDES, users: ["admin", "ci"], oidcAdminGroups: ["mlflow-admins"] }); });
+
+    test("oauth2-proxy's client secret and cookie key go to one SSM SecureString parameter that only the host role reads, with the auth app's", () => {
+        const parameters = run.ofType("aws:ssm/parameter:Parameter").filter(p => !p.inputs.name.includes("/host-bundle/"));
+        assert.deepEqual(parameters.map(p => p.inputs.name).sort(), ["/mlflow-on-aws/test/htpasswd", "/mlflow-on-aws/test/mlflow-auth-env",
+            "/mlflow-on-aws/test/mlflow-auth-users", "/mlflow-on-aws/test/oauth2-proxy-env", "/mlflow-on-aws/test/tls-fallback-key"]);
+        const oidcEnv = parameters.find(p => p.inputs.name.endsWith("oauth2-proxy-env"))!;
+        assert.equal(oidcEnv.inputs.type, "SecureString");
+        assert.ok(run.secretInputs.includes(`${oidcEnv.name}.value`), "the env file is sent as a secret");
+        assert.match(oidcEnv.inputs.value, new RegExp(`^OAUTH2_PROXY_CLIENT_SECRET='${OIDC_OVERRIDES.oidcClientSecret}'\nOAUTH2_PROXY_COOKIE_SECRET='[A-Za-z0-9]{32}'\n$`));
+        const cookieKey = run.ofType("random:index/randomPassword:RandomPassword").find(r => r.name.endsWith("oidc-cookie-secret"))!;
+        assert.deepEqual([cookieKey.inputs.length, cookieKey.inputs.special], [32, false], "an AES-256 key, generated once: sessions outlive a host");
+        const policy = JSON.parse(run.ofType("aws:iam/rolePolicy:RolePolicy").find(r => r.name === "mlflow-secrets-and-metrics")!.inputs.policy);
+        const read = policy.Statement.find((s: { Action: string[] }) => s.Action.includes("ssm:GetParameter"));
+        assert.deepEqual(read.Resource.map((arn: string) => arn.split("parameter/")[1]).sort(), parameters.map(p => p.inputs.name.slice(1)).sort());
+    });
+
+    test("neither secret is in the user data, the bundle or a plain output; the host runs oauth2-proxy, the identity module and nginx's sign-in", () => {
+        const envFile = run.ofType("aws:ssm/parameter:Parameter").find(p => p.inputs.name.endsWith("oauth2-proxy-env"))!.inputs.value as string;
+        const secrets = [...envFile.matchAll(/='([^']+)'/g)].map(match => match[1]);
+        assert.equal(secrets.length, 2);
+        const delivered = deliveredHost(run);
+        for (const text of [cloudConfigOf(run), ...[...delivered.files.values()].map(f => f.content)]) {
+            for (const secret of secrets) assert.ok(!text.includes(secret), "a secret in what the host receives in the clear");
+        }
+        for (const [key, output] of Object.entries(run.outputs)) {
+            if (!output.secret) for (const secret of secrets) assert.ok(!JSON.stringify(output.value).includes(secret), `${key} leaks a secret`);
+        }
+        assert.match(delivered.file("/etc/mlflow/host.env")!, /^AUTH=oidc$/m);
+        assert.match(delivered.file("/etc/mlflow/host.env")!, /^SECRET_VERSIONS=htpasswd:1,tls-fallback-key:1,auth-env:1,auth-users:1,oidc-env:1$/m);
+        assert.match(delivered.file("/etc/mlflow/mlflow-auth.ini")!, /^authorization_function = mlflow_on_aws_identity:authenticate$/m);
+        const compose = parse(delivered.file("/etc/mlflow/compose.yaml")!) as { services: Record<string, { image: string; command: string[]; env_file?: string[] }> };
+        assert.equal(compose.services["oauth2-proxy"].image, "quay.io/oauth2-proxy/oauth2-proxy:v7.15.6");
+        assert.ok(compose.services["oauth2-proxy"].command.includes(`--redirect-url=https://${MOCK_PUBLIC_IP}/oauth2/callback`));
+        assert.deepEqual(compose.services["oauth2-proxy"].env_file, ["/etc/mlflow/secrets/oauth2-proxy.env"]);
+        assert.equal(delivered.file("/usr/local/lib/mlflow-on-aws/python/mlflow_on_aws_identity.py"), readFileSync(path.join(projectRoot(), "host", "mlflow_on_aws_identity.py"), "utf8"));
+        assert.match(delivered.file("/etc/mlflow/nginx.conf")!, /^\s*auth_request \/oauth2\/auth;$/m);
     });
 });
 
@@ -400,6 +448,7 @@ describe("stateful resources keep their identity across every setting change tha
         "a domain with Route 53": { domain: "mlflow.example.com", route53ZoneId: "Z0123456789ABCDEFGHIJ", acmeEmail: "ops@example.com" },
         "a fixed AMI": { amiId: "ami-0123456789abcdef0" },
         "MLflow's auth app": { auth: "mlflow", authDefaultPermission: "NO_PERMISSIONS" },
+        "sign-in through an OpenID Provider": { ...OIDC_OVERRIDES },
     };
     const identity = (run: ProgramRun) => Object.entries(REPLACING_INPUTS).map(([type, inputs]) => {
         const resource = run.one(type);

@@ -22,7 +22,7 @@ const nginxInput = { serverNames: ["mlflow.example.com"], listenPort: 80, maxUpl
 const ssmArn = (name: string) => `arn:aws:ssm:eu-central-1:123456789012:parameter/${name}`;
 const database = { host: "db.example.internal", port: 5432, database: "mlflow", user: "mlflow", caBundlePem: rdsCaBundle("eu-central-1") };
 const authApp: TaskAuthApp = {
-    config: renderAuthConfig({ defaultPermission: "READ", adminUsername: "admin", databaseUri: backendStoreUri(database) }),
+    config: renderAuthConfig({ defaultPermission: "READ", adminUsername: "admin", databaseUri: backendStoreUri(database), auth: "mlflow" }),
     secretKeyParameterArn: ssmArn("key"),
     usersParameterArn: ssmArn("users"),
     setupProgram: readFileSync(path.join(HOST_DIR, "mlflow-auth-setup.py"), "utf8"),

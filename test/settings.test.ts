@@ -4,10 +4,12 @@ import * as path from "node:path";
 import { describe, test } from "node:test";
 import { parse } from "yaml";
 import { projectRoot } from "../lib/projectRoot";
-import { architectureOf, cidrProblem, DEFAULTS, SettingKey, SettingsError, validateSettings } from "../lib/settings";
+import { architectureOf, cidrProblem, DEFAULTS, SECRET_SETTINGS, SettingKey, SettingsError, validateSettings } from "../lib/settings";
 import { readStackFile, toRawConfig } from "../lib/stackConfig";
 
 const root = projectRoot();
+/** A complete auth oidc configuration. */
+const OIDC: Record<string, string> = { auth: "oidc", oidcIssuerUrl: "https://idp.example.com", oidcClientId: "mlflow", oidcClientSecret: "client-secret-0123456789" };
 
 function problemsOf(raw: Record<string, string>): string[] {
     try {
@@ -79,7 +81,20 @@ describe("settings", () => {
         ["route53ZoneId", `Z${"A".repeat(32)}`, /at most 32 characters/, { domain: "mlflow.example.com" }],
         ["allowedCidrs", JSON.stringify(Array.from({ length: 31 }, (_, i) => `10.${i}.0.0/16`)), /at most 30 blocks .*60 inbound rules/],
         ["allowedCidrs", JSON.stringify(["10.0.0.0/8", "192.0.2.0/24", "10.0.0.0/8"]), /each block once/],
-        ["auth", "oidc", /accepted: basic or mlflow/],
+        ["auth", "saml", /accepted: basic or mlflow or oidc/],
+        ["auth", "oidc", /accepted on a host \(compute ec2\) for now/, { ...OIDC, compute: "fargate", backendStore: "rds", artifactStore: "s3" }],
+        ["oidcIssuerUrl", "http://idp.example.com", /accepted: the provider's https issuer URL/, { ...OIDC }],
+        ["oidcIssuerUrl", "https://idp.example.com/?tenant=1", /accepted: the provider's https issuer URL/, { ...OIDC }],
+        ["oidcClientId", "has space", /printable characters without spaces/, { ...OIDC }],
+        ["oidcScopes", JSON.stringify(["email", "profile"]), /holds openid/, { ...OIDC }],
+        ["oidcScopes", JSON.stringify(["bad scope", "openid"]), /scope names as OAuth 2.0 spells them/, { ...OIDC }],
+        ["oidcGroupsClaim", "groups claim", /a claim name such as groups or cognito:groups/, { ...OIDC }],
+        ["oidcAdminGroups", JSON.stringify(["ops,admins"]), /without commas/, { ...OIDC }],
+        ["oidcAllowedGroups", JSON.stringify(Array.from({ length: 21 }, (_, index) => `team-${index}`)), /at most 20 groups/, { ...OIDC }],
+        ["oidcEmailDomains", JSON.stringify([]), /at least one domain/, { ...OIDC }],
+        ["oidcEmailDomains", JSON.stringify(["Example.COM"]), /lower-case domains/, { ...OIDC }],
+        ["oidcSessionHours", "200", /from 1 to 168/, { ...OIDC }],
+        ["oidcClientId", "mlflow", /only means something with auth oidc/],
         ["auth", "mlflow", /accepted with target aws \(the host and the scaled tier\)/, { target: "local" }],
         ["auth", "mlflow", /needs mlflowVersion 3\.16\.1 or later .*CVE-2026-2635/, { mlflowVersion: "3.16.0" }],
         ["authDefaultPermission", "WRITE", /accepted: READ or EDIT or MANAGE or NO_PERMISSIONS/, { auth: "mlflow" }],
@@ -104,6 +119,28 @@ describe("settings", () => {
             assert.equal(settings.auth, "mlflow");
             assert.equal(settings.authDefaultPermission, "NO_PERMISSIONS");
         }
+    });
+
+    test("auth oidc: the provider's settings with their defaults; the client secret is checked but never kept or shown", () => {
+        const settings = validateSettings({ ...OIDC, oidcAdminGroups: JSON.stringify(["mlflow-admins"]), authDefaultPermission: "NO_PERMISSIONS" });
+        assert.equal(settings.auth, "oidc");
+        assert.deepEqual(settings.oidc, {
+            issuerUrl: "https://idp.example.com", clientId: "mlflow", scopes: ["openid", "email", "profile"], groupsClaim: "groups",
+            adminGroups: ["mlflow-admins"], allowedGroups: [], emailDomains: ["*"], sessionHours: 12,
+        });
+        assert.ok(!JSON.stringify(settings).includes(OIDC.oidcClientSecret), "the client secret is part of the settings");
+        assert.equal(validateSettings({}).oidc, undefined);
+        const required = problemsOf({ auth: "oidc" });
+        for (const key of ["oidcIssuerUrl", "oidcClientId", "oidcClientSecret"]) assert.ok(required.some(p => p.startsWith(`${key}`) && /needed with auth oidc/.test(p)), `${key}: ${required.join("; ")}`);
+        const badSecret = "has 'quotes' in it";
+        const secretProblems = problemsOf({ ...OIDC, oidcClientSecret: badSecret });
+        assert.match(secretProblems.join("\n"), /oidcClientSecret \(a secret, not shown\): accepted/);
+        assert.ok(!secretProblems.join("\n").includes(badSecret), "the error shows the secret");
+        const leftOver = problemsOf({ oidcClientSecret: "client-secret-0123456789" });
+        assert.match(leftOver[0], /oidcClientSecret \(a secret, not shown\): only means something with auth oidc/);
+        assert.ok(!leftOver[0].includes("client-secret-0123456789"));
+        // Lists equal to their defaults, as Pulumi hands declared defaults over, are not "set".
+        assert.equal(validateSettings({ oidcScopes: JSON.stringify(["openid", "email", "profile"]), oidcAdminGroups: "[]" }).auth, "basic");
     });
 
     test("settings that only make sense together are checked together", () => {
@@ -145,11 +182,16 @@ describe("settings", () => {
     });
 
     test("Pulumi.yaml declares every setting with a description and the same default", () => {
-        const declared = (parse(readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { config: Record<string, { default: unknown; description: string; type: string }> }).config;
-        assert.deepEqual(Object.keys(declared).sort(), Object.keys(DEFAULTS).sort());
+        const declared = (parse(readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { config: Record<string, { default: unknown; description: string; type: string; secret?: boolean }> }).config;
+        assert.deepEqual(Object.keys(declared).sort(), [...Object.keys(DEFAULTS), ...SECRET_SETTINGS].sort());
         for (const [key, declaration] of Object.entries(declared)) {
             assert.ok(declaration.description.length > 20, `${key} needs a description`);
-            assert.deepEqual(declaration.default, DEFAULTS[key as SettingKey], `default of ${key}`);
+            if ((SECRET_SETTINGS as readonly string[]).includes(key)) {
+                // A secret has no default a stack could inherit, and Pulumi refuses it unencrypted.
+                assert.deepEqual([declaration.secret, "default" in declaration], [true, false], `${key} is declared secret, without a default`);
+            } else {
+                assert.deepEqual(declaration.default, DEFAULTS[key as SettingKey], `default of ${key}`);
+            }
         }
     });
 

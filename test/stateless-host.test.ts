@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { parse } from "yaml";
 import { deliveredHost } from "./support/hostDelivery";
+import { HOST_BUNDLE_PARAMETERS } from "../lib/render/hostBundle";
 import { rdsCaBundle } from "../lib/render/rdsCa";
 import { MOCK_REGION, ProgramRun, RecordedResource, runProgram } from "./support/pulumiProgram";
 
@@ -34,7 +35,7 @@ describe("stateless host: ec2 with rds and s3", () => {
 
     test("IAM before first use: the host starts after every right of its role, the bucket's grant included", () => {
         assert.deepEqual(run.one("aws:ec2/instance:Instance").dependsOn,
-            ["mlflow-session-manager", "mlflow-secrets-and-metrics", "mlflow-artifacts", ...Array.from({ length: 10 }, (_, i) => `mlflow-bundle-${i}`), "mlflow-bundle"]);
+            ["mlflow-session-manager", "mlflow-secrets-and-metrics", "mlflow-artifacts", ...Array.from({ length: HOST_BUNDLE_PARAMETERS }, (_, i) => `mlflow-bundle-${i}`), "mlflow-bundle"]);
     });
 
     test("the database: private, encrypted, TLS forced, password kept by RDS, in isolated subnets of two zones, next to the host", () => {

@@ -8,15 +8,14 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { mkdirSync, readFileSync, writeFileSync } from "fs";
 import * as path from "path";
-import { AUTH_SEEDED_FILE, HOST, SQLITE_FILE } from "../lib/render/layout";
+import { AUTH_SEEDED_FILE, SQLITE_FILE } from "../lib/render/layout";
 import { render } from "../scripts/render";
 import { basicAuth, ClientResponse, freshSourceAddress, request, RequestOptions } from "../harness/httpClient";
 import { inNamespace, reexecInNamespace, run, scratchDir } from "../harness/namespace";
 import { NginxSandbox } from "../harness/nginxSandbox";
 import { pythonEnvBin } from "../harness/pythonEnv";
-import { composeRunStandIn } from "../harness/realMlflow";
-import { readEnvFileWithBash } from "../harness/envFile";
-import { describeRun, HOST_DIR, runCommandAsync, Sandbox, sqlite } from "./support/hostScripts";
+import { HostAuthSetup, hostAuthSetup } from "./support/authSetup";
+import { describeRun, Sandbox, sqlite } from "./support/hostScripts";
 import { clientEnvFromTrackingEnv, runClient } from "./support/tracking";
 import { runHostGc } from "./support/gcWorld";
 import { renderTrackingEnv } from "../lib/render/clientEnv";
@@ -44,20 +43,14 @@ function defineTests(): void {
     const client = (user: string, password = passwords[user]) => clientEnvFromTrackingEnv(renderTrackingEnv({
         url: `https://${sandbox.publicIp}`, user, password, caCertFile: "mlflow-ca.pem",
     }), sandbox.caCert);
-    const setup = () => runCommandAsync(path.join(HOST_DIR, "mlflow-auth-setup"), [], host.env(host.envFile(hostEnvText, {
-        AUTH_SEEDED_FILE: sandbox.dataFile(AUTH_SEEDED_FILE),
-        AUTH_USERS_FILE: sandbox.hostFile(HOST.authUsers),
-        AUTH_SETUP_PROGRAM: path.join(HOST_DIR, "mlflow-auth-setup.py"),
-    })), 180_000);
+    let setup: HostAuthSetup["setup"];
 
     before(async () => {
         const renderDir = path.join(scratchDir("render"), "dev-auth");
         render({ stack: "dev", out: renderDir, overrides: { auth: "mlflow", authDefaultPermission: "NO_PERMISSIONS", users: JSON.stringify(STACK_USERS) } });
         sandbox = await NginxSandbox.start({ renderDir, mlflow: false });
         passwords = sandbox.users;
-        hostEnvText = readFileSync(sandbox.hostFile(HOST.hostEnv), "utf8");
-        const hostEnv = readEnvFileWithBash(sandbox.hostFile(HOST.hostEnv));
-        host = new Sandbox("team-access");
+        ({ host, hostEnvText, setup } = hostAuthSetup(sandbox, "team-access"));
         // What a server with nginx's basic auth leaves: a database with an experiment and a registered model.
         const made = await run(pythonEnvBin("mlflow"), ["-c", [
             "import sys",
@@ -70,13 +63,6 @@ function defineTests(): void {
         ].join("\n"), `sqlite:///${db()}`], { env: { PATH: "/usr/bin:/bin", HOME: sandbox.dirs.mlflowHome, MLFLOW_DISABLE_TELEMETRY: "true" }, timeoutMs: 120_000 });
         assert.equal(made.code, 0, made.stderr);
         legacyExperimentId = made.stdout.trim().split("\n").at(-1)!;
-        host.fake("docker", composeRunStandIn({
-            composeFile: sandbox.composeFile,
-            hostComposeFile: hostEnv.COMPOSE_FILE,
-            hostPaths: sandbox.mlflowHostPaths(),
-            tmpDir: sandbox.dirs.mlflowTmp,
-            homeDir: sandbox.dirs.mlflowHome,
-        }));
         firstSetup = await setup();
         sandbox.mlflow = await sandbox.startMlflow();
     });

@@ -27,8 +27,10 @@ export interface MlflowHostArgs {
     publicIp: pulumi.Input<string>;
     /** Secret. */
     htpasswd: pulumi.Input<string>;
-    /** With auth mlflow: what MLflow's auth app receives. */
+    /** With auth mlflow or oidc: what MLflow's auth app receives. */
     authApp?: AuthAppSecrets;
+    /** With auth oidc: oauth2-proxy's env file, its client and cookie secrets (renderOidcEnv). Secret. */
+    oidcEnv?: pulumi.Input<string>;
     caCertPem: pulumi.Input<string>;
     serverChainPem: pulumi.Input<string>;
     /** Secret. */
@@ -100,7 +102,14 @@ export class MlflowHost extends pulumi.ComponentResource {
                 tags,
             }, parent),
         };
-        const secretParameters = [htpasswd, tlsKey, ...(authParameters ? [authParameters.env, authParameters.users] : [])];
+        const oidcEnv = args.oidcEnv && new aws.ssm.Parameter(`${name}-oidc-env`, {
+            name: names.oidcEnvParameter,
+            type: "SecureString",
+            value: pulumi.secret(args.oidcEnv),
+            description: "Client secret and cookie key of the MLflow server's oauth2-proxy",
+            tags,
+        }, parent);
+        const secretParameters = [htpasswd, tlsKey, ...(authParameters ? [authParameters.env, authParameters.users] : []), ...(oidcEnv ? [oidcEnv] : [])];
 
         // Kept with the data on destroy when protectData is on: the logs of what happened to it.
         const logs = new aws.cloudwatch.LogGroup(name, {
@@ -187,7 +196,8 @@ export class MlflowHost extends pulumi.ComponentResource {
                 }))
             : pulumi.output(undefined);
         const secretVersions = pulumi.interpolate`htpasswd:${htpasswd.version},tls-fallback-key:${tlsKey.version}${authParameters
-            ? pulumi.interpolate`,auth-env:${authParameters.env.version},auth-users:${authParameters.users.version}` : ""}`;
+            ? pulumi.interpolate`,auth-env:${authParameters.env.version},auth-users:${authParameters.users.version}` : ""}${oidcEnv
+            ? pulumi.interpolate`,oidc-env:${oidcEnv.version}` : ""}`;
         const facts: pulumi.Output<HostFacts> = pulumi.all([
             region, args.publicIp, args.dataVolumeId, logs.name, secretVersions, args.caCertPem, args.serverChainPem, stores,
         ]).apply(([regionName, publicIp, dataVolumeId, logGroup, versions, caCertPem, fallbackChainPem, hostStores]) => ({

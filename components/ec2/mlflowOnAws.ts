@@ -1,7 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { endpointUrl, hostEndpoint } from "../../lib/render/endpoint";
-import { Settings } from "../../lib/settings";
+import { renderOidcEnv } from "../../lib/render/oidc";
+import { runsAuthApp, Settings } from "../../lib/settings";
 import { ArtifactBucket } from "../shared/artifactBucket";
 import { CA_CERT_FILE, Credentials } from "../shared/credentials";
 import { Database } from "../shared/database";
@@ -91,7 +93,12 @@ export class MlflowOnAws extends pulumi.ComponentResource {
         const endpoint = eip.publicIp.apply(ip => hostEndpoint(settings.domain, ip));
         const names = endpoint.names;
 
-        const credentials = new Credentials(name, { users: settings.users, authApp: settings.auth === "mlflow" }, { ...parent, aliases: fromOtherTier(name, "fargate") });
+        const credentials = new Credentials(name, { users: settings.users, authApp: runsAuthApp(settings.auth) }, { ...parent, aliases: fromOtherTier(name, "fargate") });
+        // The client secret is the stack's secret; the cookie key is generated once, so sessions outlive a host.
+        const oidcEnv = settings.oidc && pulumi.secret(pulumi.all([
+            new pulumi.Config().requireSecret("oidcClientSecret"),
+            new random.RandomPassword(`${name}-oidc-cookie-secret`, { length: 32, special: false }, parent).result,
+        ]).apply(([clientSecret, cookieSecret]) => renderOidcEnv(clientSecret, cookieSecret)));
         const ca = new PrivateCa(name, { serverNames: names }, parent);
         const data = new DataVolume(dataVolumeName(name), {
             availabilityZone: network.availabilityZone,
@@ -120,6 +127,7 @@ export class MlflowOnAws extends pulumi.ComponentResource {
             publicIp: eip.publicIp,
             htpasswd: credentials.htpasswd,
             authApp: credentials.authApp,
+            oidcEnv,
             caCertPem: ca.caCertPem,
             serverChainPem: ca.serverChainPem,
             serverKeyPem: ca.serverKeyPem,

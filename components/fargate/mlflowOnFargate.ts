@@ -159,7 +159,7 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
                 htpasswdParameterArn: htpasswdArn,
                 authApp: authParameterArns && {
                     ...authParameterArns,
-                    config: renderAuthConfig({ defaultPermission: settings.authDefaultPermission, adminUsername: settings.users[0], databaseUri: backendStoreUri(database) }),
+                    config: renderAuthConfig({ defaultPermission: settings.authDefaultPermission, adminUsername: settings.users[0], databaseUri: backendStoreUri(database), auth: "mlflow" }),
                 },
                 // ECS reads one key of the JSON secret RDS keeps: <arn>:<key>:<stage>:<version>.
                 databasePasswordFrom: `${secretArn}:password::`,

@@ -1,8 +1,9 @@
 // The two containers, described once: the EC2 host's compose file and the local target's
 // Docker resources are both made from these.
-import { Auth } from "../settings";
+import { Auth, OidcSettings, runsAuthApp } from "../settings";
 import { MLFLOW, SQLITE_FILE } from "./layout";
 import { AUTH_APP_NAME } from "./mlflowAuth";
+import { identityEnvironment } from "./oidc";
 
 export interface ContainerInput {
     mlflowVersion: string;
@@ -11,8 +12,10 @@ export interface ContainerInput {
     serverNames: string[];
     /** Origins of the MLflow UI as browsers see them, e.g. https://203.0.113.10. */
     origins: string[];
-    /** Who checks passwords; with "mlflow" MLflow runs its auth app. */
+    /** Who checks passwords; with "mlflow" and "oidc" MLflow runs its auth app. */
     auth: Auth;
+    /** With auth oidc. */
+    oidc?: OidcSettings;
 }
 
 export interface HealthCheck {
@@ -81,11 +84,13 @@ export const nginxImage = (version: string) => `nginx:${version}-alpine`;
 /**
  * MLflow with proxied artifact storage: clients send artifacts through the server
  * (mlflow-artifacts:/ default root) instead of being handed a server-local path, and the
- * database and artifacts live on the data volume. With auth mlflow, the auth app (from the -full
- * image, which has its Flask-WTF) reads its configuration from MLFLOW.authConfig.
+ * database and artifacts live on the data volume. With auth mlflow or oidc, the auth app (from the
+ * -full image, which has its Flask-WTF) reads its configuration from MLFLOW.authConfig; with oidc
+ * it calls the identity module for every request.
  */
 export function mlflowContainer(input: ContainerInput): ContainerSpec {
-    const authApp = input.auth === "mlflow";
+    const authApp = runsAuthApp(input.auth);
+    if ((input.auth === "oidc") !== (input.oidc !== undefined)) throw new Error("auth oidc and its settings come together");
     return {
         image: authApp ? mlflowFullImage(input.mlflowVersion) : mlflowImage(input.mlflowVersion),
         replicas: MLFLOW_SERVERS,
@@ -114,6 +119,8 @@ export function mlflowContainer(input: ContainerInput): ContainerSpec {
             MLFLOW_DISABLE_TELEMETRY: "true",
             ...SQLITE_STORE_ENVIRONMENT,
             ...(authApp ? { MLFLOW_AUTH_CONFIG_PATH: MLFLOW.authConfig } : {}),
+            // The authorization function of auth oidc, a module of this project's on the path.
+            ...(input.oidc ? { PYTHONPATH: MLFLOW.pythonDir, ...identityEnvironment(input.oidc) } : {}),
         },
         healthcheck: {
             test: ["CMD", "python", "-c",

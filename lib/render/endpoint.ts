@@ -4,6 +4,7 @@
 import { Auth, Settings } from "../settings";
 import { ContainerInput } from "./containers";
 import { renderNginxConf } from "./nginx";
+import { OIDC_PATH_PREFIX, OidcProxyInput } from "./oidc";
 
 export interface Endpoint {
     /** Host names clients use, the canonical one first. */
@@ -35,7 +36,13 @@ export function containerInput(settings: Settings, endpoint: Endpoint): Containe
         serverNames: endpoint.names,
         origins: endpoint.names.map(name => `https://${name}${portSuffix(endpoint)}`),
         auth: settings.auth,
+        ...(settings.oidc ? { oidc: settings.oidc } : {}),
     };
+}
+
+/** With auth oidc, oauth2-proxy's input: the provider sends a signed-in person back to the canonical name. */
+export function oidcProxyInput(settings: Settings, endpoint: Endpoint): OidcProxyInput | undefined {
+    return settings.oidc && { oidc: settings.oidc, redirectUrl: `${endpointUrl(endpoint)}${OIDC_PATH_PREFIX}callback` };
 }
 
 /**

@@ -7,11 +7,11 @@ import * as path from "path";
 import { gzipSync } from "zlib";
 import { stringify } from "yaml";
 import { projectRoot } from "../projectRoot";
-import { Settings } from "../settings";
+import { runsAuthApp, Settings } from "../settings";
 import { renderCompose } from "./compose";
 import { SQLITE_JOURNAL_MODE } from "./containers";
-import { containerInput, Endpoint, renderProxyConf } from "./endpoint";
-import { AUTH_SEEDED_FILE, DATA, HOST, MLFLOW, NGINX, SQLITE_FILE } from "./layout";
+import { containerInput, Endpoint, oidcProxyInput, renderProxyConf } from "./endpoint";
+import { AUTH_SEEDED_FILE, DATA, HOST, IDENTITY_MODULE_FILE, MLFLOW, NGINX, SQLITE_FILE } from "./layout";
 import { renderAuthConfig } from "./mlflowAuth";
 import { BACKUP_TIME_UTC, DISK_WARN_PERCENT, GC_TIME_UTC, METRIC_NAMESPACE, WATCHDOG_FAILED_CHECKS } from "./schedule";
 import { backendStoreUri, ExternalStores, pgpassLine } from "./stores";
@@ -30,6 +30,8 @@ export interface HostFacts {
     /** With auth mlflow: the SecureString parameters of the auth app's env file and of the users' passwords. */
     authEnvParameter: string;
     authUsersParameter: string;
+    /** With auth oidc: oauth2-proxy's env file (its client and cookie secrets). */
+    oidcEnvParameter: string;
     /** The SSM parameters <prefix>/0.. that hold the host bundle (renderHostBundle). */
     bundleParameterPrefix: string;
     /** Versions of the secrets' SSM parameters: a changed secret changes the user data, and so replaces the host. */
@@ -55,6 +57,8 @@ export interface HostSecrets {
     /** With auth mlflow: the auth app's env file (renderAuthEnv) and the users' passwords (renderAuthUsers). */
     authEnv?: string;
     authUsers?: string;
+    /** With auth oidc: oauth2-proxy's env file (renderOidcEnv). */
+    oidcEnv?: string;
     /** A stateless host's database password (what RDS's secret holds). */
     databasePassword?: string;
 }
@@ -193,7 +197,8 @@ export function renderHostEnv(settings: Settings, facts: HostFacts): string {
         GC_PROGRAM: HOST.gcProgram,
         AUTH: settings.auth,
         AUTH_SEEDED_FILE: AUTH_SEEDED_FILE,
-        ...(settings.auth === "mlflow" ? {
+        ...(settings.oidc ? { OIDC_ENV_PARAMETER: facts.oidcEnvParameter, OIDC_ENV_FILE: HOST.oidcEnv } : {}),
+        ...(runsAuthApp(settings.auth) ? {
             AUTH_ENV_PARAMETER: facts.authEnvParameter,
             AUTH_ENV_FILE: HOST.authEnv,
             AUTH_USERS_PARAMETER: facts.authUsersParameter,
@@ -265,10 +270,11 @@ export const BUNDLE_INSTALLER = "mlflow-install-bundle";
 
 /**
  * The host bundle spans at most this many SSM parameters of the standard tier (4 KB each, free;
- * GetParameters reads ten in one call): about 30 KB of gzip-compressed files, where user data
- * takes 16 KiB.
+ * the installer reads them ten to a GetParameters call): about 60 KB of gzip-compressed files,
+ * where user data takes 16 KiB. The host's scripts alone take nine; auth oidc, with its most
+ * groups, up to eleven (test/aws-arguments).
  */
-export const HOST_BUNDLE_PARAMETERS = 10;
+export const HOST_BUNDLE_PARAMETERS = 20;
 export const HOST_BUNDLE_CHUNK_CHARS = 4096;
 
 export interface HostBundle {
@@ -300,7 +306,7 @@ export function hostFiles(settings: Settings, facts: HostFacts): HostFile[] {
     return [
         { path: `${HOST.scriptDir}/${BUNDLE_INSTALLER}`, content: hostSource(BUNDLE_INSTALLER), mode: "0755", delivery: "user-data" },
         file(HOST.hostEnv, renderHostEnv(settings, facts)),
-        file(HOST.composeFile, renderCompose(containerInput(settings, endpoint), stores)),
+        file(HOST.composeFile, renderCompose(containerInput(settings, endpoint), stores, oidcProxyInput(settings, endpoint))),
         file(HOST.nginxConf, renderProxyConf(endpoint, settings.maxUploadSize, stores === undefined, settings.auth)),
         file(HOST.caCert, facts.caCertPem),
         file(HOST.ssmAgentKey, hostSource(SSM_AGENT_KEY_FILE)),
@@ -312,13 +318,14 @@ export function hostFiles(settings: Settings, facts: HostFacts): HostFile[] {
         file(`${HOST.systemdDir}/${GC_SCHEDULE_DROP_IN}`, renderDailySchedule(GC_TIME_UTC)),
         file(HOST.gcProgram, hostSource(GC_PROGRAM_FILE)),
         file(HOST.authSetupProgram, hostSource(AUTH_SETUP_PROGRAM_FILE)),
-        ...(settings.auth === "mlflow" ? [
+        ...(settings.auth !== "basic" ? [
             // The users and permissions live in the tracking store's database, so that its
             // backups, snapshots and a move to the scaled tier carry them.
             file(HOST.authConfig, renderAuthConfig({
-                defaultPermission: settings.authDefaultPermission, adminUsername: settings.users[0], databaseUri: containerDatabaseUri(stores),
+                defaultPermission: settings.authDefaultPermission, adminUsername: settings.users[0], databaseUri: containerDatabaseUri(stores), auth: settings.auth,
             })),
         ] : []),
+        ...(settings.oidc ? [file(HOST.identityModule, hostSource(IDENTITY_MODULE_FILE))] : []),
         ...(stores ? [] : [
             file(`${HOST.scriptDir}/${SQLITE_BACKUP.script}`, hostSource(SQLITE_BACKUP.script), "0755"),
             ...SQLITE_BACKUP.units.map(name => file(`${HOST.systemdDir}/${name}`, hostSource(name))),
@@ -331,7 +338,7 @@ export function hostFiles(settings: Settings, facts: HostFacts): HostFile[] {
  * Files fetched at boot, from SSM Parameter Store (and a stateless host's password file, from the
  * secret RDS keeps); their contents never enter user data.
  */
-export function secretFiles(facts: Pick<HostFacts, "htpasswdParameter" | "tlsKeyParameter" | "authEnvParameter" | "authUsersParameter" | "stores">, secrets: HostSecrets): HostFile[] {
+export function secretFiles(facts: Pick<HostFacts, "htpasswdParameter" | "tlsKeyParameter" | "authEnvParameter" | "authUsersParameter" | "oidcEnvParameter" | "stores">, secrets: HostSecrets): HostFile[] {
     const stores = facts.stores;
     if (stores && secrets.databasePassword === undefined) throw new Error("a stateless host's secret files need the database password");
     if ((secrets.authEnv === undefined) !== (secrets.authUsers === undefined)) throw new Error("the auth app's secret files come together: its env file and the users' passwords");
@@ -342,6 +349,7 @@ export function secretFiles(facts: Pick<HostFacts, "htpasswdParameter" | "tlsKey
             { path: HOST.authEnv, content: secrets.authEnv, mode: "0600", delivery: "ssm" as const, parameter: facts.authEnvParameter },
             { path: HOST.authUsers, content: secrets.authUsers, mode: "0600", delivery: "ssm" as const, parameter: facts.authUsersParameter },
         ] : []),
+        ...(secrets.oidcEnv !== undefined ? [{ path: HOST.oidcEnv, content: secrets.oidcEnv, mode: "0600", delivery: "ssm" as const, parameter: facts.oidcEnvParameter }] : []),
         ...(stores ? [{
             path: HOST.pgpassFile,
             content: pgpassLine(stores.database, secrets.databasePassword!),
@@ -406,6 +414,7 @@ export function hostParameterNames(project: string, stack: string) {
         tlsKeyParameter: `/${project}/${stack}/tls-fallback-key`,
         authEnvParameter: `/${project}/${stack}/mlflow-auth-env`,
         authUsersParameter: `/${project}/${stack}/mlflow-auth-users`,
+        oidcEnvParameter: `/${project}/${stack}/oauth2-proxy-env`,
         bundleParameterPrefix: `/${project}/${stack}/host-bundle`,
     };
 }

@@ -8,6 +8,11 @@
  */
 const ARTIFACT_STORE = "artifacts";
 
+/** The identity module's file name (host/ holds it): the module authorization_function names (mlflowAuth.ts). */
+export const IDENTITY_MODULE_FILE = "mlflow_on_aws_identity.py";
+
+const HOST_PYTHON_DIR = "/usr/local/lib/mlflow-on-aws/python";
+
 /** Paths on the EC2 host. */
 export const HOST = {
     /** Mount point of the data volume: database, artifacts, certificates, backups. */
@@ -44,6 +49,11 @@ export const HOST = {
     authUsers: "/etc/mlflow/secrets/mlflow-auth-users.json",
     /** mlflow-auth-setup's program, which runs in a one-off MLflow container. */
     authSetupProgram: "/usr/local/lib/mlflow-on-aws/mlflow-auth-setup.py",
+    /** With auth oidc: the directory of MLflow's authorization function (the identity module), mounted into MLflow's containers. */
+    pythonDir: HOST_PYTHON_DIR,
+    identityModule: `${HOST_PYTHON_DIR}/${IDENTITY_MODULE_FILE}`,
+    /** With auth oidc: oauth2-proxy's client and cookie secrets, as an env file for its container (fetched at boot). */
+    oidcEnv: "/etc/mlflow/secrets/oauth2-proxy.env",
     systemdDir: "/etc/systemd/system",
 } as const;
 
@@ -95,4 +105,6 @@ export const MLFLOW = {
     pgpassFile: "/run/secrets/pgpass",
     /** With auth mlflow: the auth app's configuration (MLFLOW_AUTH_CONFIG_PATH), mounted read-only. */
     authConfig: "/etc/mlflow-auth.ini",
+    /** With auth oidc: the directory on MLflow's PYTHONPATH that holds the identity module (HOST.pythonDir). */
+    pythonDir: "/opt/mlflow-on-aws/python",
 } as const;

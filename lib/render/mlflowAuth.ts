@@ -1,6 +1,7 @@
 // MLflow's auth app (auth mlflow): its configuration file and its secrets, rendered from settings.
 // Pure: no Pulumi, no AWS.
-import { AuthPermission } from "../settings";
+import { Auth, AuthPermission } from "../settings";
+import { IDENTITY_FUNCTION } from "./oidc";
 
 /** `mlflow server --app-name`: the auth app with users, an admin and permissions. */
 export const AUTH_APP_NAME = "basic-auth";
@@ -28,6 +29,8 @@ export interface AuthAppInput {
     adminUsername: string;
     /** Where the users and permissions live: the tracking store's own database (MLflow keeps them in tables of their own). */
     databaseUri: string;
+    /** Who signs requests in: MLflow's own password check (auth mlflow), or the identity module (auth oidc). */
+    auth: Exclude<Auth, "basic">;
 }
 
 /**
@@ -42,7 +45,7 @@ export function renderAuthConfig(input: AuthAppInput): string {
         `default_permission = ${input.defaultPermission}`,
         `database_uri = ${input.databaseUri}`,
         `admin_username = ${input.adminUsername}`,
-        "authorization_function = mlflow.server.auth:authenticate_request_basic_auth",
+        `authorization_function = ${input.auth === "oidc" ? IDENTITY_FUNCTION : "mlflow.server.auth:authenticate_request_basic_auth"}`,
         `auth_cache_ttl_seconds = ${AUTH_CACHE_SECONDS}`,
         "",
     ].join("\n");

@@ -1,8 +1,9 @@
 // nginx.conf for the proxy in front of MLflow, built from small named pieces. Each piece can be
 // read next to its reference: the TLS piece next to Mozilla's "intermediate" profile, the proxy
 // piece next to MLflow's notes on large artifacts, the auth piece next to the benchmark's measurements (docs/benchmarks.md).
-import { Auth } from "../settings";
+import { Auth, runsAuthApp } from "../settings";
 import { MLFLOW, NGINX } from "./layout";
+import { IDENTITY_HEADERS, OAUTH2_PROXY, OIDC_PATH_PREFIX } from "./oidc";
 
 export interface NginxInput {
     /** Host names the server answers to: the public IP and, when set, the domain. The first is canonical. */
@@ -23,7 +24,10 @@ export interface NginxInput {
      * downloads itself (artifactDownloads). False when the store is an S3 bucket: MLflow serves them.
      */
     artifactsOnDisk: boolean;
-    /** Who checks passwords: nginx against the htpasswd file ("basic"), or MLflow's auth app ("mlflow"). */
+    /**
+     * Who checks passwords: nginx against the htpasswd file ("basic"), or MLflow's auth app
+     * ("mlflow"); with "oidc" oauth2-proxy vouches for people signed in with the provider first.
+     */
     auth: Auth;
 }
 
@@ -157,10 +161,10 @@ export function authFailureZone(): string {
  * `forwardedProto` is what X-Forwarded-Proto carries: $scheme where nginx terminates TLS itself,
  * behind a load balancer a variable that believes the balancer's header only from the balancer.
  */
-export function proxyToMlflow(maxUploadSize: string, forwardedProto: string): string {
+export function proxyToMlflow(maxUploadSize: string, forwardedProto: string, identity = false): string {
     return [
         "proxy_http_version 1.1;",
-        ...mlflowRequestHeaders(forwardedProto),
+        ...mlflowRequestHeaders(forwardedProto, identity),
         `client_max_body_size ${maxUploadSize};`,
         "proxy_request_buffering off;",
         "client_body_buffer_size 256k;",
@@ -176,9 +180,15 @@ export function proxyToMlflow(maxUploadSize: string, forwardedProto: string): st
     ].join("\n");
 }
 
-/** The headers MLflow gets with every request: its Host check reads Host, and kept-alive connections need Connection cleared. */
-function mlflowRequestHeaders(forwardedProto: string): string[] {
+/**
+ * The headers MLflow gets with every request: its Host check reads Host, and kept-alive
+ * connections need Connection cleared. With `identity` (auth oidc), the signed-in person as
+ * oauth2-proxy named them (identityCheck): set on every request, so that a client's own header
+ * of that name is replaced, and dropped when empty (a machine's Basic request).
+ */
+function mlflowRequestHeaders(forwardedProto: string, identity = false): string[] {
     return [
+        ...(identity ? [`proxy_set_header ${IDENTITY_HEADERS.user} $${OIDC_USER};`, `proxy_set_header ${IDENTITY_HEADERS.groups} $${OIDC_GROUPS};`] : []),
         `proxy_set_header Connection "";`,
         "proxy_set_header Host $host;",
         "proxy_set_header X-Real-IP $remote_addr;",
@@ -207,6 +217,11 @@ export function basicAuth(): string {
  */
 export function authFailureLocation(input: Pick<NginxInput, "auth">): string {
     return block("location @auth_failed",
+        ...(input.auth === "oidc" ? [
+            "auth_request off;",
+            // A browser that is not signed in goes to the provider's sign-in, which /oauth2/ limits.
+            block(`if ($${OIDC_SIGN_IN})`, `return 302 ${OIDC_PATH_PREFIX}start?rd=$${OIDC_RETURN_PATH};`),
+        ] : []),
         "limit_req zone=auth_failures burst=20 nodelay;",
         ...(input.auth === "basic" ? ["auth_basic off;"] : []),
         "try_files /.auth-failed =401;");
@@ -226,9 +241,80 @@ export function passwordCheck(input: Pick<NginxInput, "auth">): string[] {
     return [input.auth === "basic" ? basicAuth() : mlflowChecksPasswords(), "error_page 401 = @auth_failed;"];
 }
 
-/** /health asks no password, of nginx (MLflow leaves it open itself). */
+/** /health asks no password, of nginx (MLflow leaves it open itself), and no sign-in. */
 export function healthLocation(input: Pick<NginxInput, "auth">): string {
-    return block("location = /health", ...(input.auth === "basic" ? ["auth_basic off;"] : []), "proxy_pass http://mlflow;");
+    return block("location = /health", ...(input.auth === "basic" ? ["auth_basic off;"] : []), ...(input.auth === "oidc" ? ["auth_request off;"] : []), "proxy_pass http://mlflow;");
+}
+
+/** The variables auth_request_set fills from oauth2-proxy's answer, handed to MLflow as IDENTITY_HEADERS. */
+const OIDC_USER = "oidc_user";
+const OIDC_GROUPS = "oidc_groups";
+/** 1 when a failed request should go to the provider's sign-in: a browser's page, never a machine's Basic call. */
+const OIDC_SIGN_IN = "oidc_sign_in";
+/** Where a browser returns after sign-in: the path it asked for (oauth2-proxy takes only paths of this server). */
+const OIDC_RETURN_PATH = "oidc_return_path";
+const OIDC_CHECK = `${OIDC_PATH_PREFIX}auth`;
+
+/** oauth2-proxy by its compose service name, re-resolved like MLflow (mlflowUpstream). */
+export function oauth2ProxyUpstream(): string {
+    return [
+        block("upstream oauth2_proxy",
+            "zone oauth2_proxy 64k;",
+            `server ${OAUTH2_PROXY.service}:${OAUTH2_PROXY.port} resolve ${MLFLOW_SERVER_PARAMETERS};`,
+            "keepalive 16;"),
+        block(`map "$http_authorization|$http_accept" $${OIDC_SIGN_IN}`, `"~*^basic " 0;`, `"~text/html" 1;`, "default 0;"),
+        block(`map $request_uri $${OIDC_RETURN_PATH}`, `"~^(?<oidc_path>/[^?]*)" $oidc_path;`, "default /;"),
+    ].join("\n");
+}
+
+/**
+ * With auth oidc, nginx asks oauth2-proxy about every request (auth_request, inherited by every
+ * location that does not turn it off): a valid session cookie gets 202 with the person's e-mail
+ * and groups, which go on to MLflow in IDENTITY_HEADERS. A request with Basic credentials (a
+ * machine, one of the stack's users) passes the check untouched: MLflow checks its password.
+ */
+export function identityCheck(): string[] {
+    return [
+        `auth_request ${OIDC_CHECK};`,
+        `auth_request_set $${OIDC_USER} $upstream_http_x_auth_request_email;`,
+        `auth_request_set $${OIDC_GROUPS} $upstream_http_x_auth_request_groups;`,
+    ];
+}
+
+/** The headers oauth2-proxy needs to build its redirects and see the client. */
+const oauth2ProxyHeaders = () => [
+    `proxy_set_header Connection "";`,
+    "proxy_set_header Host $host;",
+    "proxy_set_header X-Real-IP $remote_addr;",
+    "proxy_set_header X-Forwarded-For $remote_addr;",
+    "proxy_set_header X-Forwarded-Proto $scheme;",
+    "proxy_set_header X-Forwarded-Host $host;",
+];
+
+/**
+ * oauth2-proxy's pages: /oauth2/start and /oauth2/callback (the sign-in, counted in the same
+ * per-client zone as failed logins), /oauth2/sign_out; and the internal check identityCheck asks.
+ */
+export function oidcLocations(): string {
+    return [
+        block(`location ^~ ${OIDC_PATH_PREFIX}`,
+            "auth_request off;",
+            "limit_req zone=auth_failures burst=20 nodelay;",
+            // oauth2-proxy's own answers (its error pages among them) go out as they are.
+            "proxy_intercept_errors off;",
+            ...oauth2ProxyHeaders(),
+            "proxy_pass http://oauth2_proxy;"),
+        block(`location = ${OIDC_CHECK}`,
+            "internal;",
+            block(`if ($http_authorization ~* "^Basic ")`, "return 204;"),
+            // Its 401 is the check's result, not an answer to take over (artifactReadCheck).
+            "proxy_intercept_errors off;",
+            ...oauth2ProxyHeaders(),
+            // A subrequest never carries the request's body (artifactReadCheck).
+            "proxy_pass_request_body off;",
+            `proxy_set_header Content-Length "";`,
+            "proxy_pass http://oauth2_proxy;"),
+    ].join("\n");
 }
 
 /** Names nobody configured (scanners, DNS rebinding) get the connection closed, not MLflow. */
@@ -288,7 +374,7 @@ const ARTIFACT_FILE_PREFIXES = API_PREFIXES.map(prefix => `${prefix}/2.0/mlflow-
  * links are not followed.
  */
 export function artifactDownloads(input: NginxInput): string {
-    const checked = input.auth === "mlflow";
+    const checked = runsAuthApp(input.auth);
     const files = (prefix: string) => block(`location ^~ ${prefix}`,
         "error_page 401 = @auth_failed;",
         "error_page 418 = @mlflow;",
@@ -299,6 +385,9 @@ export function artifactDownloads(input: NginxInput): string {
         ...(checked ? [
             // A path the check cannot name exactly (see artifactReadCheck) is MLflow's to serve.
             block(`if ($${ARTIFACT_READ_CHECK_PATH} = "")`, "return 418;"),
+            // With auth oidc a person's session is oauth2-proxy's to check, which @mlflow asks
+            // (one auth_request per location): only machines (Basic) download from disk.
+            ...(input.auth === "oidc" ? [block(`if ($http_authorization !~* "^Basic ")`, "return 418;")] : []),
             `auth_request ${ARTIFACT_READ_CHECK};`,
         ] : []),
         `alias ${NGINX.artifactsDir}/;`,
@@ -313,7 +402,7 @@ export function artifactDownloads(input: NginxInput): string {
     return [
         ...ARTIFACT_FILE_PREFIXES.map(files),
         block("location @mlflow", "proxy_pass http://mlflow;"),
-        ...(checked ? [artifactReadCheck()] : []),
+        ...(checked ? [artifactReadCheck(input.auth === "oidc")] : []),
     ].join("\n");
 }
 
@@ -343,7 +432,7 @@ export function artifactReadCheckPath(): string {
  * MLflow's answer is not cached: a grant or revocation counts from the next request. The check
  * costs one tracking call per download (docs/benchmarks.md).
  */
-export function artifactReadCheck(): string {
+export function artifactReadCheck(identity: boolean): string {
     return block(`location = ${ARTIFACT_READ_CHECK}`,
         "internal;",
         // MLflow's 401 is the check's result here, not an answer to take over.
@@ -351,7 +440,7 @@ export function artifactReadCheck(): string {
         // A subrequest carries the download's headers but never its body: a Content-Length left in
         // would have MLflow wait for a body that never comes, until the read timeout.
         "proxy_pass_request_body off;",
-        ...mlflowRequestHeaders("$scheme"),
+        ...mlflowRequestHeaders("$scheme", identity),
         `proxy_set_header Content-Length "";`,
         `proxy_pass http://mlflow${API_PREFIXES[0]}/2.0/mlflow-artifacts/artifacts?path=$${ARTIFACT_READ_CHECK_PATH};`);
 }
@@ -428,8 +517,10 @@ export function httpsServer(input: NginxInput): string {
         "",
         ...securityHeaders(input),
         ...passwordCheck(input),
+        ...(input.auth === "oidc" ? identityCheck() : []),
         "",
         healthLocation(input),
+        ...(input.auth === "oidc" ? [oidcLocations()] : []),
         input.artifactsOnDisk ? artifactDownloads(input) : artifactsThroughServer(),
         gatewayStreams(),
         staticFiles(),
@@ -446,9 +537,10 @@ export function renderNginxConf(input: NginxInput): string {
         mlflowUpstream(input),
         "",
         authFailureZone(),
-        ...(input.auth === "mlflow" && input.artifactsOnDisk ? ["", artifactReadCheckPath()] : []),
+        ...(input.auth === "oidc" ? ["", oauth2ProxyUpstream()] : []),
+        ...(runsAuthApp(input.auth) && input.artifactsOnDisk ? ["", artifactReadCheckPath()] : []),
         "",
-        proxyToMlflow(input.maxUploadSize, "$scheme"),
+        proxyToMlflow(input.maxUploadSize, "$scheme", input.auth === "oidc"),
         "",
         defaultServers(),
         "",

@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { generateKeyPairSync, randomBytes } from "crypto";
 import * as path from "path";
+import { SECRET_SETTINGS } from "../../lib/settings";
 
 export interface RecordedResource {
     type: string;
@@ -190,7 +191,8 @@ export async function runProgram(settings: Record<string, string | string[] | nu
     for (const [key, value] of Object.entries(settings)) {
         config[`${PROJECT}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
     }
-    pulumi.runtime.setAllConfig(config);
+    // Secret settings arrive as `pulumi config set --secret` leaves them: marked secret.
+    pulumi.runtime.setAllConfig(config, SECRET_SETTINGS.map(key => `${PROJECT}:${key}`).filter(key => key in config));
     await pulumi.runtime.setMocks({
         newResource: args => {
             const recorded = resources.find(r => r.type === args.type && r.name === args.name);

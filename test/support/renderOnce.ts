@@ -50,6 +50,8 @@ function walk(root: string, dir = root): string[] {
 
 /** The settings that make a stack's host stateless (its stores RDS and S3), for renderedStack's `overrides`. */
 export const STATELESS_HOST: RawConfig = { backendStore: "rds", artifactStore: "s3" };
+/** Auth oidc with a sample provider: people sign in through it, machines with the stack's users. */
+export const OIDC_OVERRIDES: RawConfig = { auth: "oidc", oidcIssuerUrl: "https://idp.example.com", oidcClientId: "mlflow", oidcClientSecret: "client-secret-0123456789" };
 
 /** A shipped stack file rendered, with `overrides` on top of its settings. */
 export function renderedStack(stack: string, overrides: RawConfig = {}): RenderedStack {
