@@ -1,7 +1,8 @@
-// oauth2-proxy as the rendered compose file runs it (auth oidc): the release the program pins,
-// built from source by test/support/build-oauth2-proxy.sh (its image cannot be pulled here), with
-// the service's command and the env file the host fetches, inside the test's namespace. Go reads
-// the provider's CA from SSL_CERT_FILE, as the image reads its system store.
+// oauth2-proxy as the rendered compose file or the task definition runs it (auth oidc): the
+// release the program pins, built from source by test/support/build-oauth2-proxy.sh (its image
+// cannot be pulled here), with the container's command and its secrets (the env file the host
+// fetches, or what ECS hands a task's container), inside the test's namespace. Go reads the
+// provider's CA from SSL_CERT_FILE, as the image reads its system store.
 import { ChildProcess, execFileSync, spawn } from "child_process";
 import { existsSync, readFileSync } from "fs";
 import * as path from "path";
@@ -23,18 +24,24 @@ export function resolveOauth2Proxy(dir = process.env.OAUTH2_PROXY_DIR || DEFAULT
     return binary;
 }
 
-/** The oauth2-proxy service of a rendered compose file: its command (the flags) and its env files. */
-export function oauth2ProxyService(composeFile: string): { command: string[]; envFiles: string[] } {
+/** What a container of oauth2-proxy runs: its command (the flags) and its environment (its secrets). */
+export interface Oauth2ProxyContainer { command: string[]; env: Record<string, string> }
+
+/**
+ * The oauth2-proxy service of a rendered compose file, its env files read from `hostFile(host
+ * path)` (the render's copies of what mlflow-fetch-secrets writes).
+ */
+export function composeOauth2Proxy(composeFile: string, hostFile: (hostPath: string) => string): Oauth2ProxyContainer {
     const compose = parse(readFileSync(composeFile, "utf8")) as { services?: Record<string, { command?: string[]; env_file?: string[] }> };
     const service = compose.services?.[OAUTH2_PROXY.service];
     if (!service?.command) throw new Error(`${composeFile}: no ${OAUTH2_PROXY.service} service with a command`);
-    return { command: service.command.map(String), envFiles: service.env_file ?? [] };
+    const env: Record<string, string> = {};
+    for (const envFile of service.env_file ?? []) Object.assign(env, readEnvFileWithBash(hostFile(envFile)));
+    return { command: service.command.map(String), env };
 }
 
 export interface Oauth2ProxyOptions {
-    composeFile: string;
-    /** Host path of an env file -> the local file (the render's copy of what mlflow-fetch-secrets writes). */
-    hostFile: (hostPath: string) => string;
+    container: Oauth2ProxyContainer;
     /** The CA file that signs the provider's certificate. */
     caFile: string;
     /** Flags after the rendered ones (pflag takes the last of a repeated flag): what a test shortens or changes. */
@@ -55,10 +62,8 @@ export class Oauth2Proxy {
     /** Starts it and waits for /ping on its port; throws with its log if it exits first (a refused configuration). */
     static async start(options: Oauth2ProxyOptions): Promise<Oauth2Proxy> {
         assertInNamespace();
-        const service = oauth2ProxyService(options.composeFile);
-        const env: Record<string, string> = { PATH: "/usr/bin:/bin", SSL_CERT_FILE: options.caFile };
-        for (const envFile of service.envFiles) Object.assign(env, readEnvFileWithBash(options.hostFile(envFile)));
-        const child = spawn(resolveOauth2Proxy(), [...service.command, ...(options.extraFlags ?? [])], { env, stdio: ["ignore", "pipe", "pipe"] });
+        const env = { PATH: "/usr/bin:/bin", ...options.container.env, SSL_CERT_FILE: options.caFile };
+        const child = spawn(resolveOauth2Proxy(), [...options.container.command, ...(options.extraFlags ?? [])], { env, stdio: ["ignore", "pipe", "pipe"] });
         const proxy = new Oauth2Proxy(child);
         let exited: number | null | undefined;
         child.once("exit", code => { exited = code; });

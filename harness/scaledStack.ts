@@ -10,7 +10,8 @@
 // What differs from AWS, and only that: the CA bundle is the test CA of the PostgreSQL stand-in,
 // the password comes from the environment as ECS's secret would deliver it, boto3 is pointed at
 // the local endpoint (MLFLOW_S3_ENDPOINT_URL) with dummy credentials, and each container's /tmp is
-// a scratch directory of its own. Only inside a test's namespace (namespace.ts).
+// a scratch directory of its own. With auth oidc the task's oauth2-proxy container runs too, as
+// oauth2Proxy.ts runs it. Only inside a test's namespace (namespace.ts).
 import { ChildProcess, spawn } from "child_process";
 import { mkdirSync, writeFileSync } from "fs";
 import * as path from "path";
@@ -20,6 +21,7 @@ import { NGINX } from "../lib/render/layout";
 import { addLoopbackAddress, assertInNamespace, canConnect, run, RunResult, scratchDir, sleep } from "./namespace";
 import { resolveNginxRoot } from "./nginxSandbox";
 import { Postgres } from "./postgres";
+import { Oauth2Proxy } from "./oauth2Proxy";
 import { LoggedRequest, RealMlflow } from "./realMlflow";
 import { S3_CLIENT_ENV, S3Endpoint } from "./s3Endpoint";
 import { pythonEnvDir } from "./pythonEnv";
@@ -51,6 +53,8 @@ export interface ScaledStackOptions {
      */
     beforeService?: (task: OneOffTask) => Promise<void>;
     nginxRoot?: string;
+    /** With auth oidc: the CA file of the OpenID Provider the task's oauth2-proxy asks. */
+    oidcProviderCaFile?: string;
 }
 
 /** The option's value in an entry script's quoted command line ('--option' 'value'). */
@@ -110,12 +114,15 @@ export class ScaledStack {
     /** How the schema upgrade's container ended, when one was given. */
     readonly schemaUpgrade?: RunResult;
     private readonly nginxProcesses: ChildProcess[];
+    /** With auth oidc: the task's oauth2-proxy. */
+    readonly oauth2Proxy?: Oauth2Proxy;
     private readonly asContainer: (definition: EcsContainerDefinition, volumes?: Record<string, string>) => { command: string[]; env: Record<string, string>; cwd: string };
 
     private constructor(parts: {
         postgres: Postgres; s3: S3Endpoint; mlflow: TaskMlflow; loadBalancerCaPem: string; database: ScaledStack["database"]; schemaUpgrade?: RunResult; nginx: ChildProcess[];
-        asContainer: ScaledStack["asContainer"];
+        oauth2Proxy?: Oauth2Proxy; asContainer: ScaledStack["asContainer"];
     }) {
+        this.oauth2Proxy = parts.oauth2Proxy;
         this.asContainer = parts.asContainer;
         this.schemaUpgrade = parts.schemaUpgrade;
         this.postgres = parts.postgres;
@@ -129,7 +136,8 @@ export class ScaledStack {
     static async start(options: ScaledStackOptions): Promise<ScaledStack> {
         assertInNamespace();
         const nginxDefinition = container(options.containers, CONTAINER_NAMES.nginx);
-        const mlflowDefinitions = options.containers.filter(definition => definition !== nginxDefinition);
+        const proxyDefinition = options.containers.find(definition => definition.name === CONTAINER_NAMES.oauth2Proxy);
+        const mlflowDefinitions = options.containers.filter(definition => definition !== nginxDefinition && definition !== proxyDefinition);
         const uri = new URL(optionOf(container(options.containers, CONTAINER_NAMES.mlflow).command?.[0] ?? "", "--backend-store-uri"));
         const database = { host: uri.hostname, port: Number(uri.port), name: uri.pathname.slice(1), user: decodeURIComponent(uri.username) };
         const work = scratchDir("scaled");
@@ -192,6 +200,14 @@ export class ScaledStack {
         const mlflow = new TaskMlflow(await Promise.all(mlflowDefinitions.map(definition => RealMlflow.launch({
             ...asContainer(definition), address: "127.0.0.1", port: Number(optionOf(definition.command?.[0] ?? "", "--port")),
         }))));
+        let oauth2Proxy: Oauth2Proxy | undefined;
+        if (proxyDefinition) {
+            if (!options.oidcProviderCaFile) throw new Error("the task runs oauth2-proxy: give the OpenID Provider's CA (oidcProviderCaFile)");
+            oauth2Proxy = await Oauth2Proxy.start({
+                container: { command: proxyDefinition.command ?? [], env: { ...envOf(proxyDefinition), ...secretsOf(proxyDefinition, options.parameters, "") } },
+                caFile: options.oidcProviderCaFile,
+            });
+        }
 
         const nginxRoot = resolveNginxRoot(options.nginxRoot);
         for (const dir of ["run", "var/log/nginx", "var/cache/nginx", path.dirname(NGINX.htpasswd).slice(1), "tmp"]) {
@@ -221,7 +237,7 @@ export class ScaledStack {
         for (const process of [taskNginx, alb]) process.stderr!.on("data", (chunk: Buffer) => { nginxErrors = (nginxErrors + chunk.toString("utf8")).slice(-20_000); });
 
         const stack = new ScaledStack({
-            postgres, s3, mlflow, loadBalancerCaPem: albTls.caPem, database, schemaUpgrade, nginx: [taskNginx, alb],
+            postgres, s3, mlflow, loadBalancerCaPem: albTls.caPem, database, schemaUpgrade, nginx: [taskNginx, alb], oauth2Proxy,
             asContainer,
         });
         for (let i = 0; !(await canConnect(taskAddress, 80) && await canConnect(ADDRESSES.loadBalancer, 443)); i++) {
@@ -251,6 +267,7 @@ export class ScaledStack {
 
     async stop(): Promise<void> {
         for (const process of this.nginxProcesses) process.kill("SIGQUIT");
+        await this.oauth2Proxy?.stop();
         await this.mlflow?.stop();
         this.s3?.stop();
         await this.postgres?.stop();

@@ -6,9 +6,9 @@ Two kinds of caller reach MLflow through nginx:
   asks it about every request and hands MLflow the person's e-mail and groups in two headers it
   sets itself on every request (a client's own header of that name never arrives). MLflow needs a
   user row for its permission checks: a person's is created on first sight, with a random password
-  nobody learns. Members of the admin groups are admins; a role named like one of the person's
-  groups is theirs, and a role they no longer have a group for is taken back (at most a minute
-  after the provider's groups change, at the next sign-in for a session that kept them).
+  nobody learns. Members of the admin groups are admins; a person's roles are those named like
+  their groups: a role named like none of them is taken back. The groups are those of the
+  session's sign-in, brought in line at its first request and then once a minute.
 * Machines, with Basic credentials: the stack's users and their generated passwords, or users the
   admin made. Their password is checked against the users table on every request, so that a
   password changed or a user deleted through any server stops working on every server at once; the
@@ -27,6 +27,7 @@ from flask import request
 from mlflow.exceptions import MlflowException
 from mlflow.server.auth import make_basic_auth_response, store
 from mlflow.server.auth.db.models import SqlRole, SqlUser, SqlUserRoleAssignment
+from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import Authorization
 from werkzeug.security import check_password_hash
 
@@ -40,8 +41,12 @@ SYNC_SECONDS = 60
 PERSONAL_ROLE = re.compile(r"^__user_\d+__$")
 #: Remembered password checks; past this many (old passwords pile up) the memory starts over.
 MAX_REMEMBERED = 1024
+#: Tries of a person's first request: another server may create the same rows at the same time.
+SYNC_ATTEMPTS = 3
 
 _lock = threading.Lock()
+#: One sync at a time per person in this server: a UI page's burst of first requests brings them in line once.
+_sync_locks = {}  # username -> threading.Lock
 _checked = {}  # (username, SHA-256 of the password) -> the password hash it matched
 _synced = {}  # (username, groups) -> when they were last brought in line
 
@@ -53,7 +58,8 @@ def authenticate():
     username = request.headers.get(USER_HEADER, "")
     if not username:
         return make_basic_auth_response()
-    groups = frozenset(group for group in request.headers.get(GROUPS_HEADER, "").split(",") if group)
+    # oauth2-proxy sends a header line per group, which nginx joins with commas (a space after each tolerated).
+    groups = frozenset(group.strip() for group in request.headers.get(GROUPS_HEADER, "").split(",") if group.strip())
     _sync_person(username, groups)
     return Authorization("basic", {"username": username})
 
@@ -78,17 +84,40 @@ def _machine(credentials):
     return credentials
 
 
+def _fresh(key):
+    with _lock:
+        return time.monotonic() - _synced.get(key, -SYNC_SECONDS) < SYNC_SECONDS
+
+
 def _sync_person(username, groups):
     key = (username, groups)
-    now = time.monotonic()
+    if _fresh(key):
+        return
     with _lock:
-        if now - _synced.get(key, -SYNC_SECONDS) < SYNC_SECONDS:
+        person_lock = _sync_locks.setdefault(username, threading.Lock())
+    with person_lock:
+        if _fresh(key):
             return
-    try:
-        store.create_user(username, secrets.token_urlsafe(32), is_admin=bool(ADMIN_GROUPS & groups))
-    except MlflowException as error:
-        if error.error_code != "RESOURCE_ALREADY_EXISTS":
-            raise
+        for attempt in range(1, SYNC_ATTEMPTS + 1):
+            try:
+                _bring_in_line(username, groups)
+                break
+            except MlflowException as error:
+                # Another server made the same user or assignment meanwhile: what it made is now there.
+                # (MLflow's sessions hand a database's IntegrityError on as the cause.)
+                if attempt == SYNC_ATTEMPTS or not isinstance(error.__cause__, IntegrityError):
+                    raise
+        with _lock:
+            _synced[key] = time.monotonic()
+
+
+def _bring_in_line(username, groups):
+    if not store.has_user(username, use_primary=True):
+        try:
+            store.create_user(username, secrets.token_urlsafe(32), is_admin=bool(ADMIN_GROUPS & groups))
+        except MlflowException as error:
+            if error.error_code != "RESOURCE_ALREADY_EXISTS":
+                raise
     with store.ManagedSessionMaker(read_only=False) as session:
         user = session.query(SqlUser).filter(SqlUser.username == username).one()
         # Without admin groups, who is admin is decided in MLflow, not here.
@@ -106,5 +135,3 @@ def _sync_person(username, groups):
                 session.add(SqlUserRoleAssignment(user_id=user.id, role_id=role.id))
             elif role.name not in groups and role.id in held:
                 session.delete(held[role.id])
-    with _lock:
-        _synced[key] = now

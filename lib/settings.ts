@@ -208,6 +208,7 @@ const OIDC_CLIENT_SECRET = /^[\x21\x23-\x26\x28-\x5b\x5d-\x7e]{1,512}$/;
  * (test/aws-arguments holds the program to it).
  */
 export const OIDC_MAX_GROUPS = 20;
+const GOOGLE_ISSUER = "https://accounts.google.com";
 const OIDC_KEYS: SettingKey[] = ["oidcIssuerUrl", "oidcClientId", "oidcScopes", "oidcGroupsClaim", "oidcAdminGroups", "oidcAllowedGroups", "oidcEmailDomains", "oidcSessionHours"];
 
 /**
@@ -547,6 +548,10 @@ export function validateSettings(raw: RawConfig): Settings {
         for (const emailDomain of emailDomains) {
             if (emailDomain !== "*" && !FQDN.test(emailDomain)) report("oidcEmailDomains", emailDomain, "accepted: lower-case domains such as example.com, or * for any");
         }
+        // Google signs in every Google account on earth, and its ID tokens carry no groups.
+        if (issuerUrl.replace(/\/$/, "") === GOOGLE_ISSUER && emailDomains.includes("*")) {
+            report("oidcEmailDomains", emailDomains, `accepted with ${GOOGLE_ISSUER}: your Workspace domains, e.g. ["example.com"]; with "*" any Google account could sign in`);
+        }
         const sessionHours = integer("oidcSessionHours", 1, 168, DEFAULTS.oidcSessionHours);
         return { issuerUrl, clientId, scopes, groupsClaim, adminGroups, allowedGroups, emailDomains, sessionHours };
     };
@@ -566,9 +571,6 @@ export function validateSettings(raw: RawConfig): Settings {
         if (SEMVER.test(mlflowVersion) && compareVersions(mlflowVersion, MLFLOW_AUTH_FLOOR) < 0) {
             report("auth", auth, `needs mlflowVersion ${MLFLOW_AUTH_FLOOR} or later (${mlflowVersion} is set): earlier auth apps create an admin with a published default password (CVE-2026-2635)`);
         }
-    }
-    if (auth === "oidc" && target === "aws" && compute === "fargate") {
-        report("auth", auth, "accepted on a host (compute ec2) for now; the scaled tier takes basic or mlflow");
     }
     const oidc = oidcSettings(auth === "oidc");
     if (target === "local") {

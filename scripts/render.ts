@@ -2,7 +2,7 @@
 // Writes, without AWS, the exact files an EC2 host of that stack holds once booted, with sample
 // values for what only a deployment knows (listed in <dir>/sample-values.json), the user data and
 // the host bundle's SSM parameters that deliver them.
-import { randomInt } from "crypto";
+import { randomBytes, randomInt } from "crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import * as net from "net";
 import * as os from "os";
@@ -125,7 +125,7 @@ export function render(options: RenderOptions): void {
             htpasswd: renderHtpasswd(passwords), tlsKeyPem: tls.keyPem, databasePassword,
             authEnv: authApp ? renderAuthEnv(samplePassword()) : undefined,
             authUsers: authApp ? renderAuthUsers(passwords) : undefined,
-            oidcEnv: settings.oidc && clientSecret !== undefined ? renderOidcEnv(clientSecret, samplePassword().slice(0, 32)) : undefined,
+            oidcEnv: settings.oidc && clientSecret !== undefined ? renderOidcEnv(clientSecret, randomBytes(32).toString("base64url")) : undefined,
         }),
     ];
     rmSync(options.out, { recursive: true, force: true });

@@ -83,6 +83,11 @@ function atTheBounds(): Case[] {
     const domain = `${"a".repeat(63)}.b`.slice(0, 60) + ".com";
     const everywhere: Settings = { users, allowedCidrs, domain, route53ZoneId: `Z${"A".repeat(31)}`, protectData: true, alarmEmail: "ops@example.com" };
     const stack = STACK_NAMES[4];
+    const oidcAtItsBounds: Settings = {
+        auth: "oidc", oidcIssuerUrl: `https://${"i".repeat(60)}.example.com/${"t".repeat(420)}`, oidcClientId: "c".repeat(255),
+        oidcClientSecret: "s".repeat(512), oidcAdminGroups: incompressibleGroups("admins"), oidcAllowedGroups: incompressibleGroups("members"),
+        oidcScopes: ["openid", ...Array.from({ length: 19 }, (_, index) => `scope-${index}`)], oidcSessionHours: 168,
+    };
     return [
         { title: "host, every setting at its bound", stack, settings: { ...everywhere, dataVolumeGiB: 16384, backupRetentionDays: 1000, instanceType: "m7g.16xlarge" } },
         { title: "stateless host, every setting at its bound", stack, settings: { ...everywhere, ...TIERS["stateless host"], dbStorageGiB: 65536, backupRetentionDays: RDS_MAX_BACKUP_DAYS } },
@@ -91,13 +96,7 @@ function atTheBounds(): Case[] {
         { title: "stateless host with auth mlflow, every setting at its bound", stack, settings: { ...everywhere, ...TIERS["stateless host"], auth: "mlflow", backupRetentionDays: RDS_MAX_BACKUP_DAYS } },
         // auth oidc adds oauth2-proxy's SecureString parameter (the longest client secret), and the
         // groups, as hard to compress as names get, travel in the host bundle's parameters.
-        {
-            title: "host with auth oidc, every setting at its bound", stack, settings: {
-                ...everywhere, auth: "oidc", oidcIssuerUrl: `https://${"i".repeat(60)}.example.com/${"t".repeat(420)}`, oidcClientId: "c".repeat(255),
-                oidcClientSecret: "s".repeat(512), oidcAdminGroups: incompressibleGroups("admins"), oidcAllowedGroups: incompressibleGroups("members"),
-                oidcScopes: ["openid", ...Array.from({ length: 19 }, (_, index) => `scope-${index}`)], oidcSessionHours: 168,
-            },
-        },
+        { title: "host with auth oidc, every setting at its bound", stack, settings: { ...everywhere, ...oidcAtItsBounds } },
         {
             title: "scaled tier, every setting at its bound", stack, settings: {
                 ...everywhere, ...SCALED, dbStorageGiB: 65536, backupRetentionDays: RDS_MAX_BACKUP_DAYS, taskCpu: 16384, taskMemory: 122880,
@@ -108,6 +107,14 @@ function atTheBounds(): Case[] {
         {
             title: "scaled tier with auth mlflow, every setting at its bound", stack, settings: {
                 ...everywhere, ...SCALED, auth: "mlflow", authDefaultPermission: "NO_PERMISSIONS", backupRetentionDays: RDS_MAX_BACKUP_DAYS, taskCpu: 16384, taskMemory: 122880,
+                migrateFromSnapshot: "snap-0123456789abcdef0",
+            },
+        },
+        // On the scaled tier the client secret and the cookie key are parameters of their own, the
+        // identity module a third, and oauth2-proxy's flags are in the task definition.
+        {
+            title: "scaled tier with auth oidc, every setting at its bound", stack, settings: {
+                ...everywhere, ...SCALED, ...oidcAtItsBounds, backupRetentionDays: RDS_MAX_BACKUP_DAYS, taskCpu: 16384, taskMemory: 122880,
                 migrateFromSnapshot: "snap-0123456789abcdef0",
             },
         },

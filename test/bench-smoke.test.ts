@@ -69,18 +69,20 @@ test("npm run bench -- --smoke runs every part against the real MLflow and write
     }
 });
 
-test("npm run bench:team-access -- --smoke measures both auth modes against the real MLflow and writes sane numbers", { timeout: 240_000 }, () => {
+test("npm run bench:team-access -- --smoke measures every auth mode (with oidc a person and a machine) against the real MLflow and writes sane numbers", { timeout: 300_000 }, () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "bench-team-access-smoke-"));
     try {
         const out = path.join(dir, "benchmarks-team-access.md");
         const result = spawnSync(process.execPath, [path.join(projectRoot(), "dist", "bench", "teamAccess.js"), "--smoke", "--out", out],
-            { encoding: "utf8", timeout: 235_000 });
+            { encoding: "utf8", timeout: 295_000 });
         assert.equal(result.status, 0, `exit ${result.status ?? result.signal}:\n${result.stdout}\n${result.stderr}`);
         const doc = readFileSync(out, "utf8");
         for (const label of ["runs/get", "the same: MLflow's CPU per call", "a 64 KiB artifact", "a 8 MiB artifact"]) {
-            const [, basic, mlflow] = row(doc, "| measured |", label);
+            const [, basic, mlflow, person, machine] = row(doc, "| measured |", label);
             positive(`${label} with basic auth`, basic.split(" ")[0]);
             positive(`${label} with auth mlflow`, mlflow.split(" ")[0]);
+            positive(`${label} with auth oidc, a person`, person.split(" ")[0]);
+            positive(`${label} with auth oidc, a machine`, machine.split(" ")[0]);
         }
         positive("a download straight from MLflow", row(doc, "| measured |", "the same straight from MLflow")[2].split(" ")[0]);
         assert.match(doc, /- Errors: 0 failed calls in all rounds\./);

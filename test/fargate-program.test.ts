@@ -6,6 +6,8 @@ import { before, describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { MOCK_REGION, ProgramRun, RecordedResource, runProgram } from "./support/pulumiProgram";
 import { SCALED } from "./support/scaledTask";
+import { OIDC_OVERRIDES } from "./support/renderOnce";
+import { gunzipSync } from "node:zlib";
 import { readFileSync } from "fs";
 import * as path from "path";
 import { projectRoot } from "../lib/projectRoot";
@@ -431,6 +433,46 @@ describe("scaled tier with auth mlflow", () => {
         const passwordTypes = (r: ProgramRun) => r.ofType("random:index/randomPassword:RandomPassword").map(p => `${p.name} under ${p.parentName}`);
         assert.deepEqual(passwordTypes(run), passwordTypes(host));
         assert.ok(passwordTypes(run).includes("mlflow-auth-secret-key under Credentials"), passwordTypes(run).join(", "));
+    });
+});
+
+describe("scaled tier with auth oidc", () => {
+    let run: ProgramRun;
+    before(async () => { run = await runProgram({ ...SCALED, ...OIDC_OVERRIDES, taskCpu: 16384, taskMemory: 32768 }); });
+    const parameterArn = (name: string) => `arn:aws:ssm:eu-central-1:123456789012:parameter/mlflow-on-aws/test/${name}`;
+
+    test("oauth2-proxy's client secret and cookie key are SecureString parameters, the identity module a String one; the execution role reads them with the auth app's", () => {
+        const parameters = run.ofType("aws:ssm/parameter:Parameter").map(p => [p.inputs.name, p.inputs.type]);
+        assert.deepEqual(parameters.sort(), [
+            ["/mlflow-on-aws/test/task-auth-secret-key", "SecureString"], ["/mlflow-on-aws/test/task-auth-users", "SecureString"], ["/mlflow-on-aws/test/task-htpasswd", "SecureString"],
+            ["/mlflow-on-aws/test/task-identity-module", "String"], ["/mlflow-on-aws/test/task-oidc-client-secret", "SecureString"], ["/mlflow-on-aws/test/task-oidc-cookie-secret", "SecureString"],
+        ]);
+        const [ssm] = statements(named(run, "aws:iam/rolePolicy:RolePolicy", "mlflow-execution-secrets").inputs.policy);
+        assert.deepEqual(ssm.Resource, ["task-auth-secret-key", "task-auth-users", "task-oidc-client-secret", "task-oidc-cookie-secret", "task-identity-module"].map(parameterArn));
+        for (const secret of ["mlflow-oidc-client-secret", "mlflow-oidc-cookie-secret"]) assert.ok(run.secretInputs.includes(`${secret}.value`), `${secret} is sent as a secret`);
+        assert.equal(named(run, "aws:ssm/parameter:Parameter", "mlflow-oidc-client-secret").inputs.value, OIDC_OVERRIDES.oidcClientSecret);
+        const module = named(run, "aws:ssm/parameter:Parameter", "mlflow-identity-module").inputs.value as string;
+        assert.equal(gunzipSync(Buffer.from(module, "base64")).toString("utf8"), readFileSync(path.join(projectRoot(), "host", "mlflow_on_aws_identity.py"), "utf8"));
+    });
+
+    test("16 vCPU: 8 MLflow servers, oauth2-proxy and nginx, ECS's 10; no secret of oauth2-proxy in the task definition; the provider sends people back to the load balancer's name", () => {
+        const containers = containersOf(serviceTask(run));
+        assert.deepEqual(containers.map(container => container.name), [...Array.from({ length: 8 }, (_, i) => (i === 0 ? "mlflow" : `mlflow-${i + 1}`)), "oauth2-proxy", "nginx"]);
+        const cookieKey = named(run, "aws:ssm/parameter:Parameter", "mlflow-oidc-cookie-secret").inputs.value as string;
+        for (const secret of [cookieKey, OIDC_OVERRIDES.oidcClientSecret!]) assert.ok(!serviceTask(run).inputs.containerDefinitions.includes(secret));
+        const proxy = containers.find(container => container.name === "oauth2-proxy")!;
+        assert.ok(proxy.command!.includes(`--redirect-url=https://${new URL(run.outputs.url.value).hostname}/oauth2/callback`), proxy.command!.join(" "));
+        assert.match(new URL(run.outputs.url.value).hostname, /\.elb\.amazonaws\.com$/);
+        assert.deepEqual(proxy.environment, [{ name: "SECRET_VERSIONS", value: "client-secret:1,cookie-secret:1" }]);
+    });
+
+    test("a new identity module or new admin groups give the servers a new task definition, and only the service's; the one-off tasks stay as they were", async () => {
+        const withAdmins = await runProgram({ ...SCALED, ...OIDC_OVERRIDES, taskCpu: 16384, taskMemory: 32768, oidcAdminGroups: ["mlflow-admins"] }, undefined, { deployed: run });
+        assert.notEqual(serviceTask(withAdmins).inputs.containerDefinitions, serviceTask(run).inputs.containerDefinitions);
+        assert.equal(upgradeTask(withAdmins).inputs.containerDefinitions, upgradeTask(run).inputs.containerDefinitions);
+        const [mlflow] = containersOf(serviceTask(withAdmins));
+        assert.deepEqual(mlflow.secrets.find(secret => secret.name === "MLFLOW_IDENTITY_ADMIN_GROUPS")?.valueFrom, parameterArn("task-oidc-admin-groups"));
+        assert.equal(named(withAdmins, "aws:ssm/parameter:Parameter", "mlflow-oidc-admin-groups").inputs.value, "mlflow-admins");
     });
 });
 

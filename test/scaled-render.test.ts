@@ -10,7 +10,12 @@ import * as path from "node:path";
 import { describe, test } from "node:test";
 import { RDS_CA_IDENTIFIER, rdsCaBundle } from "../lib/render/rdsCa";
 import { backendStoreUri } from "../lib/render/stores";
-import { migrationContainer, mlflowServersPerTask, schemaUpgradeContainer, serviceContainers, TaskAuthApp, TaskContainersInput } from "../lib/render/taskContainers";
+import { migrationContainer, mlflowServersPerTask, schemaUpgradeContainer, serviceContainers, TaskAuthApp, TaskContainersInput, TaskOidc } from "../lib/render/taskContainers";
+import { IDENTITY_MODULE_FILE } from "../lib/render/layout";
+import { packIdentityModule } from "../lib/render/oidc";
+import { validateSettings } from "../lib/settings";
+import { OIDC_OVERRIDES } from "./support/renderOnce";
+import { pythonEnvBin } from "../harness/pythonEnv";
 import { AUTH_SEEDED_TABLE, renderAuthConfig } from "../lib/render/mlflowAuth";
 import { HOST_DIR } from "./support/hostScripts";
 import { renderHtpasswd } from "../lib/render/htpasswd";
@@ -174,20 +179,20 @@ describe("the task's nginx.conf", () => {
 
 describe("the task's containers", () => {
     test("a server per whole vCPU, at least one, and never more containers than ECS takes in a task definition (10)", () => {
-        const servers = [256, 512, 1024, 2048, 4096, 8192, 16384].map(cpu => mlflowServersPerTask(cpu));
+        const servers = [256, 512, 1024, 2048, 4096, 8192, 16384].map(cpu => mlflowServersPerTask(cpu, "basic"));
         assert.deepEqual(servers, [1, 1, 1, 2, 4, 8, 9]);
         for (const count of servers) assert.ok(serviceContainers(taskInput(count)).length <= 10, `${count} servers`);
     });
 
     test("a task of 512 CPU units: one MLflow container, `mlflow` on port 5000, and nginx waiting for it", () => {
-        const containers = serviceContainers(taskInput(mlflowServersPerTask(512)));
+        const containers = serviceContainers(taskInput(mlflowServersPerTask(512, "basic")));
         assert.deepEqual(containers.map(container => container.name), ["mlflow", "nginx"]);
         assert.match(containers[0].command![0], /'--host' '127\.0\.0\.1' '--port' '5000'/);
         assert.deepEqual(containers[1].dependsOn, [{ containerName: "mlflow", condition: "HEALTHY" }]);
     });
 
     test("a task of 2048 CPU units: two MLflow containers of one worker each on ports 5000 and 5001, each checked on its own port, nginx waiting for both", () => {
-        const containers = serviceContainers(taskInput(mlflowServersPerTask(2048)));
+        const containers = serviceContainers(taskInput(mlflowServersPerTask(2048, "basic")));
         assert.deepEqual(containers.map(container => container.name), ["mlflow", "mlflow-2", "nginx"]);
         for (const [index, port] of [5000, 5001].entries()) {
             const mlflow = containers[index];
@@ -270,6 +275,52 @@ describe("the task's containers", () => {
                 if (container.name === "mlflow-schema-upgrade") assert.equal(readFileSync(path.join(dir, "mlflow-auth-setup.py"), "utf8"), env.MLFLOW_AUTH_SETUP_PY);
                 rmSync(path.join(dir, "mlflow-auth.ini"));
             }
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    test("with auth oidc: oauth2-proxy on the task's loopback with its secrets from SSM, nginx waiting for it; the servers unpack the identity module onto their path, for real; 8 servers at most", () => {
+        const settings = validateSettings({ ...OIDC_OVERRIDES, oidcAdminGroups: JSON.stringify(["mlflow-admins"]) }).oidc!;
+        const oidc: TaskOidc = {
+            proxy: { oidc: settings, redirectUrl: "https://mlflow.example.com/oauth2/callback" },
+            clientSecretParameterArn: ssmArn("client-secret"), cookieSecretParameterArn: ssmArn("cookie-secret"), secretVersions: "client-secret:1,cookie-secret:1",
+            identityModuleParameterArn: ssmArn("identity-module"), adminGroupsParameterArn: ssmArn("admin-groups"), identityDigest: "a-digest",
+        };
+        const input = (servers: number): TaskContainersInput => {
+            const withApp = taskInput(servers, "mlflow");
+            return { ...withApp, container: { ...withApp.container, auth: "oidc", oidc: settings }, oidc, nginxConf: renderTaskNginxConf({ ...nginxInput, mlflowServers: servers, auth: "oidc" }) };
+        };
+        assert.equal(mlflowServersPerTask(16384, "oidc"), 8);
+        assert.equal(serviceContainers(input(mlflowServersPerTask(16384, "oidc"))).length, 10, "ECS's limit, with oauth2-proxy");
+        const containers = serviceContainers(input(1));
+        assert.deepEqual(containers.map(container => container.name), ["mlflow", "oauth2-proxy", "nginx"]);
+        const proxy = containers[1];
+        assert.equal(proxy.image, "quay.io/oauth2-proxy/oauth2-proxy:v7.15.6");
+        assert.ok(proxy.command!.includes("--http-address=127.0.0.1:4180"));
+        assert.deepEqual(proxy.secrets, [
+            { name: "OAUTH2_PROXY_CLIENT_SECRET", valueFrom: ssmArn("client-secret") }, { name: "OAUTH2_PROXY_COOKIE_SECRET", valueFrom: ssmArn("cookie-secret") },
+        ]);
+        assert.deepEqual(containers[2].dependsOn, [{ containerName: "mlflow", condition: "HEALTHY" }, { containerName: "oauth2-proxy", condition: "START" }]);
+        const mlflow = containers[0];
+        // The module and the admin groups from parameters: nine servers' copies would take the task definition past 64 KiB.
+        assert.deepEqual(mlflow.secrets.map(secret => secret.name), ["PGPASSWORD", "MLFLOW_FLASK_SERVER_SECRET_KEY", "MLFLOW_IDENTITY_MODULE", "MLFLOW_IDENTITY_ADMIN_GROUPS"]);
+        const env = Object.fromEntries(mlflow.environment.map(variable => [variable.name, variable.value]));
+        assert.equal(env.PYTHONPATH, "/tmp/python");
+        assert.equal(env.MLFLOW_IDENTITY_ADMIN_GROUPS, undefined);
+        assert.equal(env.MLFLOW_IDENTITY_DIGEST, "a-digest", "a new module or new admin groups, a new task definition");
+        assert.deepEqual(proxy.environment, [{ name: "SECRET_VERSIONS", value: "client-secret:1,cookie-secret:1" }]);
+        assert.equal(env.MLFLOW_IDENTITY_USER_HEADER, "X-Mlflow-On-Aws-User");
+        const conf = containers[2].environment.find(variable => variable.name === "NGINX_CONF")!.value;
+        assert.match(conf, /server 127\.0\.0\.1:4180;/);
+        assert.match(conf, /proxy_set_header X-Forwarded-Proto \$forwarded_proto;/);
+        const dir = mkdtempSync(path.join(os.tmpdir(), "task-identity-"));
+        try {
+            const source = readFileSync(path.join(HOST_DIR, IDENTITY_MODULE_FILE), "utf8");
+            const script = mlflow.command![0].split(" && printf '%s' \"$RDS_CA_BUNDLE\"")[0].split("/tmp/").join(`${dir}/`);
+            // The image's `python`: the pinned release's environment here.
+            execFileSync("sh", ["-c", script], { env: { ...env, PATH: `${path.dirname(pythonEnvBin("mlflow"))}:/usr/bin:/bin`, MLFLOW_IDENTITY_MODULE: packIdentityModule(source) } });
+            assert.equal(readFileSync(path.join(dir, "python", IDENTITY_MODULE_FILE), "utf8"), source);
         } finally {
             rmSync(dir, { recursive: true, force: true });
         }

@@ -82,7 +82,7 @@ describe("settings", () => {
         ["allowedCidrs", JSON.stringify(Array.from({ length: 31 }, (_, i) => `10.${i}.0.0/16`)), /at most 30 blocks .*60 inbound rules/],
         ["allowedCidrs", JSON.stringify(["10.0.0.0/8", "192.0.2.0/24", "10.0.0.0/8"]), /each block once/],
         ["auth", "saml", /accepted: basic or mlflow or oidc/],
-        ["auth", "oidc", /accepted on a host \(compute ec2\) for now/, { ...OIDC, compute: "fargate", backendStore: "rds", artifactStore: "s3" }],
+        ["auth", "oidc", /accepted with target aws \(the host and the scaled tier\)/, { ...OIDC, target: "local" }],
         ["oidcIssuerUrl", "http://idp.example.com", /accepted: the provider's https issuer URL/, { ...OIDC }],
         ["oidcIssuerUrl", "https://idp.example.com/?tenant=1", /accepted: the provider's https issuer URL/, { ...OIDC }],
         ["oidcClientId", "has space", /printable characters without spaces/, { ...OIDC }],
@@ -94,6 +94,7 @@ describe("settings", () => {
         ["oidcEmailDomains", JSON.stringify([]), /at least one domain/, { ...OIDC }],
         ["oidcEmailDomains", JSON.stringify(["Example.COM"]), /lower-case domains/, { ...OIDC }],
         ["oidcSessionHours", "200", /from 1 to 168/, { ...OIDC }],
+        ["oidcEmailDomains", JSON.stringify(["*"]), /any Google account could sign in/, { ...OIDC, oidcIssuerUrl: "https://accounts.google.com" }],
         ["oidcClientId", "mlflow", /only means something with auth oidc/],
         ["auth", "mlflow", /accepted with target aws \(the host and the scaled tier\)/, { target: "local" }],
         ["auth", "mlflow", /needs mlflowVersion 3\.16\.1 or later .*CVE-2026-2635/, { mlflowVersion: "3.16.0" }],
@@ -130,6 +131,7 @@ describe("settings", () => {
         });
         assert.ok(!JSON.stringify(settings).includes(OIDC.oidcClientSecret), "the client secret is part of the settings");
         assert.equal(validateSettings({}).oidc, undefined);
+        assert.equal(validateSettings({ ...OIDC, compute: "fargate", backendStore: "rds", artifactStore: "s3" }).auth, "oidc", "the scaled tier takes it");
         const required = problemsOf({ auth: "oidc" });
         for (const key of ["oidcIssuerUrl", "oidcClientId", "oidcClientSecret"]) assert.ok(required.some(p => p.startsWith(`${key}`) && /needed with auth oidc/.test(p)), `${key}: ${required.join("; ")}`);
         const badSecret = "has 'quotes' in it";

@@ -9,13 +9,12 @@ import { after, before, describe, it } from "node:test";
 import { writeFileSync } from "fs";
 import * as path from "path";
 import { BrowserContext } from "playwright-core";
-import { OAUTH2_PROXY } from "../lib/render/oidc";
 import { readSampleValues, render } from "../scripts/render";
-import { launchChromium } from "../harness/browser";
+import { OIDC_SANDBOX, OIDC_SANDBOX_SERVICES, oidcSandboxSettings, SESSION_COOKIE, signIn as signInWithProvider } from "../harness/oidcSignIn";
 import { basicAuth, ClientResponse, freshSourceAddress, request, RequestOptions } from "../harness/httpClient";
 import { addLoopbackAddress, inNamespace, reexecInNamespace, scratchDir, sleep } from "../harness/namespace";
 import { MLFLOW_ADDRESSES, NginxSandbox } from "../harness/nginxSandbox";
-import { Oauth2Proxy, Oauth2ProxyExit } from "../harness/oauth2Proxy";
+import { composeOauth2Proxy, Oauth2Proxy, Oauth2ProxyExit } from "../harness/oauth2Proxy";
 import { OpenIdProvider } from "../harness/openIdProvider";
 import { renderTrackingEnv } from "../lib/render/clientEnv";
 import { hostAuthSetup } from "./support/authSetup";
@@ -23,18 +22,16 @@ import { describeRun, Sandbox } from "./support/hostScripts";
 import { clientEnvFromTrackingEnv, runClient } from "./support/tracking";
 
 const MACHINES = ["admin", "ci", "ci2"];
-const PROVIDER = { address: "127.30.0.60", port: 9443 };
-/** oauth2-proxy's address on the compose network, which the DNS stub gives its service name. */
-const OAUTH2_PROXY_ADDRESS = "172.18.0.20";
-const CLIENT = { id: "mlflow-test", secret: "client-secret-0123456789" };
+const { provider: PROVIDER, client: CLIENT } = OIDC_SANDBOX;
+// Groups after the first: oauth2-proxy sends a header line per group, which nginx joins with commas.
 const ACCOUNTS: Record<string, string[]> = {
-    "dana@example.com": ["team-a"],
+    "dana@example.com": ["staff", "team-a"],
     "erin@example.com": ["team-b"],
-    "root@example.com": ["mlflow-admins"],
+    "root@example.com": ["staff", "mlflow-admins"],
+    "frank@example.com": ["staff", "team-a"],
     "eve@example.com": ["contractors"],
     "mallory@elsewhere.test": ["team-a"],
 };
-const SESSION_COOKIE = "_mlflow_session";
 
 function defineTests(): void {
     let sandbox: NginxSandbox;
@@ -56,11 +53,9 @@ function defineTests(): void {
         url: `https://${sandbox.publicIp}`, user, password: passwords[user], caCertFile: "mlflow-ca.pem",
     }), sandbox.caCert);
     const startProxy = (extraFlags: string[] = []) => Oauth2Proxy.start({
-        composeFile: sandbox.composeFile, hostFile: hostPath => sandbox.hostFile(hostPath), caFile: provider.tls.caFile, extraFlags,
+        container: composeOauth2Proxy(sandbox.composeFile, hostPath => sandbox.hostFile(hostPath)), caFile: provider.tls.caFile, extraFlags,
     });
 
-    /** Chromium, as a person with no password of this server: it trusts the server's CA and the provider's. */
-    const browser = () => launchChromium({ caCertPem: sandbox.caCert, extraCaCertPems: [provider.tls.caPem], origin: `https://${sandbox.publicIp}` });
 
     /** A call from the signed-in page itself (its cookie, its origin), as the UI makes them: status and body. */
     const fromPage = (context: BrowserContext, apiPath: string) => context.pages()[0].evaluate(async (url: string) => {
@@ -68,52 +63,31 @@ function defineTests(): void {
         return { status: response.status, text: await response.text() };
     }, `https://${sandbox.publicIp}${apiPath}`);
 
-    /**
-     * Signs `email` in through nginx: the page redirects to the provider's login, which takes any
-     * password, and its consent; back on the server, the session cookie is set. Returns the
-     * browser (still signed in) and the cookie's value, or what the browser ended on.
-     */
-    async function signIn(email: string, startPath = "/"): Promise<{ context: BrowserContext; cookie?: string; finalUrl: string; finalText: string }> {
-        const context = await browser();
-        const page = context.pages()[0] ?? await context.newPage();
-        page.setDefaultTimeout(30_000);
-        await page.goto(`https://${sandbox.publicIp}${startPath}`, { waitUntil: "load" });
-        for (let step = 0; step < 4 && page.url().startsWith(provider.issuer); step++) {
-            // The provider's error page (an account it does not know) has no form.
-            if (await page.locator("button[type=submit]").count() === 0) break;
-            if (await page.locator("input[name=login]").count() > 0) {
-                await page.fill("input[name=login]", email);
-                await page.fill("input[name=password]", "any password");
-            }
-            await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click("button[type=submit]")]);
-        }
-        const cookie = (await context.cookies(`https://${sandbox.publicIp}`)).find(c => c.name === SESSION_COOKIE)?.value;
-        return { context, cookie, finalUrl: page.url(), finalText: (await page.content()).slice(0, 2000) };
-    }
+    /** A person's sign-in through nginx, in a fresh Chromium that trusts the server's CA and the provider's. */
+    const signIn = (email: string, startPath = "/") => signInWithProvider({ origin: `https://${sandbox.publicIp}`, caCertPem: sandbox.caCert, provider, email, startPath });
 
     before(async () => {
         const renderDir = path.join(scratchDir("render"), "dev-oidc");
         const publicIp = "203.0.113.10";
         render({
             stack: "dev", out: renderDir, publicIp,
-            overrides: {
-                auth: "oidc", authDefaultPermission: "NO_PERMISSIONS", users: JSON.stringify(MACHINES),
-                oidcIssuerUrl: `https://${PROVIDER.address}:${PROVIDER.port}`, oidcClientId: CLIENT.id, oidcClientSecret: CLIENT.secret,
+            overrides: oidcSandboxSettings({
+                authDefaultPermission: "NO_PERMISSIONS", users: JSON.stringify(MACHINES),
                 oidcScopes: JSON.stringify(["openid", "email", "groups"]), oidcAdminGroups: JSON.stringify(["mlflow-admins"]),
                 oidcAllowedGroups: JSON.stringify(["team-a", "team-b", "mlflow-admins"]), oidcEmailDomains: JSON.stringify(["example.com"]),
-            },
+            }),
         });
         assert.equal(readSampleValues(renderDir).publicIp, publicIp);
         provider = await OpenIdProvider.start({
             ...PROVIDER, accounts: ACCOUNTS, client: { ...CLIENT, redirectUri: `https://${publicIp}/oauth2/callback` },
         });
-        sandbox = await NginxSandbox.start({ renderDir, mlflow: false, services: { [OAUTH2_PROXY.service]: OAUTH2_PROXY_ADDRESS } });
+        sandbox = await NginxSandbox.start({ renderDir, mlflow: false, services: OIDC_SANDBOX_SERVICES });
         passwords = sandbox.users;
         const hostSetup = hostAuthSetup(sandbox, "team-access-oidc");
         host = hostSetup.host;
         setupRun = await hostSetup.setup();
         sandbox.mlflow = await sandbox.startMlflow();
-        addLoopbackAddress(OAUTH2_PROXY_ADDRESS);
+        addLoopbackAddress(OIDC_SANDBOX.oauth2ProxyAddress);
         proxy = await startProxy();
     });
 
@@ -147,7 +121,7 @@ function defineTests(): void {
         it("a page without a session goes to the provider's sign-in; an API call without one is 401; /health stays open", async () => {
             const page = await https({ path: "/", headers: { accept: "text/html,application/xhtml+xml" } });
             assert.equal(page.status, 302, page.text);
-            assert.equal(page.headers.location, `https://${sandbox.publicIp}/oauth2/start?rd=/`);
+            assert.equal(page.headers.location, "/oauth2/start?rd=/", "relative: the browser keeps its scheme and host");
             const start = await https({ path: "/oauth2/start?rd=/", headers: { accept: "text/html" } });
             assert.equal(start.status, 302, start.text);
             const authorize = new URL(String(start.headers.location));
@@ -161,7 +135,7 @@ function defineTests(): void {
             assert.equal((await https({ path: "/health" })).status, 200);
         });
 
-        it("dana (group team-a) signs in in Chromium and the UI lists team-a's experiment, not team-b's; she is a user, not an admin", async () => {
+        it("dana (groups staff and team-a) signs in in Chromium and the UI lists team-a's experiment, not team-b's; she is a user, not an admin", async () => {
             const { context, cookie, finalUrl, finalText } = await signIn("dana@example.com", "/#/experiments");
             try {
                 assert.ok(cookie, `no session after sign-in; the browser ended on ${finalUrl}: ${finalText}`);
@@ -180,7 +154,7 @@ function defineTests(): void {
             }
         });
 
-        it("root (group mlflow-admins) is an admin; eve (no allowed group) and mallory (another e-mail domain) get no session", async () => {
+        it("root (groups staff and mlflow-admins) is an admin; eve (no allowed group) and mallory (another e-mail domain) get no session", async () => {
             const root = await signIn("root@example.com");
             try {
                 assert.ok(root.cookie, `root: ${root.finalUrl}`);
@@ -217,13 +191,30 @@ function defineTests(): void {
             assert.equal((json(runs).runs as unknown[]).length, 1);
         });
 
-        it("identity headers a client sends itself never reach MLflow: with Basic they are dropped, without a session the request is refused", async () => {
+        it("identity headers a client sends itself never reach MLflow: nginx replaces them with the session's, drops them with Basic, and refuses them alone", async () => {
             const spoof = { "X-Mlflow-On-Aws-User": "root@example.com", "X-Mlflow-On-Aws-Groups": "mlflow-admins" };
+            const erin = await signIn("erin@example.com");
+            await erin.context.close();
+            assert.ok(erin.cookie);
+            const asErin = await asPerson(erin.cookie!, "/api/2.0/mlflow/users/current", spoof);
+            assert.equal(asErin.status, 200, asErin.text);
+            assert.deepEqual([(json(asErin).user as Record<string, unknown>).username, (json(asErin).user as Record<string, unknown>).is_admin], ["erin@example.com", false]);
             const asCi = await https({ path: "/api/2.0/mlflow/users/current", auth: basicAuth("ci", passwords.ci), headers: spoof });
             assert.equal(asCi.status, 200, asCi.text);
             assert.equal((json(asCi).user as Record<string, unknown>).username, "ci");
             const alone = await https({ path: "/api/2.0/mlflow/users/current", headers: spoof });
             assert.equal(alone.status, 401, alone.text);
+        });
+
+        it("a new person's first requests, many at once over both servers, all succeed and bring their roles in line once", async () => {
+            // Signed in without a request that reaches MLflow: /health is open.
+            const frank = await signIn("frank@example.com", "/oauth2/start?rd=/health");
+            await frank.context.close();
+            assert.ok(frank.cookie, frank.finalUrl);
+            const answers = await Promise.all(Array.from({ length: 24 }, () => asPerson(frank.cookie!, `/api/2.0/mlflow/experiments/get?experiment_id=${teamA}`)));
+            assert.deepEqual(answers.map(answer => answer.status), answers.map(() => 200), answers.map(answer => answer.text.slice(0, 200)).join("\n"));
+            const roles = await api("admin", "GET", "/api/3.0/mlflow/users/roles/list?username=frank@example.com");
+            assert.deepEqual(((json(roles).roles ?? []) as { name: string }[]).map(role => role.name).filter(name => !/^__user_/.test(name)), ["team-a"]);
         });
 
         it("a machine's password changed or its user deleted by the admin is refused at once, by every server", async () => {

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { endpointUrl, hostEndpoint } from "../../lib/render/endpoint";
-import { renderOidcEnv } from "../../lib/render/oidc";
+import { COOKIE_SECRET, renderOidcEnv } from "../../lib/render/oidc";
 import { runsAuthApp, Settings } from "../../lib/settings";
 import { ArtifactBucket } from "../shared/artifactBucket";
 import { CA_CERT_FILE, Credentials } from "../shared/credentials";
@@ -97,7 +97,7 @@ export class MlflowOnAws extends pulumi.ComponentResource {
         // The client secret is the stack's secret; the cookie key is generated once, so sessions outlive a host.
         const oidcEnv = settings.oidc && pulumi.secret(pulumi.all([
             new pulumi.Config().requireSecret("oidcClientSecret"),
-            new random.RandomPassword(`${name}-oidc-cookie-secret`, { length: 32, special: false }, parent).result,
+            new random.RandomPassword(`${name}-oidc-cookie-secret`, { ...COOKIE_SECRET }, parent).result,
         ]).apply(([clientSecret, cookieSecret]) => renderOidcEnv(clientSecret, cookieSecret)));
         const ca = new PrivateCa(name, { serverNames: names }, parent);
         const data = new DataVolume(dataVolumeName(name), {

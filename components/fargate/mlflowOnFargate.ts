@@ -1,15 +1,19 @@
+import { createHash } from "crypto";
 import { readFileSync } from "fs";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { containerInput, Endpoint, endpointUrl } from "../../lib/render/endpoint";
+import * as random from "@pulumi/random";
+import { containerInput, Endpoint, endpointUrl, oidcProxyInput } from "../../lib/render/endpoint";
+import { IDENTITY_MODULE_FILE } from "../../lib/render/layout";
+import { COOKIE_SECRET, packIdentityModule } from "../../lib/render/oidc";
 import { rdsCaBundle } from "../../lib/render/rdsCa";
-import { CONTAINER_NAMES, gcContainer, migrationContainer, mlflowServersPerTask, schemaUpgradeContainer, serviceContainers, TASK_LISTEN_PORT, TaskAuthApp, TaskContainersInput } from "../../lib/render/taskContainers";
+import { CONTAINER_NAMES, gcContainer, migrationContainer, mlflowServersPerTask, schemaUpgradeContainer, serviceContainers, TASK_LISTEN_PORT, TaskAuthApp, TaskContainersInput, TaskOidc } from "../../lib/render/taskContainers";
 import { renderAuthConfig } from "../../lib/render/mlflowAuth";
 import { backendStoreUri } from "../../lib/render/stores";
 import { projectRoot } from "../../lib/projectRoot";
 import { renderTaskNginxConf } from "../../lib/render/taskNginx";
-import { Settings } from "../../lib/settings";
+import { runsAuthApp, Settings } from "../../lib/settings";
 import { ArtifactBucket } from "../shared/artifactBucket";
 import { CA_CERT_FILE, Credentials } from "../shared/credentials";
 import { Database, DATABASE_NAME, DATABASE_USER } from "../shared/database";
@@ -69,7 +73,7 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
         const region = aws.getRegionOutput({}, parent).region;
 
         const network = new FargateNetwork(name, { allowedCidrs: settings.allowedCidrs, tags }, parent);
-        const credentials = new Credentials(name, { users: settings.users, authApp: settings.auth === "mlflow" }, { ...parent, aliases: fromOtherTier(name, "ec2") });
+        const credentials = new Credentials(name, { users: settings.users, authApp: runsAuthApp(settings.auth) }, { ...parent, aliases: fromOtherTier(name, "ec2") });
         const htpasswd = new aws.ssm.Parameter(`${name}-htpasswd`, {
             // Not the host tier's name: moving a stack between tiers creates this before it deletes that.
             name: `/${pulumi.getProject()}/${pulumi.getStack()}/task-htpasswd`,
@@ -98,6 +102,25 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
             }, parent),
         };
 
+        // With auth oidc: oauth2-proxy's client secret and session cookies' key (container secrets
+        // of its container), and the identity module MLflow's servers unpack at start.
+        const packedIdentityModule = packIdentityModule(readFileSync(path.join(projectRoot(), "host", IDENTITY_MODULE_FILE), "utf8"));
+        const taskParameter = (suffix: string, type: "SecureString" | "String", value: pulumi.Input<string>, description: string) =>
+            new aws.ssm.Parameter(`${name}-${suffix}`, { name: `/${pulumi.getProject()}/${pulumi.getStack()}/task-${suffix}`, type, value, description, tags }, parent);
+        const oidcParameters = settings.oidc && {
+            clientSecret: taskParameter("oidc-client-secret", "SecureString", new pulumi.Config().requireSecret("oidcClientSecret"),
+                "Client secret of the MLflow tasks' oauth2-proxy at the OpenID Provider"),
+            // Generated once: a session outlives the tasks.
+            cookieSecret: taskParameter("oidc-cookie-secret", "SecureString",
+                new random.RandomPassword(`${name}-oidc-cookie-secret`, { ...COOKIE_SECRET }, parent).result,
+                "Key of the session cookies of the MLflow tasks' oauth2-proxy"),
+            identityModule: taskParameter("identity-module", "String", packedIdentityModule,
+                "MLflow's authorization function in the MLflow tasks (auth oidc), gzip-compressed and base64"),
+            adminGroups: settings.oidc.adminGroups.length > 0
+                ? taskParameter("oidc-admin-groups", "String", settings.oidc.adminGroups.join(","), "Groups of the OpenID Provider whose members are MLflow admins")
+                : undefined,
+        };
+
         const database = new Database(`${name}-db`, {
             subnetIds: network.isolatedSubnetIds,
             securityGroupId: network.databaseSecurityGroupId,
@@ -108,8 +131,13 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
             tags,
         }, parent);
         const cluster = new EcsCluster(name, {
-            // What the containers receive: nginx's htpasswd with basic auth, the auth app's parameters with auth mlflow.
-            ssmParameterArns: authParameters ? [authParameters.secretKey.arn, authParameters.users.arn] : [htpasswd.arn],
+            // What the containers receive: nginx's htpasswd with basic auth, the auth app's parameters
+            // with auth mlflow, and with oidc oauth2-proxy's and the identity module too.
+            ssmParameterArns: [
+                ...(authParameters ? [authParameters.secretKey.arn, authParameters.users.arn] : [htpasswd.arn]),
+                ...(oidcParameters ? [oidcParameters.clientSecret.arn, oidcParameters.cookieSecret.arn, oidcParameters.identityModule.arn] : []),
+                ...(oidcParameters?.adminGroups ? [oidcParameters.adminGroups.arn] : []),
+            ],
             secretsManagerArns: [database.secretArn],
             logRetentionDays: settings.logRetentionDays,
             protectData: settings.protectData,
@@ -131,7 +159,7 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
         }, parent);
 
         const endpoint = loadBalancer.serverName.apply((serverName): Endpoint => ({ names: [serverName], httpsPort: 443, strictTransportSecurity: true }));
-        const mlflowServers = mlflowServersPerTask(settings.taskCpu);
+        const mlflowServers = mlflowServersPerTask(settings.taskCpu, settings.auth);
         const authApp: pulumi.Output<Omit<TaskAuthApp, "config"> | undefined> = authParameters
             ? pulumi.all([authParameters.secretKey.arn, authParameters.users.arn]).apply(([secretKeyArn, usersArn]) => ({
                 secretKeyParameterArn: secretKeyArn,
@@ -139,9 +167,17 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
                 setupProgram: readFileSync(path.join(projectRoot(), "host", AUTH_SETUP_PROGRAM_FILE), "utf8"),
             }))
             : pulumi.output(undefined);
+        const oidcArns: pulumi.Output<Omit<TaskOidc, "proxy"> | undefined> = oidcParameters
+            ? pulumi.all([oidcParameters.clientSecret.arn, oidcParameters.cookieSecret.arn, oidcParameters.identityModule.arn, oidcParameters.adminGroups?.arn])
+                .apply(([clientSecretArn, cookieSecretArn, moduleArn, adminGroupsArn]) => ({
+                    clientSecretParameterArn: clientSecretArn, cookieSecretParameterArn: cookieSecretArn, identityModuleParameterArn: moduleArn,
+                    ...(adminGroupsArn ? { adminGroupsParameterArn: adminGroupsArn } : {}),
+                    identityDigest: createHash("sha256").update(`${packedIdentityModule}\n${settings.oidc!.adminGroups.join(",")}`).digest("hex"),
+                }))
+            : pulumi.output(undefined);
         const taskInput: pulumi.Output<TaskContainersInput> = pulumi.all([pulumi.all([
             endpoint, region, database.address, database.port, database.secretArn, bucket.artifactsDestination, htpasswd.arn, cluster.logGroupName,
-        ]), authApp]).apply(([[serverEndpoint, regionName, host, port, secretArn, destination, htpasswdArn, logGroup], authParameterArns]) => {
+        ]), authApp, oidcArns]).apply(([[serverEndpoint, regionName, host, port, secretArn, destination, htpasswdArn, logGroup], authParameterArns, oidcParameterArns]) => {
             const database = { host, port, database: DATABASE_NAME, user: DATABASE_USER, caBundlePem: rdsCaBundle(regionName) };
             return {
                 container: containerInput(settings, serverEndpoint),
@@ -159,8 +195,12 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
                 htpasswdParameterArn: htpasswdArn,
                 authApp: authParameterArns && {
                     ...authParameterArns,
-                    config: renderAuthConfig({ defaultPermission: settings.authDefaultPermission, adminUsername: settings.users[0], databaseUri: backendStoreUri(database), auth: "mlflow" }),
+                    config: renderAuthConfig({
+                        defaultPermission: settings.authDefaultPermission, adminUsername: settings.users[0], databaseUri: backendStoreUri(database),
+                        auth: settings.auth === "oidc" ? "oidc" : "mlflow",
+                    }),
                 },
+                oidc: oidcParameterArns && { ...oidcParameterArns, proxy: oidcProxyInput(settings, serverEndpoint)! },
                 // ECS reads one key of the JSON secret RDS keeps: <arn>:<key>:<stage>:<version>.
                 databasePasswordFrom: `${secretArn}:password::`,
                 region: regionName,
@@ -168,6 +208,11 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
             };
         });
 
+        // The service's task alone knows the versions of oauth2-proxy's secrets (TaskOidc).
+        const serviceInput: pulumi.Output<TaskContainersInput> = pulumi.all([taskInput, oidcParameters?.clientSecret.version, oidcParameters?.cookieSecret.version])
+            .apply(([input, clientSecretVersion, cookieSecretVersion]) => ({
+                ...input, oidc: input.oidc && { ...input.oidc, secretVersions: `client-secret:${clientSecretVersion},cookie-secret:${cookieSecretVersion}` },
+            }));
         // The one-off tasks that create the users also know the users' version (TaskAuthApp).
         const oneOffInput: pulumi.Output<TaskContainersInput> = pulumi.all([taskInput, authParameters?.users.version]).apply(([input, usersVersion]) => ({
             ...input, authApp: input.authApp && { ...input.authApp, usersParameterVersion: usersVersion },
@@ -205,7 +250,7 @@ export class MlflowOnFargate extends pulumi.ComponentResource {
             tags,
         }, { ...parent, dependsOn: [upgrade] });
         const service = new MlflowService(name, {
-            containers: taskInput.apply(serviceContainers),
+            containers: serviceInput.apply(serviceContainers),
             cpu: settings.taskCpu,
             memory: settings.taskMemory,
             clusterArn: cluster.clusterArn,

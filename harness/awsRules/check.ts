@@ -304,6 +304,14 @@ const QUOTAS: readonly Quota[] = [
         }),
     },
     {
+        name: "64 KiB per task definition",
+        source: "Amazon ECS service quotas: \"Task definition max size | 64 KiB\" (not adjustable); the container definitions, counted as the JSON the provider sends, are most of it",
+        exceeded: declared => declared.resources.filter(r => r.type === "aws:ecs/taskDefinition:TaskDefinition").map(definition => {
+            const size = Buffer.byteLength(String(definition.inputs.containerDefinitions), "utf8");
+            return size > 64 * 1024 ? `${definition.name}: ${size} bytes of container definitions` : "";
+        }).filter(Boolean),
+    },
+    {
         name: "10,240 characters of inline policies per role",
         source: "IAM quotas: role policy size, the aggregate of a role's inline policies, whitespace not counted",
         exceeded: declared => [...groupedBy(declared, "aws:iam/rolePolicy:RolePolicy", "role")].map(([role, policies]) => {

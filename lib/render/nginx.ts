@@ -219,6 +219,9 @@ export function authFailureLocation(input: Pick<NginxInput, "auth">): string {
     return block("location @auth_failed",
         ...(input.auth === "oidc" ? [
             "auth_request off;",
+            // Relative, so that it keeps the scheme the browser used: behind a load balancer that
+            // terminates TLS nginx's own $scheme is http.
+            "absolute_redirect off;",
             // A browser that is not signed in goes to the provider's sign-in, which /oauth2/ limits.
             block(`if ($${OIDC_SIGN_IN})`, `return 302 ${OIDC_PATH_PREFIX}start?rd=$${OIDC_RETURN_PATH};`),
         ] : []),
@@ -255,17 +258,23 @@ const OIDC_SIGN_IN = "oidc_sign_in";
 const OIDC_RETURN_PATH = "oidc_return_path";
 const OIDC_CHECK = `${OIDC_PATH_PREFIX}auth`;
 
-/** oauth2-proxy by its compose service name, re-resolved like MLflow (mlflowUpstream). */
-export function oauth2ProxyUpstream(): string {
+/**
+ * oauth2-proxy at `server` (its compose service name, re-resolved like MLflow's in mlflowUpstream,
+ * or a task's loopback), and the variables that send a browser to the sign-in (authFailureLocation).
+ */
+export function oauth2ProxyUpstream(server: string): string {
     return [
         block("upstream oauth2_proxy",
             "zone oauth2_proxy 64k;",
-            `server ${OAUTH2_PROXY.service}:${OAUTH2_PROXY.port} resolve ${MLFLOW_SERVER_PARAMETERS};`,
+            `server ${server};`,
             "keepalive 16;"),
         block(`map "$http_authorization|$http_accept" $${OIDC_SIGN_IN}`, `"~*^basic " 0;`, `"~text/html" 1;`, "default 0;"),
         block(`map $request_uri $${OIDC_RETURN_PATH}`, `"~^(?<oidc_path>/[^?]*)" $oidc_path;`, "default /;"),
     ].join("\n");
 }
+
+/** oauth2-proxy on the host, by its compose service name. */
+const OAUTH2_PROXY_SERVICE = `${OAUTH2_PROXY.service}:${OAUTH2_PROXY.port} resolve ${MLFLOW_SERVER_PARAMETERS}`;
 
 /**
  * With auth oidc, nginx asks oauth2-proxy about every request (auth_request, inherited by every
@@ -281,13 +290,13 @@ export function identityCheck(): string[] {
     ];
 }
 
-/** The headers oauth2-proxy needs to build its redirects and see the client. */
-const oauth2ProxyHeaders = () => [
+/** The headers oauth2-proxy needs to see the client and how it came (`forwardedProto`, as for MLflow: proxyToMlflow). */
+const oauth2ProxyHeaders = (forwardedProto: string) => [
     `proxy_set_header Connection "";`,
     "proxy_set_header Host $host;",
     "proxy_set_header X-Real-IP $remote_addr;",
     "proxy_set_header X-Forwarded-For $remote_addr;",
-    "proxy_set_header X-Forwarded-Proto $scheme;",
+    `proxy_set_header X-Forwarded-Proto ${forwardedProto};`,
     "proxy_set_header X-Forwarded-Host $host;",
 ];
 
@@ -295,21 +304,21 @@ const oauth2ProxyHeaders = () => [
  * oauth2-proxy's pages: /oauth2/start and /oauth2/callback (the sign-in, counted in the same
  * per-client zone as failed logins), /oauth2/sign_out; and the internal check identityCheck asks.
  */
-export function oidcLocations(): string {
+export function oidcLocations(forwardedProto: string): string {
     return [
         block(`location ^~ ${OIDC_PATH_PREFIX}`,
             "auth_request off;",
             "limit_req zone=auth_failures burst=20 nodelay;",
             // oauth2-proxy's own answers (its error pages among them) go out as they are.
             "proxy_intercept_errors off;",
-            ...oauth2ProxyHeaders(),
+            ...oauth2ProxyHeaders(forwardedProto),
             "proxy_pass http://oauth2_proxy;"),
         block(`location = ${OIDC_CHECK}`,
             "internal;",
             block(`if ($http_authorization ~* "^Basic ")`, "return 204;"),
             // Its 401 is the check's result, not an answer to take over (artifactReadCheck).
             "proxy_intercept_errors off;",
-            ...oauth2ProxyHeaders(),
+            ...oauth2ProxyHeaders(forwardedProto),
             // A subrequest never carries the request's body (artifactReadCheck).
             "proxy_pass_request_body off;",
             `proxy_set_header Content-Length "";`,
@@ -520,7 +529,7 @@ export function httpsServer(input: NginxInput): string {
         ...(input.auth === "oidc" ? identityCheck() : []),
         "",
         healthLocation(input),
-        ...(input.auth === "oidc" ? [oidcLocations()] : []),
+        ...(input.auth === "oidc" ? [oidcLocations("$scheme")] : []),
         input.artifactsOnDisk ? artifactDownloads(input) : artifactsThroughServer(),
         gatewayStreams(),
         staticFiles(),
@@ -537,7 +546,7 @@ export function renderNginxConf(input: NginxInput): string {
         mlflowUpstream(input),
         "",
         authFailureZone(),
-        ...(input.auth === "oidc" ? ["", oauth2ProxyUpstream()] : []),
+        ...(input.auth === "oidc" ? ["", oauth2ProxyUpstream(OAUTH2_PROXY_SERVICE)] : []),
         ...(runsAuthApp(input.auth) && input.artifactsOnDisk ? ["", artifactReadCheckPath()] : []),
         "",
         proxyToMlflow(input.maxUploadSize, "$scheme", input.auth === "oidc"),

@@ -1,5 +1,6 @@
 // Sign-in through the company's OpenID Provider (auth oidc): oauth2-proxy beside nginx, and what
 // MLflow's authorization function (host/mlflow_on_aws_identity.py) reads. Pure: no Pulumi, no AWS.
+import { gzipSync } from "zlib";
 import { OidcSettings } from "../settings";
 import { ContainerSpec } from "./containers";
 
@@ -37,12 +38,15 @@ export const IDENTITY_HEADERS = {
 /** The module and function MLflow's auth app calls for every request with auth oidc (authorization_function). */
 export const IDENTITY_FUNCTION = "mlflow_on_aws_identity:authenticate";
 
+/** The variable that names the admin groups, comma-separated, to the identity module. */
+export const IDENTITY_ADMIN_GROUPS = "MLFLOW_IDENTITY_ADMIN_GROUPS";
+
 /** What the identity module reads from MLflow's environment. */
 export function identityEnvironment(oidc: Pick<OidcSettings, "adminGroups">): Record<string, string> {
     return {
         MLFLOW_IDENTITY_USER_HEADER: IDENTITY_HEADERS.user,
         MLFLOW_IDENTITY_GROUPS_HEADER: IDENTITY_HEADERS.groups,
-        MLFLOW_IDENTITY_ADMIN_GROUPS: oidc.adminGroups.join(","),
+        ...(oidc.adminGroups.length > 0 ? { [IDENTITY_ADMIN_GROUPS]: oidc.adminGroups.join(",") } : {}),
     };
 }
 
@@ -50,6 +54,8 @@ export interface OidcProxyInput {
     oidc: OidcSettings;
     /** The URL the provider sends a signed-in person back to: https://<canonical name>/oauth2/callback. */
     redirectUrl: string;
+    /** Where it listens: every address of its container on the host's compose network (default), the task's loopback on the scaled tier. */
+    listenAddress?: string;
 }
 
 /**
@@ -70,9 +76,10 @@ export function oauth2ProxyFlags(input: OidcProxyInput): string[] {
         ...oidc.emailDomains.map(domain => `--email-domain=${domain}`),
         ...oidc.allowedGroups.map(group => `--allowed-group=${group}`),
         `--redirect-url=${input.redirectUrl}`,
-        `--http-address=0.0.0.0:${OAUTH2_PROXY.port}`,
-        // nginx, its only client, passes the client's address and scheme; the compose network is private.
+        `--http-address=${input.listenAddress ?? "0.0.0.0"}:${OAUTH2_PROXY.port}`,
+        // nginx, its only client, passes the client's address and scheme, from the private compose network or the task's loopback.
         "--reverse-proxy=true",
+        "--trusted-proxy-ip=127.0.0.1/32",
         "--trusted-proxy-ip=10.0.0.0/8",
         "--trusted-proxy-ip=172.16.0.0/12",
         "--trusted-proxy-ip=192.168.0.0/16",
@@ -99,11 +106,29 @@ export function oauth2ProxyContainer(input: OidcProxyInput): Pick<ContainerSpec,
 }
 
 /**
+ * The key of oauth2-proxy's session cookies, as random.RandomPassword makes it: 43 characters of
+ * base64url's alphabet, which oauth2-proxy decodes to 32 bytes, an AES-256 key (it takes any
+ * secret that decodes to 16, 24 or 32 bytes as those bytes).
+ */
+export const COOKIE_SECRET = { length: 43, special: true, overrideSpecial: "-_" } as const;
+const COOKIE_SECRET_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+/**
  * oauth2-proxy's env file: the client secret the provider issued and the key of its session
- * cookies (32 characters, AES-256). Single-quoted: compose reads such values literally.
+ * cookies (COOKIE_SECRET). Single-quoted: compose reads such values literally.
  */
 export function renderOidcEnv(clientSecret: string, cookieSecret: string): string {
     if (!/^[\x21\x23-\x26\x28-\x5b\x5d-\x7e]+$/.test(clientSecret)) throw new Error("the OIDC client secret must be printable characters without spaces or quotes (it is written single-quoted)");
-    if (!/^[A-Za-z0-9]{32}$/.test(cookieSecret)) throw new Error("oauth2-proxy's cookie secret must be 32 letters and digits (an AES-256 key)");
+    if (!COOKIE_SECRET_SHAPE.test(cookieSecret)) throw new Error("oauth2-proxy's cookie secret must be 43 characters of base64url (an AES-256 key)");
     return `OAUTH2_PROXY_CLIENT_SECRET='${clientSecret}'\nOAUTH2_PROXY_COOKIE_SECRET='${cookieSecret}'\n`;
+}
+
+/**
+ * The identity module as the scaled tier's tasks receive it, in an SSM parameter of the standard
+ * tier (at most 4 KB, which its text exceeds): gzip-compressed, then base64.
+ */
+export function packIdentityModule(source: string): string {
+    const packed = gzipSync(Buffer.from(source, "utf8"), { level: 9 }).toString("base64");
+    if (packed.length > 4096) throw new Error(`the identity module packs into ${packed.length} characters; an SSM parameter of the standard tier takes 4096`);
+    return packed;
 }

@@ -3,15 +3,17 @@
 // compose file (containers.ts) and change only what a Fargate task needs: the -full image (boto3
 // and psycopg2), PostgreSQL and S3 instead of the data volume, MLflow on loopback, files that
 // arrive through the environment (a task has no host directory to mount).
+import { Auth } from "../settings";
 import { ContainerInput, HealthCheck, mlflowContainer, mlflowFullImage, nginxContainer } from "./containers";
 import { backendStoreUri, ExternalStores, onExternalStores, PostgresConnection, RDS_CA_FILE, withOption } from "./stores";
-import { AUTH_SEEDED_FILE, DATA, HOST, MLFLOW, NGINX, SQLITE_FILE } from "./layout";
+import { AUTH_SEEDED_FILE, DATA, HOST, IDENTITY_MODULE_FILE, MLFLOW, NGINX, SQLITE_FILE } from "./layout";
 import { AUTH_SEEDED_TABLE } from "./mlflowAuth";
+import { IDENTITY_ADMIN_GROUPS, oauth2ProxyContainer, OidcProxyInput } from "./oidc";
 
 /** The port nginx listens on inside the task; the load balancer's target group sends requests there. */
 export const TASK_LISTEN_PORT = 80;
 
-export const CONTAINER_NAMES = { nginx: "nginx", mlflow: "mlflow", schemaUpgrade: "mlflow-schema-upgrade", migration: "mlflow-migrate-store", gc: "mlflow-gc" } as const;
+export const CONTAINER_NAMES = { nginx: "nginx", mlflow: "mlflow", oauth2Proxy: "oauth2-proxy", schemaUpgrade: "mlflow-schema-upgrade", migration: "mlflow-migrate-store", gc: "mlflow-gc" } as const;
 
 /** The task volume of the migration: an EBS volume created from the host's data snapshot at launch. */
 export const HOST_DATA_VOLUME = "host-data";
@@ -24,10 +26,12 @@ const ECS_CONTAINERS_PER_TASK = 10;
  * the host's reasons (MLFLOW_SERVERS in containers.ts). A worker is one Python process, which runs
  * Python on one core at a time: it uses at most about one vCPU, so a task gets a server per whole
  * vCPU. A task of half a vCPU gets one; a second would gain it nothing and cost about 380 MiB. A
- * 16-vCPU task gets 9, as many as ECS's limit on containers leaves beside nginx.
+ * 16-vCPU task gets 9, as many as ECS's limit on containers leaves beside nginx (8 with auth oidc,
+ * beside oauth2-proxy too).
  */
-export function mlflowServersPerTask(taskCpu: number): number {
-    return Math.min(ECS_CONTAINERS_PER_TASK - 1, Math.max(1, Math.floor(taskCpu / 1024)));
+export function mlflowServersPerTask(taskCpu: number, auth: Auth): number {
+    const others = auth === "oidc" ? 2 : 1;
+    return Math.min(ECS_CONTAINERS_PER_TASK - others, Math.max(1, Math.floor(taskCpu / 1024)));
 }
 
 /**
@@ -68,6 +72,33 @@ export interface TaskAuthApp {
     usersParameterVersion?: number;
 }
 
+/**
+ * With auth oidc: oauth2-proxy in the service's task, and the identity module for MLflow's servers.
+ * The module and the admin groups arrive from SSM parameters: repeated in every server's
+ * environment they would take a task definition past ECS's 64 KiB.
+ */
+export interface TaskOidc {
+    proxy: OidcProxyInput;
+    /** ARNs of the SSM parameters that hold the client secret and the session cookies' key. */
+    clientSecretParameterArn: string;
+    cookieSecretParameterArn: string;
+    /**
+     * Their versions, for the service's task only: new secrets give oauth2-proxy a new task
+     * definition, so that the service's tasks take them (the one-off tasks' must not change with
+     * them, nor be unknown in a preview while they change).
+     */
+    secretVersions?: string;
+    /** ARN of the SSM parameter that holds the identity module (packIdentityModule). */
+    identityModuleParameterArn: string;
+    /** ARN of the SSM parameter that holds the admin groups, comma-separated; none without admin groups (SSM takes no empty value). */
+    adminGroupsParameterArn?: string;
+    /** SHA-256 of the module and the admin groups: a change gives the servers a new task definition, so that every task runs the same. */
+    identityDigest: string;
+}
+
+/** Where a task's MLflow container writes the identity module (on its PYTHONPATH). */
+const TASK_PYTHON_DIR = "/tmp/python";
+
 export interface TaskContainersInput {
     /** Versions, and the names and origins MLflow must accept (as for the host). */
     container: ContainerInput;
@@ -80,8 +111,10 @@ export interface TaskContainersInput {
     artifactsDestination: string;
     /** ARN of the SSM parameter that holds the htpasswd file (basic auth). */
     htpasswdParameterArn: string;
-    /** With auth mlflow. */
+    /** With auth mlflow or oidc. */
     authApp?: TaskAuthApp;
+    /** With auth oidc. */
+    oidc?: TaskOidc;
     /** ECS `valueFrom` of the database password: <secret ARN>:password:: of RDS's managed secret. */
     databasePasswordFrom: string;
     region: string;
@@ -149,6 +182,10 @@ function databaseAccess(input: TaskContainersInput, extra: Record<string, string
     };
 }
 
+/** The identity module, unpacked from its parameter (packIdentityModule) by the image's Python. */
+const writeIdentityModule = `mkdir -p ${TASK_PYTHON_DIR} && python -c ${quote(
+    `import base64, gzip, os; open("${TASK_PYTHON_DIR}/${IDENTITY_MODULE_FILE}", "wb").write(gzip.decompress(base64.b64decode(os.environ["MLFLOW_IDENTITY_MODULE"])))`)}`;
+
 /** The auth app's configuration, which the container writes from its environment (writeAuthConfig). */
 const authConfigEnvironment = (authApp: TaskAuthApp) => ({ MLFLOW_AUTH_CONFIG_PATH: TASK_AUTH_CONFIG, MLFLOW_AUTH_CONFIG: authApp.config });
 const writeAuthConfig = `printf '%s' "$MLFLOW_AUTH_CONFIG" > ${TASK_AUTH_CONFIG}`;
@@ -190,9 +227,20 @@ export function mlflowTaskContainers(input: TaskContainersInput): EcsContainerDe
     const stores: ExternalStores = { database: input.database, artifactsDestination: input.artifactsDestination, region: input.region };
     const spec = onExternalStores(mlflowContainer(input.container), input.container.mlflowVersion, stores);
     const onLoopback = withOption(spec.command ?? [], "--host", "127.0.0.1");
-    const access = databaseAccess(input, { ...spec.environment, ...(input.authApp ? authConfigEnvironment(input.authApp) : {}) },
-        input.authApp ? [{ name: "MLFLOW_FLASK_SERVER_SECRET_KEY", valueFrom: input.authApp.secretKeyParameterArn }] : []);
-    const prepare = input.authApp ? `${writeAuthConfig} && ` : "";
+    const { [IDENTITY_ADMIN_GROUPS]: adminGroupsInline, ...specEnvironment } = spec.environment;
+    const environment = {
+        ...specEnvironment,
+        ...(input.authApp ? authConfigEnvironment(input.authApp) : {}),
+        // The host mounts the identity module's directory; a task writes the module into its own.
+        ...(input.oidc ? { PYTHONPATH: TASK_PYTHON_DIR, MLFLOW_IDENTITY_DIGEST: input.oidc.identityDigest } : {}),
+    };
+    if (adminGroupsInline && !input.oidc?.adminGroupsParameterArn) throw new Error("the admin groups come from their SSM parameter on the scaled tier");
+    const access = databaseAccess(input, environment, [
+        ...(input.authApp ? [{ name: "MLFLOW_FLASK_SERVER_SECRET_KEY", valueFrom: input.authApp.secretKeyParameterArn }] : []),
+        ...(input.oidc ? [{ name: "MLFLOW_IDENTITY_MODULE", valueFrom: input.oidc.identityModuleParameterArn }] : []),
+        ...(input.oidc?.adminGroupsParameterArn ? [{ name: IDENTITY_ADMIN_GROUPS, valueFrom: input.oidc.adminGroupsParameterArn }] : []),
+    ]);
+    const prepare = [...(input.authApp ? [writeAuthConfig] : []), ...(input.oidc ? [writeIdentityModule] : [])].map(step => `${step} && `).join("");
     return taskMlflowServers(input.mlflowServers).map(({ name, port }) => ({
         name,
         image: spec.image,
@@ -239,15 +287,40 @@ export function nginxTaskContainer(input: TaskContainersInput): EcsContainerDefi
         secrets: input.authApp ? [] : [{ name: "HTPASSWD", valueFrom: input.htpasswdParameterArn }],
         portMappings: [{ containerPort: TASK_LISTEN_PORT, protocol: "tcp" }],
         healthCheck: ecsHealthCheck(spec.healthcheck),
-        dependsOn: taskMlflowServers(input.mlflowServers).map(({ name }) => ({ containerName: name, condition: "HEALTHY" })),
+        dependsOn: [
+            ...taskMlflowServers(input.mlflowServers).map(({ name }) => ({ containerName: name, condition: "HEALTHY" as const })),
+            ...(input.oidc ? [{ containerName: CONTAINER_NAMES.oauth2Proxy, condition: "START" as const }] : []),
+        ],
         linuxParameters: { initProcessEnabled: true },
         logConfiguration: logs(input, CONTAINER_NAMES.nginx),
     };
 }
 
-/** The service's task: nginx (the load balancer's target) in front of MLflow's servers. */
+/**
+ * With auth oidc: oauth2-proxy, with the rendered flags on the task's loopback (nginx, in the same
+ * network namespace, is its one client) and its two secrets from SSM. Its image has no shell and
+ * no client to check itself with: no health check; nginx waits for its start.
+ */
+function oauth2ProxyTaskContainer(input: TaskContainersInput, oidc: TaskOidc): EcsContainerDefinition {
+    const spec = oauth2ProxyContainer({ ...oidc.proxy, listenAddress: "127.0.0.1" });
+    if (oidc.secretVersions === undefined) throw new Error("oauth2-proxy's container needs its secrets' versions");
+    return {
+        name: CONTAINER_NAMES.oauth2Proxy,
+        image: spec.image,
+        essential: true,
+        command: spec.command,
+        environment: environment({ SECRET_VERSIONS: oidc.secretVersions }),
+        secrets: [
+            { name: "OAUTH2_PROXY_CLIENT_SECRET", valueFrom: oidc.clientSecretParameterArn },
+            { name: "OAUTH2_PROXY_COOKIE_SECRET", valueFrom: oidc.cookieSecretParameterArn },
+        ],
+        logConfiguration: logs(input, CONTAINER_NAMES.oauth2Proxy),
+    };
+}
+
+/** The service's task: nginx (the load balancer's target) in front of MLflow's servers, and with auth oidc oauth2-proxy. */
 export function serviceContainers(input: TaskContainersInput): EcsContainerDefinition[] {
-    return [...mlflowTaskContainers(input), nginxTaskContainer(input)];
+    return [...mlflowTaskContainers(input), ...(input.oidc ? [oauth2ProxyTaskContainer(input, input.oidc)] : []), nginxTaskContainer(input)];
 }
 
 /**

@@ -4,7 +4,8 @@
 // balancer, MLflow on the task's loopback, the client's address taken from the balancer's
 // X-Forwarded-For, and no artifact downloads from disk (the store is S3; MLflow proxies it).
 import { Auth } from "../settings";
-import { artifactsThroughServer, authFailureLocation, authFailureZone, gatewayStreams, healthLocation, httpBasics, mainContext, MLFLOW_SERVER_PARAMETERS, NginxInput, passwordCheck, proxyToMlflow, securityHeaders, staticFiles } from "./nginx";
+import { artifactsThroughServer, authFailureLocation, authFailureZone, gatewayStreams, healthLocation, httpBasics, identityCheck, mainContext, MLFLOW_SERVER_PARAMETERS, NginxInput, oauth2ProxyUpstream, oidcLocations, passwordCheck, proxyToMlflow, securityHeaders, staticFiles } from "./nginx";
+import { OAUTH2_PROXY } from "./oidc";
 import { taskMlflowServers } from "./taskContainers";
 
 export interface TaskNginxInput {
@@ -21,7 +22,7 @@ export interface TaskNginxInput {
      * client and which protocol a request came with.
      */
     loadBalancerCidrs: string[];
-    /** Who checks passwords: nginx (basic) or MLflow's auth app (mlflow). */
+    /** Who checks passwords: nginx (basic) or MLflow's auth app (mlflow); with oidc, oauth2-proxy in the task vouches for people first. */
     auth: Auth;
 }
 
@@ -88,7 +89,7 @@ export function defaultTaskServer(input: TaskNginxInput): string {
         block("location /", "return 444;"));
 }
 
-/** Basic auth (or MLflow's) on everything but /health; everything goes to MLflow, artifact downloads included (no presigned URLs of the bucket; MLflow checks each download's permission itself); AI Gateway streams unbuffered, the UI's files compressed, as on the host. */
+/** Basic auth (or MLflow's, with oidc after oauth2-proxy's sign-in) on everything but /health; everything goes to MLflow, artifact downloads included (no presigned URLs of the bucket; MLflow checks each download's permission itself); AI Gateway streams unbuffered, the UI's files compressed, as on the host. */
 export function taskServer(input: TaskNginxInput): string {
     return block("server",
         `listen ${input.listenPort};`,
@@ -96,8 +97,10 @@ export function taskServer(input: TaskNginxInput): string {
         "",
         ...securityHeaders(hostPieceInput(input)),
         ...passwordCheck(hostPieceInput(input)),
+        ...(input.auth === "oidc" ? identityCheck() : []),
         "",
         healthLocation(hostPieceInput(input)),
+        ...(input.auth === "oidc" ? [oidcLocations("$forwarded_proto")] : []),
         artifactsThroughServer(),
         gatewayStreams(),
         staticFiles(),
@@ -115,9 +118,11 @@ export function renderTaskNginxConf(input: TaskNginxInput): string {
         loopbackUpstream(input),
         "",
         authFailureZone(),
+        // oauth2-proxy shares the task's loopback, as MLflow's servers do.
+        ...(input.auth === "oidc" ? ["", oauth2ProxyUpstream(`127.0.0.1:${OAUTH2_PROXY.port}`)] : []),
         "",
         // nginx speaks plain HTTP here: $scheme would tell MLflow "http" for every request.
-        proxyToMlflow(input.maxUploadSize, "$forwarded_proto"),
+        proxyToMlflow(input.maxUploadSize, "$forwarded_proto", input.auth === "oidc"),
         "",
         defaultTaskServer(input),
         "",

@@ -1,7 +1,7 @@
 // Runs the Pulumi program (index.ts) under pulumi.runtime.setMocks and records every resource,
 // its inputs and its resource options, and the stack outputs with their secretness.
 import * as pulumi from "@pulumi/pulumi";
-import { generateKeyPairSync, randomBytes } from "crypto";
+import { createHash, generateKeyPairSync, randomBytes } from "crypto";
 import * as path from "path";
 import { SECRET_SETTINGS } from "../../lib/settings";
 
@@ -39,6 +39,8 @@ export const MOCK_REGION = "eu-central-1";
 export const MOCK_AMI = "ami-0aaaaaaaaaaaaaaaa";
 export const MOCK_ACCOUNT = "123456789012";
 const PROJECT = "mlflow-on-aws";
+/** Random per test process: generated passwords differ between processes, never between the runs of one. */
+const RUN_SEED = randomBytes(16).toString("hex");
 
 const pem = (label: string, body: Buffer) =>
     `-----BEGIN ${label}-----\n${body.toString("base64").match(/.{1,64}/g)!.join("\n")}\n-----END ${label}-----\n`;
@@ -57,8 +59,15 @@ function mockState(type: string, name: string, inputs: Record<string, any>, part
             return { ...inputs, arn: `arn:${partition}:ec2:${MOCK_REGION}:123456789012:volume/vol-0fedcba9876543210` };
         case "aws:iam/role:Role":
             return { ...inputs, name: inputs.name ?? `${name}-physical`, arn: `arn:${partition}:iam::123456789012:role/${name}` };
-        case "random:index/randomPassword:RandomPassword":
-            return { ...inputs, result: randomBytes(30).toString("base64").replace(/[^A-Za-z0-9]/g, "x").slice(0, inputs.length) };
+        case "random:index/randomPassword:RandomPassword": {
+            // The provider's alphabet: letters and digits, and with `special` its specials or
+            // overrideSpecial. The same resource with the same inputs keeps its result from run to
+            // run, as the provider keeps it in the state.
+            const alphabet = `ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789${inputs.special ? inputs.overrideSpecial ?? "!@#$%&*()-_=+[]{}<>:?" : ""}`;
+            const bytes = createHash("sha512").update(`${RUN_SEED}:${name}:${JSON.stringify(inputs)}`).digest();
+            if (inputs.length > bytes.length) throw new Error(`the mock makes passwords of at most ${bytes.length} characters`);
+            return { ...inputs, result: Array.from(bytes.subarray(0, inputs.length), byte => alphabet[byte % alphabet.length]).join("") };
+        }
         case "tls:index/privateKey:PrivateKey": {
             const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
             return { ...inputs, privateKeyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString() };
