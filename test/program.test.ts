@@ -235,6 +235,9 @@ describe("auth oidc: people through the company's OpenID Provider, machines with
         assert.match(oidcEnv.inputs.value, new RegExp(`^OAUTH2_PROXY_CLIENT_SECRET='${OIDC_OVERRIDES.oidcClientSecret}'\nOAUTH2_PROXY_COOKIE_SECRET='[A-Za-z0-9_-]{43}'\n$`));
         const cookieKey = run.ofType("random:index/randomPassword:RandomPassword").find(r => r.name.endsWith("oidc-cookie-secret"))!;
         assert.deepEqual([cookieKey.inputs.length, cookieKey.inputs.overrideSpecial], [43, "-_"], "base64url of 32 bytes, an AES-256 key, generated once: sessions outlive a host");
+        // docs/oidc.md names it for `pulumi up --replace`, which ends every session.
+        assert.equal(cookieKey.urn, "urn:pulumi:test::mlflow-on-aws::mlflow-on-aws:index:MlflowOnAws$random:index/randomPassword:RandomPassword::mlflow-oidc-cookie-secret");
+        assert.ok(readFileSync(path.join(projectRoot(), "docs", "oidc.md"), "utf8").includes(cookieKey.urn.replace("urn:pulumi:test::", "urn:pulumi:<stack>::")));
         const policy = JSON.parse(run.ofType("aws:iam/rolePolicy:RolePolicy").find(r => r.name === "mlflow-secrets-and-metrics")!.inputs.policy);
         const read = policy.Statement.find((s: { Action: string[] }) => s.Action.includes("ssm:GetParameter"));
         assert.deepEqual(read.Resource.map((arn: string) => arn.split("parameter/")[1]).sort(), parameters.map(p => p.inputs.name.slice(1)).sort());
