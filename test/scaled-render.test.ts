@@ -303,7 +303,7 @@ describe("the task's containers", () => {
         ]);
         assert.deepEqual(containers[2].dependsOn, [{ containerName: "mlflow", condition: "HEALTHY" }, { containerName: "oauth2-proxy", condition: "START" }]);
         const mlflow = containers[0];
-        // The module and the admin groups from parameters: nine servers' copies would take the task definition past 64 KiB.
+        // The module and the admin groups from parameters: eight servers' copies would take the task definition past 64 KiB.
         assert.deepEqual(mlflow.secrets.map(secret => secret.name), ["PGPASSWORD", "MLFLOW_FLASK_SERVER_SECRET_KEY", "MLFLOW_IDENTITY_MODULE", "MLFLOW_IDENTITY_ADMIN_GROUPS"]);
         const env = Object.fromEntries(mlflow.environment.map(variable => [variable.name, variable.value]));
         assert.equal(env.PYTHONPATH, "/tmp/python");
