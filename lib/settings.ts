@@ -201,7 +201,7 @@ const NGINX_SIZE = /^(0|[1-9][0-9]*[kmg]?)$/;
 /** A scope token (RFC 6749, section 3.3). */
 const OAUTH_SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 /** What oauth2-proxy's env file carries literally in single quotes. */
-const OIDC_CLIENT_SECRET = /^[\x21\x23-\x26\x28-\x5b\x5d-\x7e]{1,512}$/;
+export const OIDC_CLIENT_SECRET = /^[\x21\x23-\x26\x28-\x5b\x5d-\x7e]{1,512}$/;
 /**
  * The most groups oidcAdminGroups and oidcAllowedGroups take each: both lists travel in the host
  * bundle (HOST_BUNDLE_PARAMETERS), which at 20 names of 128 characters each still fits

@@ -1,7 +1,7 @@
 // Sign-in through the company's OpenID Provider (auth oidc): oauth2-proxy beside nginx, and what
 // MLflow's authorization function (host/mlflow_on_aws_identity.py) reads. Pure: no Pulumi, no AWS.
 import { gzipSync } from "zlib";
-import { OidcSettings } from "../settings";
+import { OIDC_CLIENT_SECRET, OidcSettings } from "../settings";
 import { ContainerSpec } from "./containers";
 
 /**
@@ -118,7 +118,7 @@ const COOKIE_SECRET_SHAPE = /^[A-Za-z0-9_-]{43}$/;
  * cookies (COOKIE_SECRET). Single-quoted: compose reads such values literally.
  */
 export function renderOidcEnv(clientSecret: string, cookieSecret: string): string {
-    if (!/^[\x21\x23-\x26\x28-\x5b\x5d-\x7e]+$/.test(clientSecret)) throw new Error("the OIDC client secret must be printable characters without spaces or quotes (it is written single-quoted)");
+    if (!OIDC_CLIENT_SECRET.test(clientSecret)) throw new Error("the OIDC client secret must be printable characters without spaces or quotes (it is written single-quoted)");
     if (!COOKIE_SECRET_SHAPE.test(cookieSecret)) throw new Error("oauth2-proxy's cookie secret must be 43 characters of base64url (an AES-256 key)");
     return `OAUTH2_PROXY_CLIENT_SECRET='${clientSecret}'\nOAUTH2_PROXY_COOKIE_SECRET='${cookieSecret}'\n`;
 }
